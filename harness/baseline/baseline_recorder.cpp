@@ -1,0 +1,112 @@
+#include "baseline/baseline_recorder.h"
+
+#include "model/type_totals.h"
+
+#include <cmath>
+#include <set>
+
+namespace leakgate {
+
+namespace {
+
+bool within(double value, double reference, double relative, double absolute) {
+  return std::fabs(value - reference) <= reference * relative + absolute;
+}
+
+bool within_tolerance(const TypeBaseline& now, const TypeBaseline& before,
+                      const VerdictSettings& t) {
+  return within(static_cast<double>(now.count), static_cast<double>(before.count),
+                t.relative_tolerance, t.absolute_count) &&
+         within(static_cast<double>(now.bytes), static_cast<double>(before.bytes),
+                t.relative_tolerance, t.absolute_bytes);
+}
+
+std::string render(const TypeBaseline& t) {
+  return std::to_string(t.count) + " instances, " + std::to_string(t.bytes) + " bytes";
+}
+
+}  // namespace
+
+Baseline record_baseline(const std::string& scenario, int iterations, const Checkpoint& final,
+                         const std::map<std::string, std::string>& recorded_with,
+                         const VerdictSettings& t, const Baseline* previous) {
+  Baseline b;
+  b.scenario = scenario;
+  b.iterations = iterations;
+  b.recorded_with = recorded_with;
+  if (previous != nullptr) b.accepted_growth = previous->accepted_growth;
+
+  const auto now = type_totals(final);
+  for (const auto& [name, value] : now) {
+    const TypeBaseline* old = nullptr;
+    if (previous != nullptr) {
+      const auto it = previous->types.find(name);
+      if (it != previous->types.end()) old = &it->second;
+    }
+    if (old != nullptr && within_tolerance(value, *old, t)) {
+      b.types[name] = *old;
+    } else if (old != nullptr || value.count >= kRecordMinCount || value.bytes >= kRecordMinBytes) {
+      b.types[name] = value;
+    }
+  }
+  if (previous != nullptr) {  // gone now, but within tolerance of zero: keep, to avoid flicker
+    for (const auto& [name, old] : previous->types) {
+      if (now.count(name) == 0 && within_tolerance(TypeBaseline{}, old, t)) b.types[name] = old;
+    }
+  }
+
+  if (final.gc_heap) {
+    const auto allocated = final.gc_heap->allocated_bytes;
+    const bool keep = previous != nullptr && previous->gc_heap_allocated_bytes &&
+                      within(static_cast<double>(allocated),
+                             static_cast<double>(*previous->gc_heap_allocated_bytes),
+                             t.gc_heap_relative_tolerance, t.gc_heap_absolute_bytes);
+    b.gc_heap_allocated_bytes = keep ? *previous->gc_heap_allocated_bytes : allocated;
+  }
+  return b;
+}
+
+std::vector<BaselineChange> diff_baselines(const Baseline* before, const Baseline& after) {
+  using Kind = BaselineChange::Kind;
+  std::vector<BaselineChange> changes;
+  const Baseline empty;
+  const Baseline& old = before != nullptr ? *before : empty;
+  auto compare = [&](const std::string& key, const std::optional<std::string>& a,
+                     const std::optional<std::string>& b) {
+    if (a == b) return;
+    const Kind kind = !a ? Kind::kAdded : !b ? Kind::kRemoved : Kind::kChanged;
+    changes.push_back({kind, key, a.value_or(""), b.value_or("")});
+  };
+  auto maybe = [](const auto& map, const std::string& key,
+                  auto render_fn) -> std::optional<std::string> {
+    const auto it = map.find(key);
+    if (it == map.end()) return std::nullopt;
+    return render_fn(it->second);
+  };
+  auto same = [](const std::string& s) { return s; };
+  std::set<std::string> keys;
+  for (const auto& [k, v] : old.recorded_with) keys.insert(k);
+  for (const auto& [k, v] : after.recorded_with) keys.insert(k);
+  for (const auto& k : keys) {
+    compare("recordedWith." + k, maybe(old.recorded_with, k, same),
+            maybe(after.recorded_with, k, same));
+  }
+  auto gc = [](const Baseline& b) -> std::optional<std::string> {
+    if (!b.gc_heap_allocated_bytes) return std::nullopt;
+    return std::to_string(*b.gc_heap_allocated_bytes) + " bytes";
+  };
+  compare("gcHeap.allocatedBytes", gc(old), gc(after));
+  if (old.iterations != after.iterations && before != nullptr) {
+    compare("iterations", std::to_string(old.iterations), std::to_string(after.iterations));
+  }
+  compare("acceptedGrowth", old.accepted_growth, after.accepted_growth);
+  keys.clear();
+  for (const auto& [k, v] : old.types) keys.insert(k);
+  for (const auto& [k, v] : after.types) keys.insert(k);
+  for (const auto& k : keys) {
+    compare(k, maybe(old.types, k, render), maybe(after.types, k, render));
+  }
+  return changes;
+}
+
+}  // namespace leakgate

@@ -1,0 +1,112 @@
+#include <iostream>
+
+#include "baseline/baseline_recorder.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "pipeline/suite.h"
+#include "report/json_report.h"
+#include "report/text_summary.h"
+
+namespace leakgate {
+
+namespace {
+
+constexpr std::size_t kChangesShown = 40;
+
+// Why a scenario's run must not become its baseline, or nullopt when it may.
+std::optional<std::pair<int, std::string>> refusal(const ScenarioResult& s,
+                                                   const BaselineUpdateOptions& o) {
+  if (s.verdict == Verdict::kError) {
+    return std::pair{exit_code_for(s.error_kind.value_or(ErrorKind::kTool)),
+                     "the run failed: " + s.error.value_or("")};
+  }
+  if (s.expected == Expectation::kLeak && s.verdict != Verdict::kLeak) {
+    return std::pair{kExitLeak, std::string("a canary must catch its leak, but the verdict is ") +
+                                    to_string(s.verdict)};
+  }
+  if (s.expected == Expectation::kPass && s.verdict == Verdict::kLeak && !o.accept_growth) {
+    std::string types;
+    for (std::size_t i = 0; i < s.findings.size() && i < 3; ++i) {
+      types += (i ? ", " : "") + s.findings[i].type;
+    }
+    return std::pair{kExitLeak, "it grows with every iteration (" + types +
+                                    "); fix the leak, or pass --accept-growth \"reason\""};
+  }
+  return std::nullopt;
+}
+
+std::map<std::string, std::string> recorded_with(const ScenarioResult& s, const RunResult& run) {
+  std::map<std::string, std::string> with;
+  for (const char* key : {"runtime", "gc", "concurrent", "datas", "arch"}) {
+    if (const auto it = s.runtime.facts.find(key); it != s.runtime.facts.end()) {
+      with[key] = it->second;
+    }
+  }
+  for (const auto& [tool, version] : run.tools) with[tool] = version;
+  return with;
+}
+
+void print_changes(const std::string& name, const std::vector<BaselineChange>& changes,
+                   bool is_new) {
+  if (changes.empty()) {
+    std::cout << name << ": unchanged (every value within tolerance of the baseline)\n";
+    return;
+  }
+  std::cout << name << ": " << (is_new ? "new baseline, " : "") << changes.size()
+            << " change(s)\n";
+  for (std::size_t i = 0; i < changes.size() && i < kChangesShown; ++i) {
+    const auto& c = changes[i];
+    switch (c.kind) {
+      case BaselineChange::Kind::kAdded: std::cout << "  + " << c.key << ": " << c.after; break;
+      case BaselineChange::Kind::kRemoved: std::cout << "  - " << c.key << ": " << c.before; break;
+      case BaselineChange::Kind::kChanged:
+        std::cout << "  ~ " << c.key << ": " << c.before << " -> " << c.after;
+        break;
+    }
+    std::cout << "\n";
+  }
+  if (changes.size() > kChangesShown) {
+    std::cout << "  ... " << changes.size() - kChangesShown << " more (see git diff)\n";
+  }
+}
+
+}  // namespace
+
+int baseline_update_command(const BaselineUpdateOptions& o) {
+  const SuitePlan plan = plan_suite(o.run);
+  const RunResult run = run_suite(plan, o.run);
+  write_json_report(o.run.report_dir, run, exit_code_for(run));
+
+  int refused_code = kExitOk;
+  for (const auto& s : run.scenarios) {
+    if (auto why = refusal(s, o)) {
+      std::cout << s.name << ": refusing to record a baseline: " << why->second << "\n";
+      refused_code = std::max(refused_code, why->first);
+    }
+  }
+  if (refused_code != kExitOk) {
+    std::cout << "no baseline was written\n";
+    write_text_summary(std::cout, run, o.run.report_dir);
+    return refused_code;
+  }
+
+  for (std::size_t i = 0; i < run.scenarios.size(); ++i) {
+    const ScenarioResult& s = run.scenarios[i];
+    const Manifest& m = plan.manifests[i];
+    const Baseline* previous = plan.baselines[i] ? &*plan.baselines[i] : nullptr;
+    Baseline next = record_baseline(s.name, m.iterations, s.checkpoints.back(),
+                                    recorded_with(s, run), m.verdict, previous);
+    if (s.verdict == Verdict::kLeak && s.expected == Expectation::kPass) {
+      next.accepted_growth = o.accept_growth;
+    }
+    const auto changes = diff_baselines(previous, next);
+    print_changes(s.name, changes, previous == nullptr);
+    if (!changes.empty()) {
+      store_baseline(o.run.baselines_dir, next);
+      std::cout << "  wrote " << baseline_path(o.run.baselines_dir, s.name).string() << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace leakgate

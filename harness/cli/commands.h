@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "pipeline/run_options.h"
+
+namespace leakgate {
+
+// One plain struct per subcommand; the CLI only fills them.
+struct BaselineUpdateOptions {
+  RunOptions run;
+  std::optional<std::string> accept_growth;  // reason to record growth in a pass scenario
+};
+
+// Adds the options shared by every command that runs scenarios.
+void add_run_options(CLI::App& command, RunOptions& options);
+
+int run_command(const RunOptions& options);
+int baseline_update_command(const BaselineUpdateOptions& options);
+
+}  // namespace leakgate

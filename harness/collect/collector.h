@@ -1,0 +1,49 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/snapshot.h"
+
+namespace leakgate {
+
+// What a collector needs to measure one checkpoint of one process.
+struct CollectRequest {
+  pid_t pid = 0;
+  std::string label;                    // checkpoint label, used in file names
+  const RuntimeFacts* runtime = nullptr;  // from the handshake
+  std::filesystem::path raw_dir;        // raw tool output is saved here (kept with the report)
+  std::filesystem::path temp_dir;       // private scratch space, removed after the scenario
+  std::filesystem::path kept_dump_dir;  // where a dump goes when dumps are kept; empty: delete
+  double timeout_seconds = 300;         // per tool run
+  std::map<std::string, std::string> tool_env;  // environment the tools must share with the app
+};
+
+// One source of measurements. A collector fills its part of the checkpoint and never decides a
+// verdict. Failures are ToolError (the tool is missing or failed).
+class Collector {
+ public:
+  virtual ~Collector() = default;
+  virtual std::string_view name() const = 0;
+  // Whether this collector can measure the process (SOS needs a .NET runtime).
+  virtual bool applies_to(const RuntimeFacts& runtime) const = 0;
+  virtual void collect(const CollectRequest& request, Checkpoint& into) = 0;
+  // Name and version of each external tool it used so far, for the report.
+  virtual std::map<std::string, std::string> tool_versions() const { return {}; }
+};
+
+struct ToolSettings {
+  std::string dotnet_dump;                // explicit path; empty: look it up
+  std::filesystem::path tool_search_from;  // where to look for a dotnet local tool manifest
+};
+
+// The table of collectors, in the order they run at a checkpoint.
+std::vector<std::unique_ptr<Collector>> make_collectors(const ToolSettings& settings);
+
+}  // namespace leakgate

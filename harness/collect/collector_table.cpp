@@ -1,0 +1,13 @@
+#include "collect/collector.h"
+#include "collect/sos_collector.h"
+
+namespace leakgate {
+
+// Every collector, in the order they run at a checkpoint. A new data source is one line here.
+std::vector<std::unique_ptr<Collector>> make_collectors(const ToolSettings& settings) {
+  std::vector<std::unique_ptr<Collector>> collectors;
+  collectors.push_back(std::make_unique<SosCollector>(settings));
+  return collectors;
+}
+
+}  // namespace leakgate

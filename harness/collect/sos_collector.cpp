@@ -1,0 +1,107 @@
+#include "collect/sos_collector.h"
+
+#include <fstream>
+
+#include "collect/sos_parsers.h"
+#include "common/text_lines.h"
+#include "common/errors.h"
+#include "process/child_process.h"
+
+namespace leakgate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void save(const fs::path& file, const ToolRun& run, const std::vector<std::string>& argv) {
+  std::ofstream out(file);
+  out << "$ " << render_argv(argv) << "\n" << run.out;
+  if (!run.err.empty()) out << "\n--- stderr ---\n" << run.err;
+  out << "\n--- " << (run.timed_out ? "timed out" : run.status.describe()) << " ---\n";
+}
+
+std::string failure_text(const ToolRun& run) {
+  if (run.timed_out) return "timed out";
+  std::string detail(text::trim(run.err.empty() ? run.out : run.err));
+  if (detail.size() > 2000) detail = "..." + detail.substr(detail.size() - 2000);
+  return run.status.describe() + (detail.empty() ? "" : ": " + detail);
+}
+
+}  // namespace
+
+SosCollector::SosCollector(ToolSettings settings) : settings_(std::move(settings)) {}
+
+bool SosCollector::applies_to(const RuntimeFacts& runtime) const {
+  return runtime.facts.count("runtime") != 0;
+}
+
+const DotnetDumpCommand& SosCollector::tool() {
+  if (!tool_) tool_ = locate_dotnet_dump(settings_.dotnet_dump, settings_.tool_search_from);
+  return *tool_;
+}
+
+std::map<std::string, std::string> SosCollector::tool_versions() const {
+  if (!tool_) return {};
+  return {{"dotnet-dump", tool_->version}};
+}
+
+void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
+  const DotnetDumpCommand& cmd = tool();
+  const fs::path dump = request.temp_dir / (request.label + ".dmp");
+  const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
+
+  SpawnSpec spec;
+  spec.cwd = cmd.cwd;
+  spec.env = request.tool_env;
+  spec.argv = cmd.prefix;
+  for (const char* a : {"collect", "-p"}) spec.argv.push_back(a);
+  spec.argv.push_back(std::to_string(request.pid));
+  for (const char* a : {"--type", "Heap", "-o"}) spec.argv.push_back(a);
+  spec.argv.push_back(dump.string());
+  const ToolRun collected = run_to_completion(spec, deadline);
+  const fs::path collect_log = request.raw_dir / (request.label + ".dump-collect.txt");
+  save(collect_log, collected, spec.argv);
+  into.raw.push_back({"dotnet-dump collect", collect_log.filename().string()});
+  if (!collected.status.success() || collected.timed_out || !fs::exists(dump)) {
+    throw ToolError("dotnet-dump collect of pid " + std::to_string(request.pid) + " at checkpoint '" +
+                    request.label + "' failed: " + failure_text(collected));
+  }
+
+  spec.argv = cmd.prefix;
+  spec.argv.push_back("analyze");
+  spec.argv.push_back(dump.string());
+  for (const char* c : {"eeheap -gc", "dumpheap -stat", "exit"}) {
+    spec.argv.push_back("-c");
+    spec.argv.push_back(c);
+  }
+  const ToolRun analyzed = run_to_completion(spec, deadline);
+  const fs::path sos_log = request.raw_dir / (request.label + ".sos.txt");
+  save(sos_log, analyzed, spec.argv);
+  into.raw.push_back({"dotnet-dump analyze", sos_log.filename().string()});
+  if (!analyzed.status.success() || analyzed.timed_out) {
+    throw ToolError("dotnet-dump analyze at checkpoint '" + request.label +
+                    "' failed: " + failure_text(analyzed) + " (output in " + sos_log.string() + ")");
+  }
+  try {
+    into.gc_heap = parse_eeheap_gc(analyzed.out);
+    into.heap = parse_dumpheap_stat(analyzed.out);
+  } catch (const ParseError& e) {
+    throw ToolError("cannot read SOS output at checkpoint '" + request.label + "' (" +
+                    sos_log.string() + "): " + e.what());
+  }
+
+  if (!request.kept_dump_dir.empty()) {
+    const fs::path kept = request.kept_dump_dir / dump.filename();
+    std::error_code ec;
+    fs::rename(dump, kept, ec);
+    if (ec) {  // another file system: copy, then the temp dir's owner deletes the original
+      fs::copy_file(dump, kept, fs::copy_options::overwrite_existing);
+    }
+    fs::permissions(kept, fs::perms::owner_read | fs::perms::owner_write, ec);
+    into.kept_dump = fs::absolute(kept).string();
+  } else {
+    fs::remove(dump);
+  }
+}
+
+}  // namespace leakgate

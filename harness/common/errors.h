@@ -1,0 +1,65 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace leakgate {
+
+// Every failure leakgate reports is one of these kinds; cli/main.cpp maps each kind to the exit
+// code of the contract in one place.
+enum class ErrorKind {
+  kUsage,        // bad command line
+  kInput,        // invalid manifest, baseline or other input file
+  kScenario,     // the scenario app crashed, hung, broke the protocol
+  kTool,         // dotnet-dump or another tool is missing or failed
+  kInterrupted,  // SIGINT/SIGTERM while running
+};
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
+};
+
+// Invalid input: names the file and the field (a JSON pointer) or line.
+class InputError : public Error {
+ public:
+  InputError(const std::string& file, const std::string& where, const std::string& what)
+      : Error(ErrorKind::kInput, file + (where.empty() ? "" : ": " + where) + ": " + what) {}
+};
+
+class UsageError : public Error {
+ public:
+  explicit UsageError(const std::string& message) : Error(ErrorKind::kUsage, message) {}
+};
+
+class ScenarioError : public Error {
+ public:
+  explicit ScenarioError(const std::string& message) : Error(ErrorKind::kScenario, message) {}
+};
+
+class ToolError : public Error {
+ public:
+  explicit ToolError(const std::string& message) : Error(ErrorKind::kTool, message) {}
+};
+
+class InterruptedError : public Error {
+ public:
+  InterruptedError() : Error(ErrorKind::kInterrupted, "interrupted") {}
+};
+
+// A parser met text it does not understand; carries the 1-based line number.
+class ParseError : public std::runtime_error {
+ public:
+  ParseError(std::size_t line, const std::string& what)
+      : std::runtime_error("line " + std::to_string(line) + ": " + what), line_(line) {}
+  std::size_t line() const { return line_; }
+
+ private:
+  std::size_t line_;
+};
+
+}  // namespace leakgate

@@ -1,0 +1,186 @@
+#include "common/json_reader.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/errors.h"
+
+namespace leakgate {
+
+using nlohmann::json;
+
+namespace {
+
+std::string type_name(const json& v) {
+  if (v.is_number_integer()) return "an integer";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return "null";
+}
+
+}  // namespace
+
+JsonObjectReader::JsonObjectReader(const json& value, std::string file, std::string pointer)
+    : value_(value), file_(std::move(file)), pointer_(std::move(pointer)) {
+  if (!value_.is_object()) {
+    throw InputError(file_, pointer_.empty() ? "/" : pointer_,
+                     "expected an object, got " + type_name(value_));
+  }
+}
+
+std::string JsonObjectReader::pointer(const std::string& key) const {
+  // JSON pointer escaping (RFC 6901): '~' is "~0", '/' is "~1".
+  std::string escaped;
+  for (char c : key) escaped += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return pointer_ + "/" + escaped;
+}
+
+void JsonObjectReader::fail(const std::string& key, const std::string& what) const {
+  throw InputError(file_, key.empty() ? (pointer_.empty() ? "/" : pointer_) : pointer(key), what);
+}
+
+bool JsonObjectReader::has(const std::string& key) const { return value_.contains(key); }
+
+const json* JsonObjectReader::field(const std::string& key, bool required) {
+  seen_.insert(key);
+  const auto it = value_.find(key);
+  if (it == value_.end()) {
+    if (required) fail(key, "required field is missing");
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<std::string> JsonObjectReader::optional_string(const std::string& key) {
+  const json* v = field(key, false);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string()) fail(key, "expected a string, got " + type_name(*v));
+  return v->get<std::string>();
+}
+
+std::string JsonObjectReader::string(const std::string& key) {
+  field(key, true);
+  return *optional_string(key);
+}
+
+std::string JsonObjectReader::choice(const std::string& key,
+                                     const std::vector<std::string>& choices) {
+  const std::string v = string(key);
+  for (const auto& c : choices) {
+    if (v == c) return v;
+  }
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + ("\"" + c + "\"");
+  fail(key, "\"" + v + "\" is not one of " + list);
+}
+
+std::optional<std::int64_t> JsonObjectReader::optional_integer(const std::string& key,
+                                                               std::int64_t min,
+                                                               std::int64_t max) {
+  const json* v = field(key, false);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_number_integer()) fail(key, "expected an integer, got " + type_name(*v));
+  const auto n = v->get<std::int64_t>();
+  if (n < min || n > max) {
+    fail(key, std::to_string(n) + " is out of range [" + std::to_string(min) + ", " +
+                  std::to_string(max) + "]");
+  }
+  return n;
+}
+
+std::int64_t JsonObjectReader::integer(const std::string& key, std::int64_t min,
+                                       std::int64_t max) {
+  field(key, true);
+  return *optional_integer(key, min, max);
+}
+
+std::optional<double> JsonObjectReader::optional_number(const std::string& key, double min,
+                                                        double max) {
+  const json* v = field(key, false);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_number()) fail(key, "expected a number, got " + type_name(*v));
+  const double n = v->get<double>();
+  if (!std::isfinite(n) || n < min || n > max) {
+    std::ostringstream msg;
+    msg << n << " is out of range [" << min << ", " << max << "]";
+    fail(key, msg.str());
+  }
+  return n;
+}
+
+std::optional<bool> JsonObjectReader::optional_bool(const std::string& key) {
+  const json* v = field(key, false);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_boolean()) fail(key, "expected a boolean, got " + type_name(*v));
+  return v->get<bool>();
+}
+
+std::vector<std::string> JsonObjectReader::string_array(const std::string& key,
+                                                        bool allow_empty) {
+  const json* v = field(key, true);
+  if (!v->is_array()) fail(key, "expected an array of strings, got " + type_name(*v));
+  if (v->empty() && !allow_empty) fail(key, "must not be empty");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    if (!(*v)[i].is_string()) {
+      throw InputError(file_, pointer(key) + "/" + std::to_string(i),
+                       "expected a string, got " + type_name((*v)[i]));
+    }
+    out.push_back((*v)[i].get<std::string>());
+  }
+  return out;
+}
+
+std::optional<JsonObjectReader> JsonObjectReader::optional_object(const std::string& key) {
+  const json* v = field(key, false);
+  if (v == nullptr) return std::nullopt;
+  return JsonObjectReader(*v, file_, pointer(key));
+}
+
+const json* JsonObjectReader::optional_array(const std::string& key) {
+  const json* v = field(key, false);
+  if (v != nullptr && !v->is_array()) fail(key, "expected an array, got " + type_name(*v));
+  return v;
+}
+
+void JsonObjectReader::accept(const std::string& key) { seen_.insert(key); }
+
+void JsonObjectReader::finish() const {
+  for (const auto& [key, v] : value_.items()) {
+    if (seen_.count(key) == 0) {
+      std::string known;
+      for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
+      fail(key, "unknown field (known fields here: " + known + ")");
+    }
+  }
+}
+
+json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "", "cannot open the file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  try {
+    return json::parse(buffer.str());
+  } catch (const json::parse_error& e) {
+    // nlohmann reports a byte offset; turn it into line and column for people.
+    const std::string text = buffer.str();
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw InputError(path, "line " + std::to_string(line) + ", column " + std::to_string(column),
+                     "invalid JSON");
+  }
+}
+
+}  // namespace leakgate

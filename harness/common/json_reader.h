@@ -1,0 +1,56 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace leakgate {
+
+// Reads one JSON object field by field and checks types, so every complaint about an input file
+// names the file and the field as a JSON pointer ("/launch/argv/0"). finish() rejects fields that
+// nobody asked for: a misspelt key is an error, not silently ignored.
+class JsonObjectReader {
+ public:
+  JsonObjectReader(const nlohmann::json& value, std::string file, std::string pointer);
+
+  bool has(const std::string& key) const;
+
+  std::string string(const std::string& key);
+  std::optional<std::string> optional_string(const std::string& key);
+  // The value must be one of `choices`.
+  std::string choice(const std::string& key, const std::vector<std::string>& choices);
+  std::optional<std::int64_t> optional_integer(const std::string& key, std::int64_t min,
+                                               std::int64_t max);
+  std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max);
+  std::optional<double> optional_number(const std::string& key, double min, double max);
+  std::optional<bool> optional_bool(const std::string& key);
+  std::vector<std::string> string_array(const std::string& key, bool allow_empty);
+  // A nested object, or nullopt when absent.
+  std::optional<JsonObjectReader> optional_object(const std::string& key);
+  // A nested array of any values, or nullopt when absent.
+  const nlohmann::json* optional_array(const std::string& key);
+
+  // Marks a field as known without reading it (read elsewhere).
+  void accept(const std::string& key);
+  void finish() const;
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+  std::string pointer(const std::string& key) const;
+  const std::string& file() const { return file_; }
+  const nlohmann::json& value() const { return value_; }
+
+ private:
+  const nlohmann::json* field(const std::string& key, bool required);
+
+  const nlohmann::json& value_;
+  std::string file_;
+  std::string pointer_;
+  std::set<std::string> seen_;
+};
+
+// Parses a whole file as JSON; a syntax error names the file, line and column.
+nlohmann::json read_json_file(const std::string& path);
+
+}  // namespace leakgate

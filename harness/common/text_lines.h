@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace leakgate::text {
+
+// Splits text into lines (without "\n" or a trailing "\r"); a final line without "\n" counts.
+std::vector<std::string_view> split_lines(std::string_view text);
+
+std::string_view trim(std::string_view s);
+
+// Splits on runs of spaces and tabs.
+std::vector<std::string_view> split_words(std::string_view s);
+
+bool starts_with(std::string_view s, std::string_view prefix);
+
+// Parses a decimal number that may use ',' as a thousands separator ("95,528").
+std::optional<std::uint64_t> parse_grouped_decimal(std::string_view s);
+
+std::optional<std::uint64_t> parse_hex(std::string_view s);
+
+}  // namespace leakgate::text

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace leakgate {
+
+// One row of `dumpheap -stat`: every object of one type on the managed heap.
+struct TypeStat {
+  std::uint64_t method_table = 0;  // address: valid only inside one dump, never a key
+  std::string type;                // class name as SOS prints it
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct HeapStats {
+  std::vector<TypeStat> types;  // in SOS order (ascending total size)
+  std::uint64_t total_objects = 0;
+  std::uint64_t total_bytes = 0;
+};
+
+// Count and bytes of one type: the unit that baselines and verdicts compare.
+struct TypeTotal {
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  bool operator==(const TypeTotal&) const = default;
+};
+
+// The totals of `eeheap -gc`.
+struct GcHeapSummary {
+  int heap_count = 0;
+  std::uint64_t allocated_bytes = 0;
+  std::uint64_t committed_bytes = 0;
+};
+
+}  // namespace leakgate

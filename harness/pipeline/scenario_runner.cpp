@@ -1,0 +1,131 @@
+#include "pipeline/scenario_runner.h"
+
+#include "common/errors.h"
+#include "process/temp_dir.h"
+#include "scenario/session.h"
+#include "verdict/verdict.h"
+
+namespace leakgate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ScenarioContext {
+  const Manifest& manifest;
+  const RunOptions& options;
+  std::vector<std::unique_ptr<Collector>>& collectors;
+  const Progress& progress;
+  fs::path raw_dir;
+  const TempDir& temp;
+  ScenarioResult& result;
+};
+
+Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session,
+                           const std::string& label, int iteration) {
+  ctx.progress.say(ctx.manifest.name, "settle and checkpoint '" + label + "'");
+  Checkpoint cp;
+  cp.label = label;
+  cp.iteration = iteration;
+  cp.settle_reply = session.settle();
+  CollectRequest request;
+  request.pid = session.pid();
+  request.label = label;
+  request.runtime = &session.runtime();
+  request.raw_dir = ctx.raw_dir;
+  request.temp_dir = ctx.temp.path();
+  request.kept_dump_dir = ctx.options.keep_dumps ? ctx.raw_dir : fs::path();
+  request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
+  if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
+    request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
+  }
+  for (auto& collector : ctx.collectors) {
+    if (!collector->applies_to(session.runtime())) {
+      const std::string note = "collector '" + std::string(collector->name()) +
+                               "' skipped: it does not apply to this process";
+      if (iteration == 0) ctx.result.notes.push_back(note);
+      continue;
+    }
+    collector->collect(request, cp);
+  }
+  return cp;
+}
+
+void drive(ScenarioContext& ctx) {
+  const Manifest& m = ctx.manifest;
+  ctx.progress.say(m.name, "launch " + m.argv.front());
+  ScenarioSession session(m, ctx.raw_dir);
+  ctx.result.runtime = session.runtime();
+  for (const auto& step : m.warmup) session.run(step);
+  ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
+  for (int i = 1; i <= m.iterations; ++i) {
+    for (const auto& step : m.iteration) session.run(step);
+    if (i == m.iterations || i % 10 == 0) {
+      ctx.progress.say(m.name, "iteration " + std::to_string(i) + "/" + std::to_string(m.iterations));
+    }
+  }
+  ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "final", m.iterations));
+  if (!session.shutdown()) {
+    ctx.result.notes.push_back("the app did not exit within timeouts.shutdownSeconds after quit; "
+                               "it was killed");
+  }
+}
+
+void note_environment(ScenarioResult& result, const Baseline& baseline) {
+  for (const char* key : {"runtime", "gc", "concurrent", "datas", "arch"}) {
+    const auto b = baseline.recorded_with.find(key);
+    const auto r = result.runtime.facts.find(key);
+    if (b == baseline.recorded_with.end() || r == result.runtime.facts.end()) continue;
+    if (b->second != r->second) {
+      result.notes.push_back(std::string("baseline recorded with ") + key + "=" + b->second +
+                             ", this run has " + key + "=" + r->second);
+    }
+  }
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseline>& baseline,
+                            const RunOptions& options,
+                            std::vector<std::unique_ptr<Collector>>& collectors,
+                            const Progress& progress) {
+  const auto started = Clock::now();
+  ScenarioResult result;
+  result.name = manifest.name;
+  result.description = manifest.description;
+  result.expected = manifest.expect;
+  result.iterations = manifest.iterations;
+  result.has_baseline = baseline.has_value();
+  result.report_subdir = manifest.name;
+  const fs::path raw_dir = options.report_dir / manifest.name;
+  fs::remove_all(raw_dir);
+  fs::create_directories(raw_dir);
+  try {
+    TempDir temp("leakgate-" + manifest.name);
+    ScenarioContext ctx{manifest, options, collectors, progress, raw_dir, temp, result};
+    drive(ctx);
+    const Evidence evidence{result.checkpoints[0], result.checkpoints[1], manifest.iterations,
+                            manifest.verdict, baseline ? &*baseline : nullptr};
+    Judgement judgement = judge(evidence);
+    result.verdict = judgement.verdict;
+    result.findings = std::move(judgement.findings);
+    if (!baseline) {
+      result.notes.push_back("no baseline in " + options.baselines_dir.string() +
+                             ": only growth was judged (record one with `leakgate baseline update "
+                             "--scenario " + manifest.name + "`)");
+    } else {
+      note_environment(result, *baseline);
+    }
+  } catch (const InterruptedError&) {
+    throw;
+  } catch (const Error& e) {
+    result.verdict = Verdict::kError;
+    result.error = e.what();
+    result.error_kind = e.kind();
+  }
+  result.met = meets(result.expected, result.verdict);
+  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return result;
+}
+
+}  // namespace leakgate

@@ -1,0 +1,102 @@
+#include "report/json_report.h"
+
+#include <algorithm>
+
+#include "common/atomic_file.h"
+
+namespace leakgate {
+
+using nlohmann::json;
+
+namespace {
+
+json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json finding_to_json(const Finding& f) {
+  return {{"type", f.type},
+          {"metric", f.metric},
+          {"rule", f.rule},
+          {"baseline", number_or_null(f.baseline)},
+          {"actual", f.actual},
+          {"warmup", f.warmup},
+          {"growthPerIteration", f.growth_per_iteration},
+          {"limit", number_or_null(f.limit)}};
+}
+
+json checkpoint_to_json(const Checkpoint& c) {
+  json j = {{"label", c.label}, {"iteration", c.iteration}, {"settle", c.settle_reply}};
+  if (c.gc_heap) {
+    j["gcHeap"] = {{"heaps", c.gc_heap->heap_count},
+                   {"allocatedBytes", c.gc_heap->allocated_bytes},
+                   {"committedBytes", c.gc_heap->committed_bytes}};
+  }
+  if (c.heap) {
+    std::vector<const TypeStat*> rows;
+    for (const auto& t : c.heap->types) rows.push_back(&t);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const TypeStat* a, const TypeStat* b) { return a->bytes > b->bytes; });
+    json types = json::array();
+    for (const auto* t : rows) types.push_back({{"type", t->type}, {"count", t->count}, {"bytes", t->bytes}});
+    j["heap"] = {{"totalObjects", c.heap->total_objects},
+                 {"totalBytes", c.heap->total_bytes},
+                 {"types", types}};
+  }
+  json raw = json::array();
+  for (const auto& r : c.raw) raw.push_back({{"label", r.label}, {"path", r.path}});
+  j["raw"] = raw;
+  if (c.kept_dump) j["keptDump"] = *c.kept_dump;
+  return j;
+}
+
+json scenario_to_json(const ScenarioResult& s) {
+  json findings = json::array();
+  for (const auto& f : s.findings) findings.push_back(finding_to_json(f));
+  json checkpoints = json::array();
+  for (const auto& c : s.checkpoints) checkpoints.push_back(checkpoint_to_json(c));
+  json j = {{"name", s.name},
+            {"description", s.description},
+            {"verdict", to_string(s.verdict)},
+            {"expected", to_string(s.expected)},
+            {"met", s.met},
+            {"findings", findings},
+            {"iterations", s.iterations},
+            {"hasBaseline", s.has_baseline},
+            {"runtime", s.runtime.facts},
+            {"notes", s.notes},
+            {"checkpoints", checkpoints},
+            {"rawOutput", s.report_subdir},
+            {"seconds", s.seconds}};
+  j["error"] = s.error ? json(*s.error) : json(nullptr);
+  return j;
+}
+
+}  // namespace
+
+json report_to_json(const RunResult& run, int exit_code) {
+  json scenarios = json::array();
+  int met = 0, errors = 0;
+  for (const auto& s : run.scenarios) {
+    scenarios.push_back(scenario_to_json(s));
+    met += s.met ? 1 : 0;
+    errors += s.verdict == Verdict::kError ? 1 : 0;
+  }
+  return {{"schemaVersion", 1},
+          {"leakgate", {{"version", LEAKGATE_VERSION}}},
+          {"tools", run.tools},
+          {"seconds", run.seconds},
+          {"summary",
+           {{"scenarios", run.scenarios.size()},
+            {"met", met},
+            {"unmet", static_cast<int>(run.scenarios.size()) - met},
+            {"errors", errors},
+            {"exitCode", exit_code}}},
+          {"scenarios", scenarios}};
+}
+
+void write_json_report(const std::filesystem::path& report_dir, const RunResult& run,
+                       int exit_code) {
+  std::filesystem::create_directories(report_dir);
+  write_file_atomically(report_dir / "report.json", report_to_json(run, exit_code).dump(2) + "\n");
+}
+
+}  // namespace leakgate

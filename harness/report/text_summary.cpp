@@ -1,0 +1,68 @@
+#include "report/text_summary.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace leakgate {
+
+namespace {
+
+constexpr std::size_t kFindingsShown = 10;
+
+std::string fixed(double v, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string status_word(const ScenarioResult& s) {
+  if (s.verdict == Verdict::kError) return "ERROR";
+  return s.met ? "ok" : "FAIL";
+}
+
+std::string describe(const Finding& f) {
+  std::string line = f.type + "  " + f.metric + " " + fixed(f.warmup, 0) + " -> " +
+                     fixed(f.actual, 0) + " (" + (f.growth_per_iteration >= 0 ? "+" : "") +
+                     fixed(f.growth_per_iteration, 2) + "/iteration)";
+  if (f.rule == "baseline") {
+    line += ", baseline " + fixed(f.baseline.value_or(0), 0) + ", limit " + fixed(*f.limit, 0);
+  }
+  return line + "  [" + f.rule + "]";
+}
+
+}  // namespace
+
+void write_text_summary(std::ostream& out, const RunResult& run,
+                        const std::filesystem::path& report_dir) {
+  std::size_t width = 8;
+  for (const auto& s : run.scenarios) width = std::max(width, s.name.size() + 2);
+  out << "leakgate: " << run.scenarios.size() << " scenario(s) in " << fixed(run.seconds, 1)
+      << " s\n";
+  for (const auto& s : run.scenarios) {
+    out << "  " << pad(status_word(s), 6) << pad(s.name, width) << pad(to_string(s.verdict), 11)
+        << "expected " << pad(to_string(s.expected), 5) << "  " << s.findings.size()
+        << " finding(s)  " << fixed(s.seconds, 1) << " s\n";
+  }
+  for (const auto& s : run.scenarios) {
+    if (s.error) out << "\n" << s.name << ": " << *s.error << "\n";
+    if (!s.findings.empty()) {
+      out << "\n" << s.name << ": " << s.findings.size() << " finding(s)"
+          << (s.expected == Expectation::kLeak ? " (canary: a leak is expected)" : "") << "\n";
+      for (std::size_t i = 0; i < s.findings.size() && i < kFindingsShown; ++i) {
+        out << "  " << describe(s.findings[i]) << "\n";
+      }
+      if (s.findings.size() > kFindingsShown) {
+        out << "  ... " << s.findings.size() - kFindingsShown << " more in report.json\n";
+      }
+    }
+    for (const auto& note : s.notes) out << "  note (" << s.name << "): " << note << "\n";
+  }
+  out << "\nreport: " << (report_dir / "report.json").string() << "\n";
+}
+
+}  // namespace leakgate

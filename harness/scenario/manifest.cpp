@@ -1,0 +1,132 @@
+#include "scenario/manifest.h"
+
+#include <algorithm>
+
+#include "common/errors.h"
+#include "common/json_reader.h"
+
+namespace leakgate {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr double kMaxSeconds = 24 * 3600;
+
+std::vector<Step> read_steps(JsonObjectReader& manifest, const std::string& key, bool required) {
+  const json* steps = manifest.optional_array(key);
+  if (steps == nullptr) {
+    if (required) manifest.fail(key, "required field is missing");
+    return {};
+  }
+  if (required && steps->empty()) manifest.fail(key, "needs at least one step");
+  std::vector<Step> out;
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    JsonObjectReader r((*steps)[i], manifest.file(), manifest.pointer(key) + "/" + std::to_string(i));
+    Step step;
+    step.command = r.string("command");
+    if (step.command.empty() || step.command.find_first_of(" \t\r\n") != std::string::npos) {
+      r.fail("command", "must be one word");
+    }
+    if (r.has("args")) {
+      step.args = r.string_array("args", true);
+      for (std::size_t a = 0; a < step.args.size(); ++a) {
+        if (step.args[a].empty() || step.args[a].find_first_of(" \t\r\n") != std::string::npos) {
+          r.fail("args", "argument " + std::to_string(a) + " must be one non-empty word");
+        }
+      }
+    }
+    step.timeout_seconds = r.optional_number("timeoutSeconds", 0.001, kMaxSeconds);
+    r.finish();
+    out.push_back(std::move(step));
+  }
+  return out;
+}
+
+void read_launch(JsonObjectReader launch, Manifest& m) {
+  m.argv = launch.string_array("argv", false);
+  if (m.argv[0].empty()) launch.fail("argv", "the program (argv[0]) must not be empty");
+  const auto cwd = launch.optional_string("cwd").value_or(".");
+  m.cwd = fs::weakly_canonical(m.directory / cwd);
+  if (auto env = launch.optional_object("env")) {
+    for (const auto& [key, value] : env->value().items()) {
+      if (!value.is_string()) env->fail(key, "environment values must be strings");
+      if (key.empty() || key.find('=') != std::string::npos) env->fail(key, "invalid variable name");
+      m.env[key] = value.get<std::string>();
+      env->accept(key);
+    }
+  }
+  launch.finish();
+}
+
+void read_timeouts(JsonObjectReader t, Timeouts& out) {
+  auto read = [&](const char* key, double& into) {
+    if (auto v = t.optional_number(key, 0.001, kMaxSeconds)) into = *v;
+  };
+  read("startSeconds", out.start_seconds);
+  read("commandSeconds", out.command_seconds);
+  read("settleSeconds", out.settle_seconds);
+  read("collectSeconds", out.collect_seconds);
+  read("shutdownSeconds", out.shutdown_seconds);
+  t.finish();
+}
+
+void read_verdict(JsonObjectReader v, VerdictSettings& out) {
+  auto read = [&](const char* key, double max, double& into) {
+    if (auto n = v.optional_number(key, 0, max)) into = *n;
+  };
+  read("minGrowthPerIteration", 1e12, out.min_growth_per_iteration);
+  read("relativeTolerance", 1000, out.relative_tolerance);
+  read("absoluteCount", 1e15, out.absolute_count);
+  read("absoluteBytes", 1e18, out.absolute_bytes);
+  read("gcHeapRelativeTolerance", 1000, out.gc_heap_relative_tolerance);
+  read("gcHeapAbsoluteBytes", 1e18, out.gc_heap_absolute_bytes);
+  if (out.min_growth_per_iteration <= 0) {
+    v.fail("minGrowthPerIteration", "must be greater than 0");
+  }
+  v.finish();
+}
+
+}  // namespace
+
+Manifest load_manifest(const fs::path& scenario_dir) {
+  Manifest m;
+  m.directory = fs::absolute(scenario_dir).lexically_normal();
+  if (m.directory.has_filename() == false) m.directory = m.directory.parent_path();
+  m.name = m.directory.filename().string();
+  m.file = m.directory / "scenario.json";
+  const json doc = read_json_file(m.file.string());
+  JsonObjectReader r(doc, m.file.string(), "");
+  if (auto v = r.optional_integer("schemaVersion", 1, 1)) (void)v;
+  m.description = r.optional_string("description").value_or("");
+  m.expect = r.choice("expect", {"pass", "leak"}) == "leak" ? Expectation::kLeak
+                                                            : Expectation::kPass;
+  auto launch = r.optional_object("launch");
+  if (!launch) r.fail("launch", "required field is missing");
+  read_launch(*launch, m);
+  if (auto t = r.optional_object("timeouts")) read_timeouts(*t, m.timeouts);
+  m.warmup = read_steps(r, "warmup", false);
+  m.iteration = read_steps(r, "iteration", true);
+  m.iterations = static_cast<int>(r.integer("iterations", 1, 1000000));
+  if (auto v = r.optional_object("verdict")) read_verdict(*v, m.verdict);
+  r.finish();
+  return m;
+}
+
+std::vector<fs::path> find_scenarios(const fs::path& scenarios_dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(scenarios_dir, ec)) {
+    throw InputError(scenarios_dir.string(), "", "is not a directory");
+  }
+  for (const auto& entry : fs::directory_iterator(scenarios_dir)) {
+    if (entry.is_directory() && fs::exists(entry.path() / "scenario.json")) {
+      out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace leakgate

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/verdict_settings.h"
+#include "model/expectation.h"
+
+namespace leakgate {
+
+// A protocol command sent to the app.
+struct Step {
+  std::string command;
+  std::vector<std::string> args;
+  std::optional<double> timeout_seconds;  // overrides timeouts.commandSeconds
+};
+
+struct Timeouts {
+  double start_seconds = 60;      // launch until the hello line
+  double command_seconds = 60;    // one step until its reply
+  double settle_seconds = 120;    // one settle until its reply
+  double collect_seconds = 300;   // one tool run (dump, analyze)
+  double shutdown_seconds = 15;   // quit until the app has exited
+};
+
+
+struct Manifest {
+  std::string name;                  // the scenario folder's name
+  std::filesystem::path file;        // .../<name>/scenario.json
+  std::filesystem::path directory;   // .../<name>
+  std::string description;
+  Expectation expect = Expectation::kPass;
+  std::vector<std::string> argv;
+  std::filesystem::path cwd;  // absolute
+  std::map<std::string, std::string> env;
+  Timeouts timeouts;
+  std::vector<Step> warmup;
+  std::vector<Step> iteration;
+  int iterations = 0;
+  VerdictSettings verdict;
+};
+
+// Reads and validates `<dir>/scenario.json`. Throws InputError naming the file and the field.
+Manifest load_manifest(const std::filesystem::path& scenario_dir);
+
+// The scenario folders under `scenarios_dir` (those holding a scenario.json), sorted by name.
+std::vector<std::filesystem::path> find_scenarios(const std::filesystem::path& scenarios_dir);
+
+}  // namespace leakgate

@@ -1,0 +1,173 @@
+#include "scenario/session.h"
+
+#include "common/text_lines.h"
+#include "common/errors.h"
+#include "process/interrupt.h"
+#include "scenario/protocol.h"
+
+namespace leakgate {
+
+namespace {
+
+constexpr std::size_t kStderrTailLines = 15;
+
+std::string tail_lines(const std::string& text, std::size_t n) {
+  const auto lines = text::split_lines(text);
+  std::string out;
+  for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) {
+    out += "\n    " + std::string(lines[i]);
+  }
+  return out;
+}
+
+std::string describe_step(const std::string& command, const std::vector<std::string>& args) {
+  std::string s = "'" + command;
+  for (const auto& a : args) s += " " + a;
+  return s + "'";
+}
+
+}  // namespace
+
+ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem::path& log_dir)
+    : manifest_(manifest), started_(Clock::now()) {
+  std::filesystem::create_directories(log_dir);
+  transcript_.open(log_dir / "protocol.log");
+  SpawnSpec spec;
+  spec.argv = manifest.argv;
+  spec.cwd = manifest.cwd;
+  spec.env = manifest.env;
+  spec.stdin_pipe = true;
+  spec.stdout_lines = true;
+  spec.stdout_log = log_dir / "app.stdout.log";
+  spec.stderr_log = log_dir / "app.stderr.log";
+  spec.keep_bytes = 64 * 1024;
+  try {
+    child_ = std::make_unique<ChildProcess>(spec);
+  } catch (const SpawnError& e) {
+    throw ScenarioError("scenario '" + manifest.name + "': " + e.what() + " (launch.argv in " +
+                        manifest.file.string() + ")");
+  }
+  note("*", "launched pid " + std::to_string(child_->pid()) + ": " + render_argv(spec.argv));
+
+  const Deadline deadline = Deadline::after_seconds(manifest.timeouts.start_seconds);
+  std::string line;
+  while (true) {
+    const auto status = child_->next_line(line, deadline);
+    if (status == ChildProcess::LineStatus::kTimeout) {
+      fail("waiting for the hello line", "no hello within timeouts.startSeconds (" +
+                                             std::to_string(manifest.timeouts.start_seconds) +
+                                             " s); does the app use the protocol library?");
+    }
+    if (status == ChildProcess::LineStatus::kEnd) fail("waiting for the hello line", "");
+    std::optional<protocol::Message> msg;
+    try {
+      msg = protocol::parse_app_line(line);
+    } catch (const ParseError& e) {
+      fail("waiting for the hello line", std::string("protocol error: ") + e.what());
+    }
+    if (!msg) continue;
+    note("<", line);
+    if (msg->kind != protocol::Message::Kind::kHello) {
+      fail("waiting for the hello line", "the first message was not hello: " + line);
+    }
+    if (msg->version != protocol::kVersion) {
+      fail("handshake", "the app speaks protocol version " + std::to_string(msg->version) +
+                            ", leakgate speaks " + std::to_string(protocol::kVersion));
+    }
+    runtime_.protocol_version = msg->version;
+    runtime_.facts = msg->facts;
+    runtime_.app = msg->facts.count("app") ? msg->facts.at("app") : "";
+    return;
+  }
+}
+
+ScenarioSession::~ScenarioSession() = default;
+
+void ScenarioSession::note(const std::string& direction, const std::string& line) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
+  transcript_ << ms << " ms " << direction << " " << line << '\n';
+  transcript_.flush();
+}
+
+void ScenarioSession::fail(const std::string& doing, const std::string& what) {
+  interrupt::check();
+  std::string message = "scenario '" + manifest_.name + "': " + doing + ": ";
+  if (what.empty()) {
+    // The app closed stdout: it exited (or is about to). Report how.
+    const auto status = child_->wait(Deadline(std::chrono::seconds(5)));
+    message += status ? "the app exited (" + status->describe() + ")"
+                      : "the app closed its stdout";
+  } else {
+    message += what;
+  }
+  child_->terminate(std::chrono::milliseconds(1000));
+  child_->drain(Deadline(std::chrono::seconds(2)));
+  const std::string tail = tail_lines(child_->stderr_text(), kStderrTailLines);
+  if (!tail.empty()) message += "\n  app stderr (last lines):" + tail;
+  note("!", message);
+  throw ScenarioError(message);
+}
+
+std::string ScenarioSession::request(const std::string& command,
+                                     const std::vector<std::string>& args,
+                                     double timeout_seconds) {
+  const std::uint64_t seq = next_seq_++;
+  const std::string line = protocol::format_request(seq, command, args);
+  const std::string doing = "step " + describe_step(command, args);
+  note(">", line);
+  if (!child_->write_line(line)) fail(doing, "");
+  const Deadline deadline = Deadline::after_seconds(timeout_seconds);
+  std::string reply;
+  while (true) {
+    const auto status = child_->next_line(reply, deadline);
+    if (status == ChildProcess::LineStatus::kTimeout) {
+      fail(doing, "no reply within " + std::to_string(timeout_seconds) + " s");
+    }
+    if (status == ChildProcess::LineStatus::kEnd) fail(doing, "");
+    std::optional<protocol::Message> msg;
+    try {
+      msg = protocol::parse_app_line(reply);
+    } catch (const ParseError& e) {
+      fail(doing, std::string("protocol error: ") + e.what());
+    }
+    if (!msg) continue;
+    note("<", reply);
+    if (msg->kind == protocol::Message::Kind::kHello) fail(doing, "unexpected second hello");
+    if (msg->seq != seq) {
+      fail(doing, "reply to request " + std::to_string(msg->seq) + " while waiting for " +
+                      std::to_string(seq));
+    }
+    if (msg->kind == protocol::Message::Kind::kError) {
+      fail(doing, "the app answered with an error: " + msg->text);
+    }
+    return msg->text;
+  }
+}
+
+std::string ScenarioSession::run(const Step& step) {
+  return request(step.command, step.args,
+                 step.timeout_seconds.value_or(manifest_.timeouts.command_seconds));
+}
+
+std::string ScenarioSession::settle() {
+  return request("settle", {}, manifest_.timeouts.settle_seconds);
+}
+
+bool ScenarioSession::shutdown() {
+  const std::uint64_t seq = next_seq_++;
+  const std::string line = protocol::format_request(seq, "quit", {});
+  note(">", line);
+  child_->write_line(line);
+  child_->close_stdin();
+  const auto status = child_->wait(Deadline::after_seconds(manifest_.timeouts.shutdown_seconds));
+  if (status) {
+    note("*", "exited: " + status->describe());
+    return true;
+  }
+  note("*", "no exit within timeouts.shutdownSeconds: killing the process group");
+  child_->terminate(std::chrono::milliseconds(1000));
+  return false;
+}
+
+}  // namespace leakgate

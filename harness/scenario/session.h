@@ -1,0 +1,52 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "model/snapshot.h"
+#include "process/child_process.h"
+#include "scenario/manifest.h"
+
+namespace leakgate {
+
+// A running scenario app, driven over the control protocol. The constructor launches the app and
+// waits for its hello; every failure (no hello, an error reply, the app exiting, a deadline) is a
+// ScenarioError that says what was being done and ends with the tail of the app's stderr. The
+// destructor stops the app's whole process group if shutdown() did not.
+class ScenarioSession {
+ public:
+  // Logs go to <log_dir>/app.stdout.log, app.stderr.log and protocol.log.
+  ScenarioSession(const Manifest& manifest, const std::filesystem::path& log_dir);
+  ~ScenarioSession();
+
+  const RuntimeFacts& runtime() const { return runtime_; }
+  pid_t pid() const { return child_->pid(); }
+
+  // Sends one step and returns the payload of its ok reply.
+  std::string run(const Step& step);
+  // The built-in settle command: full blocking compacting GC, finalizers, GC again.
+  std::string settle();
+  // Asks the app to quit and waits for it to exit; kills the group if it does not in time.
+  // Returns false when the app had to be killed.
+  bool shutdown();
+
+ private:
+  std::string request(const std::string& command, const std::vector<std::string>& args,
+                      double timeout_seconds);
+  [[noreturn]] void fail(const std::string& doing, const std::string& what);
+  void note(const std::string& direction, const std::string& line);
+
+  const Manifest& manifest_;
+  std::unique_ptr<ChildProcess> child_;
+  std::ofstream transcript_;
+  RuntimeFacts runtime_;
+  std::uint64_t next_seq_ = 1;
+  Clock::time_point started_;
+};
+
+}  // namespace leakgate

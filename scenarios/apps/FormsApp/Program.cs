@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using LeakGate.Scenario;
+
+namespace FormsApp;
+
+/// <summary>
+/// A headless analogue of a WinForms app that opens and closes a complex form in a loop.
+/// Options:
+///   --variant correct|leak   leak: a closed form stays subscribed to the static theme event
+///   --crash-after N          exit abruptly with code 42 during the N-th open-close command (tests)
+///   --spawn-child            start a long-running child process at launch (tests: process-group kill)
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var options = Options.Parse(args);
+        if (options.SpawnChild) Process.Start("sleep", "600");
+        var app = new FormsApplication(unsubscribeOnClose: options.Variant == "correct", options.CrashAfter);
+        return new ScenarioHost("forms")
+            .Command("open-close", a => app.OpenClose(a.Length > 0 ? ParseCount(a[0]) : 1))
+            .Command("change-theme", a => ThemeService.Change(a.Length > 0 ? a[0] : "dark"))
+            .Command("status", _ => $"subscribers={ThemeService.SubscriberCount} opened={app.Opened}")
+            .Run();
+    }
+
+    private static int ParseCount(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"open-close: count must be a positive integer, got '{text}'");
+
+    private sealed record Options(string Variant, int CrashAfter, bool SpawnChild)
+    {
+        public static Options Parse(string[] args)
+        {
+            var variant = "correct";
+            var crashAfter = 0;
+            var spawnChild = false;
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--variant" when i + 1 < args.Length && args[i + 1] is "correct" or "leak":
+                        variant = args[++i];
+                        break;
+                    case "--crash-after" when i + 1 < args.Length:
+                        crashAfter = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                        break;
+                    case "--spawn-child":
+                        spawnChild = true;
+                        break;
+                    default:
+                        Console.Error.WriteLine($"FormsApp: unknown or incomplete option '{args[i]}'");
+                        Environment.Exit(2);
+                        break;
+                }
+            }
+            return new Options(variant, crashAfter, spawnChild);
+        }
+    }
+}
+
+/// <summary>Opens forms, exercises them, closes them: the round trip a user makes.</summary>
+public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter)
+{
+    private int _commands;
+
+    public int Opened { get; private set; }
+
+    public string OpenClose(int count)
+    {
+        if (crashAfter > 0 && ++_commands >= crashAfter)
+        {
+            Console.Error.WriteLine($"FormsApp: simulated crash in open-close command {_commands}");
+            Environment.Exit(42);
+        }
+        var clicks = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var form = new CustomerForm(++Opened, unsubscribeOnClose);
+            form.Exercise();
+            clicks += form.Clicks;
+            form.Close();
+        }
+        return string.Create(CultureInfo.InvariantCulture, $"opened={Opened} clicks={clicks}");
+    }
+}

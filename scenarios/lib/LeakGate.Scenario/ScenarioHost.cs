@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Runtime;
+using System.Text;
+
+namespace LeakGate.Scenario;
+
+/// <summary>
+/// Speaks the leakgate control protocol (scenarios/PROTOCOL.md) over stdin/stdout.
+/// An app registers its commands, then calls <see cref="Run"/>; the host answers the
+/// built-in commands (ping, settle, quit) itself.
+/// </summary>
+public sealed class ScenarioHost
+{
+    public const int ProtocolVersion = 1;
+    private const string Prefix = "@leakgate";
+
+    private readonly string _appName;
+    private readonly Dictionary<string, Func<string[], string?>> _commands = new(StringComparer.Ordinal);
+    private readonly TextWriter _out;
+    private readonly TextReader _in;
+
+    public ScenarioHost(string appName, TextReader? input = null, TextWriter? output = null)
+    {
+        _appName = appName;
+        _in = input ?? Console.In;
+        _out = output ?? Console.Out;
+    }
+
+    /// <summary>Registers a command. The handler returns an optional payload for the ack line;
+    /// an exception becomes an error reply carrying its message.</summary>
+    public ScenarioHost Command(string name, Func<string[], string?> handler)
+    {
+        if (name.Length == 0 || name.Any(char.IsWhiteSpace))
+            throw new ArgumentException($"command name '{name}' must be one word", nameof(name));
+        _commands[name] = handler;
+        return this;
+    }
+
+    public ScenarioHost Command(string name, Action<string[]> handler) =>
+        Command(name, args => { handler(args); return null; });
+
+    /// <summary>Sends the hello line, then serves commands until quit or end of input.
+    /// Returns the process exit code.</summary>
+    public int Run()
+    {
+        Send($"hello {ProtocolVersion} app={_appName} pid={Environment.ProcessId} {RuntimeFacts()}");
+        string? line;
+        while ((line = _in.ReadLine()) != null)
+        {
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0) continue;
+            var seq = words[0];
+            if (words.Length < 2 || !long.TryParse(seq, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                Send($"error 0 malformed request: expected '<seq> <command> [args]', got '{Escape(line)}'");
+                continue;
+            }
+            var name = words[1];
+            var args = words[2..];
+            if (name == "quit")
+            {
+                Send($"ok {seq} bye");
+                return 0;
+            }
+            Dispatch(seq, name, args);
+        }
+        return 0;
+    }
+
+    private void Dispatch(string seq, string name, string[] args)
+    {
+        try
+        {
+            string? payload = name switch
+            {
+                "ping" => "pong",
+                "settle" => Settle(),
+                _ when _commands.TryGetValue(name, out var handler) => handler(args),
+                _ => throw new UnknownCommandException(name),
+            };
+            Send(payload is null ? $"ok {seq}" : $"ok {seq} {Escape(payload)}");
+        }
+        catch (Exception ex)
+        {
+            Send($"error {seq} {Escape(ex.Message)}");
+        }
+    }
+
+    /// <summary>A full, blocking, compacting collection; finalizers run; collected again so
+    /// what the finalizers released is gone too. Returns the heap facts after it.</summary>
+    public static string Settle()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"heapBytes={GC.GetTotalMemory(false)} gen2Collections={GC.CollectionCount(2)} promotedBytes={info.PromotedBytes}");
+    }
+
+    private static string RuntimeFacts()
+    {
+        var concurrent = AppContext.GetData("System.GC.Concurrent") as bool? ?? true;
+        var datas = Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? "default";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"runtime={Environment.Version} gc={(GCSettings.IsServerGC ? "server" : "workstation")} " +
+            $"concurrent={(concurrent ? "true" : "false")} datas={datas} arch={System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}");
+    }
+
+    private void Send(string message)
+    {
+        lock (_out)
+        {
+            _out.Write(Prefix);
+            _out.Write(' ');
+            _out.Write(message);
+            _out.Write('\n');
+            _out.Flush();
+        }
+    }
+
+    /// <summary>Replies are single lines: line breaks inside a message become spaces.</summary>
+    private static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text) sb.Append(c is '\r' or '\n' ? ' ' : c);
+        return sb.ToString();
+    }
+
+    private sealed class UnknownCommandException(string name)
+        : Exception($"unknown command '{name}'");
+}
