@@ -57,8 +57,28 @@ Baseline baseline_from_json(const json& doc, const std::string& file) {
 }
 
 std::string render_baseline(const Baseline& baseline) {
-  // Two-space indent: one field per line, so a changed count is a one-line diff.
-  return baseline_to_json(baseline).dump(2) + "\n";
+  // Keys sorted; objects of objects one entry per line, so a changed type is a one-line diff.
+  const json doc = baseline_to_json(baseline);
+  std::string out = "{\n";
+  std::size_t i = 0;
+  for (const auto& [key, value] : doc.items()) {
+    out += "  " + json(key).dump() + ": ";
+    const bool nested = value.is_object() && !value.empty() && value.begin()->is_structured();
+    const bool wide = value.is_object() && value.size() > 1;
+    if (nested || wide) {
+      out += "{\n";
+      std::size_t j = 0;
+      for (const auto& [inner_key, inner] : value.items()) {
+        out += "    " + json(inner_key).dump() + ": " + inner.dump() +
+               (++j < value.size() ? ",\n" : "\n");
+      }
+      out += "  }";
+    } else {
+      out += value.dump();
+    }
+    out += ++i < doc.size() ? ",\n" : "\n";
+  }
+  return out + "}\n";
 }
 
 fs::path baseline_path(const fs::path& dir, const std::string& scenario) {

@@ -3,10 +3,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "model/heap_stats.h"
 
@@ -28,7 +27,8 @@ struct Baseline {
   bool operator==(const Baseline&) const = default;
 };
 
-// The JSON form of a baseline: stable key order, one type per line in the checked-in file.
+// The JSON form of a baseline: stable key order, one type per line in the checked-in file
+// (render_baseline).
 nlohmann::json baseline_to_json(const Baseline& baseline);
 // Throws InputError naming `file` and the field.
 Baseline baseline_from_json(const nlohmann::json& doc, const std::string& file);
@@ -36,7 +36,8 @@ std::string render_baseline(const Baseline& baseline);
 
 std::filesystem::path baseline_path(const std::filesystem::path& dir, const std::string& scenario);
 // nullopt when the scenario has no baseline yet; InputError when the file is invalid.
-std::optional<Baseline> load_baseline(const std::filesystem::path& dir, const std::string& scenario);
+std::optional<Baseline> load_baseline(const std::filesystem::path& dir,
+                                      const std::string& scenario);
 // Written atomically.
 void store_baseline(const std::filesystem::path& dir, const Baseline& baseline);
 

@@ -1,9 +1,9 @@
 #include "baseline/baseline_recorder.h"
 
-#include "model/type_totals.h"
-
 #include <cmath>
 #include <set>
+
+#include "model/type_totals.h"
 
 namespace leakgate {
 

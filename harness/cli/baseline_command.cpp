@@ -52,13 +52,16 @@ void print_changes(const std::string& name, const std::vector<BaselineChange>& c
     std::cout << name << ": unchanged (every value within tolerance of the baseline)\n";
     return;
   }
-  std::cout << name << ": " << (is_new ? "new baseline, " : "") << changes.size()
-            << " change(s)\n";
+  std::cout << name << ": " << (is_new ? "new baseline, " : "") << changes.size() << " change(s)\n";
   for (std::size_t i = 0; i < changes.size() && i < kChangesShown; ++i) {
     const auto& c = changes[i];
     switch (c.kind) {
-      case BaselineChange::Kind::kAdded: std::cout << "  + " << c.key << ": " << c.after; break;
-      case BaselineChange::Kind::kRemoved: std::cout << "  - " << c.key << ": " << c.before; break;
+      case BaselineChange::Kind::kAdded:
+        std::cout << "  + " << c.key << ": " << c.after;
+        break;
+      case BaselineChange::Kind::kRemoved:
+        std::cout << "  - " << c.key << ": " << c.before;
+        break;
       case BaselineChange::Kind::kChanged:
         std::cout << "  ~ " << c.key << ": " << c.before << " -> " << c.after;
         break;

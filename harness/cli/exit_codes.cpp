@@ -5,10 +5,13 @@ namespace leakgate {
 int exit_code_for(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kUsage:
-    case ErrorKind::kInput: return kExitBadInput;
+    case ErrorKind::kInput:
+      return kExitBadInput;
     case ErrorKind::kScenario:
-    case ErrorKind::kTool: return kExitFailure;
-    case ErrorKind::kInterrupted: return kExitInterrupted;
+    case ErrorKind::kTool:
+      return kExitFailure;
+    case ErrorKind::kInterrupted:
+      return kExitInterrupted;
   }
   return kExitFailure;
 }

@@ -6,10 +6,10 @@
 namespace leakgate {
 
 // The contract's exit codes, decided here and nowhere else.
-inline constexpr int kExitOk = 0;           // every scenario met its expectation
-inline constexpr int kExitLeak = 1;         // a leak or regression (or a canary that caught nothing)
-inline constexpr int kExitBadInput = 2;     // bad usage, manifest or baseline
-inline constexpr int kExitFailure = 3;      // a scenario or tool failed
+inline constexpr int kExitOk = 0;        // every scenario met its expectation
+inline constexpr int kExitLeak = 1;      // a leak or regression (or a canary that caught nothing)
+inline constexpr int kExitBadInput = 2;  // bad usage, manifest or baseline
+inline constexpr int kExitFailure = 3;   // a scenario or tool failed
 inline constexpr int kExitInterrupted = 130;
 
 int exit_code_for(ErrorKind kind);

@@ -26,9 +26,10 @@ int main(int argc, char** argv) {
   CLI::App* update = baseline->add_subcommand(
       "update", "Run the scenarios and record their baselines (values within tolerance are kept)");
   add_run_options(*update, update_options.run);
-  update->add_option("--accept-growth", update_options.accept_growth,
-                     "Record per-iteration growth in a scenario expected to pass; the reason is "
-                     "stored in the baseline")
+  update
+      ->add_option("--accept-growth", update_options.accept_growth,
+                   "Record per-iteration growth in a scenario expected to pass; the reason is "
+                   "stored in the baseline")
       ->type_name("REASON");
 
   try {

@@ -17,9 +17,10 @@ void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_flag("--keep-dumps", o.keep_dumps,
                    "Keep the heap dumps (moved into the report folder); default: delete them");
   command.add_flag("-q,--quiet", o.quiet, "No progress lines on stderr");
-  command.add_option("--dotnet-dump", o.tools.dotnet_dump,
-                     "dotnet-dump executable (default: $LEAKGATE_DOTNET_DUMP, PATH, or the "
-                     "dotnet local tool of the repo)")
+  command
+      .add_option("--dotnet-dump", o.tools.dotnet_dump,
+                  "dotnet-dump executable (default: $LEAKGATE_DOTNET_DUMP, PATH, or the "
+                  "dotnet local tool of the repo)")
       ->type_name("PATH");
 }
 

@@ -16,12 +16,12 @@ namespace leakgate {
 // What a collector needs to measure one checkpoint of one process.
 struct CollectRequest {
   pid_t pid = 0;
-  std::string label;                    // checkpoint label, used in file names
+  std::string label;                      // checkpoint label, used in file names
   const RuntimeFacts* runtime = nullptr;  // from the handshake
-  std::filesystem::path raw_dir;        // raw tool output is saved here (kept with the report)
-  std::filesystem::path temp_dir;       // private scratch space, removed after the scenario
-  std::filesystem::path kept_dump_dir;  // where a dump goes when dumps are kept; empty: delete
-  double timeout_seconds = 300;         // per tool run
+  std::filesystem::path raw_dir;          // raw tool output is saved here (kept with the report)
+  std::filesystem::path temp_dir;         // private scratch space, removed after the scenario
+  std::filesystem::path kept_dump_dir;    // where a dump goes when dumps are kept; empty: delete
+  double timeout_seconds = 300;           // per tool run
   std::map<std::string, std::string> tool_env;  // environment the tools must share with the app
 };
 
@@ -39,8 +39,9 @@ class Collector {
 };
 
 struct ToolSettings {
-  std::string dotnet_dump;                // explicit path; empty: look it up
-  std::filesystem::path tool_search_from;  // where to look for a dotnet local tool manifest
+  std::string dotnet_dump;  // explicit path; empty: look it up
+  // Where to look for a dotnet local tool manifest (each folder and its parents, in order).
+  std::vector<std::filesystem::path> tool_search_from;
 };
 
 // The table of collectors, in the order they run at a checkpoint.

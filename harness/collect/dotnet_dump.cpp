@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 
-#include "common/text_lines.h"
 #include "common/errors.h"
+#include "common/text_lines.h"
 #include "process/child_process.h"
 
 namespace leakgate {
@@ -42,6 +42,13 @@ std::optional<fs::path> find_tool_manifest_dir(fs::path from) {
   return std::nullopt;
 }
 
+std::optional<fs::path> find_tool_manifest_dir_any(const std::vector<fs::path>& starts) {
+  for (const auto& start : starts) {
+    if (auto dir = find_tool_manifest_dir(start)) return dir;
+  }
+  return std::nullopt;
+}
+
 // Runs `<prefix> --version`; returns the version, or the reason it failed.
 std::pair<bool, std::string> probe(const DotnetDumpCommand& cmd) {
   SpawnSpec spec;
@@ -61,7 +68,7 @@ std::pair<bool, std::string> probe(const DotnetDumpCommand& cmd) {
 }  // namespace
 
 DotnetDumpCommand locate_dotnet_dump(const std::string& explicit_path,
-                                     const fs::path& search_from) {
+                                     const std::vector<fs::path>& search_from) {
   DotnetDumpCommand cmd;
   std::string path = explicit_path;
   if (path.empty()) {
@@ -73,19 +80,21 @@ DotnetDumpCommand locate_dotnet_dump(const std::string& explicit_path,
   } else if (auto found = on_path("dotnet-dump")) {
     cmd.prefix = {found->string()};
     cmd.origin = found->string();
-  } else if (auto dir = find_tool_manifest_dir(search_from)) {
+  } else if (auto dir = find_tool_manifest_dir_any(search_from)) {
     cmd.prefix = {"dotnet", "tool", "run", "dotnet-dump", "--"};
     cmd.cwd = *dir;
     cmd.origin = "dotnet local tool (" + dir->string() + ")";
   } else {
     throw ToolError(
         "dotnet-dump not found: not on PATH, no LEAKGATE_DOTNET_DUMP, and no dotnet tool manifest "
-        "above " + search_from.string() + " (install it with `dotnet tool restore` in the repo)");
+        "(.config/dotnet-tools.json) above the scenarios folder or the working directory; "
+        "run `dotnet tool restore` in the repo");
   }
   auto [ok, detail] = probe(cmd);
   if (!ok) {
-    throw ToolError("dotnet-dump (" + cmd.origin + ") does not run: " + detail +
-                    (cmd.cwd.empty() ? "" : "\n  run `dotnet tool restore` in " + cmd.cwd.string()));
+    throw ToolError(
+        "dotnet-dump (" + cmd.origin + ") does not run: " + detail +
+        (cmd.cwd.empty() ? "" : "\n  run `dotnet tool restore` in " + cmd.cwd.string()));
   }
   cmd.version = detail;
   return cmd;

@@ -3,8 +3,8 @@
 #include <fstream>
 
 #include "collect/sos_parsers.h"
-#include "common/text_lines.h"
 #include "common/errors.h"
+#include "common/text_lines.h"
 #include "process/child_process.h"
 
 namespace leakgate {
@@ -63,8 +63,8 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
   save(collect_log, collected, spec.argv);
   into.raw.push_back({"dotnet-dump collect", collect_log.filename().string()});
   if (!collected.status.success() || collected.timed_out || !fs::exists(dump)) {
-    throw ToolError("dotnet-dump collect of pid " + std::to_string(request.pid) + " at checkpoint '" +
-                    request.label + "' failed: " + failure_text(collected));
+    throw ToolError("dotnet-dump collect of pid " + std::to_string(request.pid) +
+                    " at checkpoint '" + request.label + "' failed: " + failure_text(collected));
   }
 
   spec.argv = cmd.prefix;
@@ -79,8 +79,8 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
   save(sos_log, analyzed, spec.argv);
   into.raw.push_back({"dotnet-dump analyze", sos_log.filename().string()});
   if (!analyzed.status.success() || analyzed.timed_out) {
-    throw ToolError("dotnet-dump analyze at checkpoint '" + request.label +
-                    "' failed: " + failure_text(analyzed) + " (output in " + sos_log.string() + ")");
+    throw ToolError("dotnet-dump analyze at checkpoint '" + request.label + "' failed: " +
+                    failure_text(analyzed) + " (output in " + sos_log.string() + ")");
   }
   try {
     into.gc_heap = parse_eeheap_gc(analyzed.out);

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "common/text_lines.h"
 #include "common/errors.h"
+#include "common/text_lines.h"
 
 namespace leakgate {
 namespace {
@@ -26,7 +26,8 @@ bool parse_total_line(std::string_view line, HeapStats& stats) {
 // hold spaces (generic arguments).
 TypeStat parse_stat_row(std::string_view line, std::size_t line_no) {
   const auto words = text::split_words(line);
-  if (words.size() < 4) throw ParseError(line_no, "dumpheap row needs MT, Count, TotalSize, Class Name");
+  if (words.size() < 4)
+    throw ParseError(line_no, "dumpheap row needs MT, Count, TotalSize, Class Name");
   TypeStat row;
   const auto mt = text::parse_hex(words[0]);
   const auto count = text::parse_grouped_decimal(words[1]);
@@ -49,7 +50,8 @@ HeapStats parse_dumpheap_stat(std::string_view output) {
   const auto lines = text::split_lines(output);
   std::size_t i = 0;
   while (i < lines.size() && text::trim(lines[i]) != "Statistics:") ++i;
-  if (i == lines.size()) throw ParseError(lines.size(), "no 'Statistics:' line from dumpheap -stat");
+  if (i == lines.size())
+    throw ParseError(lines.size(), "no 'Statistics:' line from dumpheap -stat");
   ++i;
   if (i == lines.size() || text::split_words(lines[i]).size() < 4 ||
       text::split_words(lines[i])[0] != "MT") {

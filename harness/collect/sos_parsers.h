@@ -14,8 +14,8 @@ namespace leakgate {
 // row counts are checked against that total line.
 HeapStats parse_dumpheap_stat(std::string_view output);
 
-// `eeheap -gc`: the heap count and the GC allocated / committed totals (the last ones printed, which
-// are the totals over all heaps under server GC).
+// `eeheap -gc`: the heap count and the GC allocated / committed totals (the last ones printed,
+// which are the totals over all heaps under server GC).
 GcHeapSummary parse_eeheap_gc(std::string_view output);
 
 }  // namespace leakgate

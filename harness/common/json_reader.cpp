@@ -1,5 +1,7 @@
 #include "common/json_reader.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -20,6 +22,23 @@ std::string type_name(const json& v) {
   if (v.is_array()) return "an array";
   if (v.is_object()) return "an object";
   return "null";
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
 }
 
 }  // namespace
@@ -49,8 +68,15 @@ const json* JsonObjectReader::field(const std::string& key, bool required) {
   seen_.insert(key);
   const auto it = value_.find(key);
   if (it == value_.end()) {
-    if (required) fail(key, "required field is missing");
-    return nullptr;
+    if (!required) return nullptr;
+    // A misspelt key is the usual cause: name it.
+    for (const auto& [other, v] : value_.items()) {
+      if (seen_.count(other) == 0 && edit_distance(other, key) <= 2) {
+        fail(key, "required field is missing; the unknown field \"" + other +
+                      "\" looks like a misspelling of it");
+      }
+    }
+    fail(key, "required field is missing");
   }
   return &*it;
 }
@@ -79,8 +105,7 @@ std::string JsonObjectReader::choice(const std::string& key,
 }
 
 std::optional<std::int64_t> JsonObjectReader::optional_integer(const std::string& key,
-                                                               std::int64_t min,
-                                                               std::int64_t max) {
+                                                               std::int64_t min, std::int64_t max) {
   const json* v = field(key, false);
   if (v == nullptr) return std::nullopt;
   if (!v->is_number_integer()) fail(key, "expected an integer, got " + type_name(*v));
@@ -92,8 +117,7 @@ std::optional<std::int64_t> JsonObjectReader::optional_integer(const std::string
   return n;
 }
 
-std::int64_t JsonObjectReader::integer(const std::string& key, std::int64_t min,
-                                       std::int64_t max) {
+std::int64_t JsonObjectReader::integer(const std::string& key, std::int64_t min, std::int64_t max) {
   field(key, true);
   return *optional_integer(key, min, max);
 }
@@ -119,8 +143,7 @@ std::optional<bool> JsonObjectReader::optional_bool(const std::string& key) {
   return v->get<bool>();
 }
 
-std::vector<std::string> JsonObjectReader::string_array(const std::string& key,
-                                                        bool allow_empty) {
+std::vector<std::string> JsonObjectReader::string_array(const std::string& key, bool allow_empty) {
   const json* v = field(key, true);
   if (!v->is_array()) fail(key, "expected an array of strings, got " + type_name(*v));
   if (v->empty() && !allow_empty) fail(key, "must not be empty");

@@ -21,8 +21,8 @@ struct ScenarioContext {
   ScenarioResult& result;
 };
 
-Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session,
-                           const std::string& label, int iteration) {
+Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const std::string& label,
+                           int iteration) {
   ctx.progress.say(ctx.manifest.name, "settle and checkpoint '" + label + "'");
   Checkpoint cp;
   cp.label = label;
@@ -61,13 +61,15 @@ void drive(ScenarioContext& ctx) {
   for (int i = 1; i <= m.iterations; ++i) {
     for (const auto& step : m.iteration) session.run(step);
     if (i == m.iterations || i % 10 == 0) {
-      ctx.progress.say(m.name, "iteration " + std::to_string(i) + "/" + std::to_string(m.iterations));
+      ctx.progress.say(m.name,
+                       "iteration " + std::to_string(i) + "/" + std::to_string(m.iterations));
     }
   }
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "final", m.iterations));
   if (!session.shutdown()) {
-    ctx.result.notes.push_back("the app did not exit within timeouts.shutdownSeconds after quit; "
-                               "it was killed");
+    ctx.result.notes.push_back(
+        "the app did not exit within timeouts.shutdownSeconds after quit; "
+        "it was killed");
   }
 }
 
@@ -112,7 +114,8 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
     if (!baseline) {
       result.notes.push_back("no baseline in " + options.baselines_dir.string() +
                              ": only growth was judged (record one with `leakgate baseline update "
-                             "--scenario " + manifest.name + "`)");
+                             "--scenario " +
+                             manifest.name + "`)");
     } else {
       note_environment(result, *baseline);
     }

@@ -40,7 +40,9 @@ RunResult run_suite(const SuitePlan& plan, const RunOptions& options) {
   RunResult run;
   fs::create_directories(options.report_dir);
   ToolSettings tools = options.tools;
-  if (tools.tool_search_from.empty()) tools.tool_search_from = options.scenarios_dir;
+  if (tools.tool_search_from.empty()) {
+    tools.tool_search_from = {options.scenarios_dir, fs::current_path()};
+  }
   auto collectors = make_collectors(tools);
   const Progress progress(options.quiet);
   for (std::size_t i = 0; i < plan.manifests.size(); ++i) {

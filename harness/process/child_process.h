@@ -22,8 +22,8 @@
 namespace leakgate {
 
 struct SpawnSpec {
-  std::vector<std::string> argv;  // argv[0] is looked up on PATH; never a shell string
-  std::filesystem::path cwd;      // empty: the harness's own
+  std::vector<std::string> argv;           // argv[0] is looked up on PATH; never a shell string
+  std::filesystem::path cwd;               // empty: the harness's own
   std::map<std::string, std::string> env;  // set on top of the inherited environment
   bool stdin_pipe = false;                 // otherwise stdin is /dev/null
   bool stdout_lines = false;               // queue stdout lines for next_line()

@@ -12,8 +12,9 @@ namespace leakgate {
 
 TempDir::TempDir(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = (base != nullptr && *base != '\0' ? std::string(base) : std::string("/tmp")) +
-                        "/" + prefix + "-XXXXXX";
+  std::string pattern =
+      (base != nullptr && *base != '\0' ? std::string(base) : std::string("/tmp")) + "/" + prefix +
+      "-XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (::mkdtemp(buffer.data()) == nullptr) {

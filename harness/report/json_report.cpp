@@ -36,7 +36,8 @@ json checkpoint_to_json(const Checkpoint& c) {
     std::stable_sort(rows.begin(), rows.end(),
                      [](const TypeStat* a, const TypeStat* b) { return a->bytes > b->bytes; });
     json types = json::array();
-    for (const auto* t : rows) types.push_back({{"type", t->type}, {"count", t->count}, {"bytes", t->bytes}});
+    for (const auto* t : rows)
+      types.push_back({{"type", t->type}, {"count", t->count}, {"bytes", t->bytes}});
     j["heap"] = {{"totalObjects", c.heap->total_objects},
                  {"totalBytes", c.heap->total_bytes},
                  {"types", types}};

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "verdict/scenario_result.h"

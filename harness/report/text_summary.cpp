@@ -51,7 +51,8 @@ void write_text_summary(std::ostream& out, const RunResult& run,
   for (const auto& s : run.scenarios) {
     if (s.error) out << "\n" << s.name << ": " << *s.error << "\n";
     if (!s.findings.empty()) {
-      out << "\n" << s.name << ": " << s.findings.size() << " finding(s)"
+      out << "\n"
+          << s.name << ": " << s.findings.size() << " finding(s)"
           << (s.expected == Expectation::kLeak ? " (canary: a leak is expected)" : "") << "\n";
       for (std::size_t i = 0; i < s.findings.size() && i < kFindingsShown; ++i) {
         out << "  " << describe(s.findings[i]) << "\n";

@@ -23,7 +23,8 @@ std::vector<Step> read_steps(JsonObjectReader& manifest, const std::string& key,
   if (required && steps->empty()) manifest.fail(key, "needs at least one step");
   std::vector<Step> out;
   for (std::size_t i = 0; i < steps->size(); ++i) {
-    JsonObjectReader r((*steps)[i], manifest.file(), manifest.pointer(key) + "/" + std::to_string(i));
+    JsonObjectReader r((*steps)[i], manifest.file(),
+                       manifest.pointer(key) + "/" + std::to_string(i));
     Step step;
     step.command = r.string("command");
     if (step.command.empty() || step.command.find_first_of(" \t\r\n") != std::string::npos) {
@@ -52,7 +53,8 @@ void read_launch(JsonObjectReader launch, Manifest& m) {
   if (auto env = launch.optional_object("env")) {
     for (const auto& [key, value] : env->value().items()) {
       if (!value.is_string()) env->fail(key, "environment values must be strings");
-      if (key.empty() || key.find('=') != std::string::npos) env->fail(key, "invalid variable name");
+      if (key.empty() || key.find('=') != std::string::npos)
+        env->fail(key, "invalid variable name");
       m.env[key] = value.get<std::string>();
       env->accept(key);
     }
@@ -100,8 +102,8 @@ Manifest load_manifest(const fs::path& scenario_dir) {
   JsonObjectReader r(doc, m.file.string(), "");
   if (auto v = r.optional_integer("schemaVersion", 1, 1)) (void)v;
   m.description = r.optional_string("description").value_or("");
-  m.expect = r.choice("expect", {"pass", "leak"}) == "leak" ? Expectation::kLeak
-                                                            : Expectation::kPass;
+  m.expect =
+      r.choice("expect", {"pass", "leak"}) == "leak" ? Expectation::kLeak : Expectation::kPass;
   auto launch = r.optional_object("launch");
   if (!launch) r.fail("launch", "required field is missing");
   read_launch(*launch, m);

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "model/verdict_settings.h"
 #include "model/expectation.h"
+#include "model/verdict_settings.h"
 
 namespace leakgate {
 
@@ -19,18 +19,17 @@ struct Step {
 };
 
 struct Timeouts {
-  double start_seconds = 60;      // launch until the hello line
-  double command_seconds = 60;    // one step until its reply
-  double settle_seconds = 120;    // one settle until its reply
-  double collect_seconds = 300;   // one tool run (dump, analyze)
-  double shutdown_seconds = 15;   // quit until the app has exited
+  double start_seconds = 60;     // launch until the hello line
+  double command_seconds = 60;   // one step until its reply
+  double settle_seconds = 120;   // one settle until its reply
+  double collect_seconds = 300;  // one tool run (dump, analyze)
+  double shutdown_seconds = 15;  // quit until the app has exited
 };
 
-
 struct Manifest {
-  std::string name;                  // the scenario folder's name
-  std::filesystem::path file;        // .../<name>/scenario.json
-  std::filesystem::path directory;   // .../<name>
+  std::string name;                 // the scenario folder's name
+  std::filesystem::path file;       // .../<name>/scenario.json
+  std::filesystem::path directory;  // .../<name>
   std::string description;
   Expectation expect = Expectation::kPass;
   std::vector<std::string> argv;

@@ -3,8 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
-#include "common/text_lines.h"
 #include "common/errors.h"
+#include "common/text_lines.h"
 
 namespace leakgate::protocol {
 namespace {
@@ -50,7 +50,8 @@ std::optional<Message> parse_app_line(std::string_view line) {
   Message m;
   if (words[0] == "hello") {
     const auto version = words.size() > 1 ? parse_uint(words[1]) : std::nullopt;
-    if (!version) throw ParseError(1, "hello needs a protocol version: '" + std::string(line) + "'");
+    if (!version)
+      throw ParseError(1, "hello needs a protocol version: '" + std::string(line) + "'");
     m.kind = Message::Kind::kHello;
     m.version = static_cast<int>(*version);
     m.facts = parse_facts(rest_after(body, 2));

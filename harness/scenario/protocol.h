@@ -16,9 +16,9 @@ inline constexpr std::string_view kPrefix = "@leakgate ";
 struct Message {
   enum class Kind { kHello, kOk, kError };
   Kind kind = Kind::kOk;
-  int version = 0;        // hello only
-  std::uint64_t seq = 0;  // ok and error
-  std::string text;       // ok payload or error message
+  int version = 0;                           // hello only
+  std::uint64_t seq = 0;                     // ok and error
+  std::string text;                          // ok payload or error message
   std::map<std::string, std::string> facts;  // hello's key=value words
 };
 

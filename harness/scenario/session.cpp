@@ -1,9 +1,8 @@
 #include "scenario/session.h"
 
-#include "common/text_lines.h"
 #include "common/errors.h"
+#include "common/text_lines.h"
 #include "process/interrupt.h"
-#include "scenario/protocol.h"
 
 namespace leakgate {
 
@@ -50,34 +49,43 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   note("*", "launched pid " + std::to_string(child_->pid()) + ": " + render_argv(spec.argv));
 
   const Deadline deadline = Deadline::after_seconds(manifest.timeouts.start_seconds);
+  const std::string doing = "waiting for the hello line";
+  const protocol::Message hello = next_message(deadline, doing,
+                                               "no hello within timeouts.startSeconds (" +
+                                                   std::to_string(manifest.timeouts.start_seconds) +
+                                                   " s); does the app use the protocol library?");
+  if (hello.kind != protocol::Message::Kind::kHello) {
+    fail(doing, "the first message was not hello");
+  }
+  if (hello.version != protocol::kVersion) {
+    fail("handshake", "the app speaks protocol version " + std::to_string(hello.version) +
+                          ", leakgate speaks " + std::to_string(protocol::kVersion));
+  }
+  runtime_.protocol_version = hello.version;
+  runtime_.facts = hello.facts;
+  runtime_.app = hello.facts.count("app") ? hello.facts.at("app") : "";
+}
+
+protocol::Message ScenarioSession::next_message(Deadline deadline, const std::string& doing,
+                                                const std::string& timeout_text) {
   std::string line;
   while (true) {
-    const auto status = child_->next_line(line, deadline);
+    const Deadline slice(std::min(deadline.remaining(), std::chrono::milliseconds(100)));
+    const auto status = child_->next_line(line, slice);
+    if (status == ChildProcess::LineStatus::kEnd) fail(doing, "");
     if (status == ChildProcess::LineStatus::kTimeout) {
-      fail("waiting for the hello line", "no hello within timeouts.startSeconds (" +
-                                             std::to_string(manifest.timeouts.start_seconds) +
-                                             " s); does the app use the protocol library?");
+      if (child_->wait(Deadline(std::chrono::milliseconds(0)))) fail(doing, "");
+      if (deadline.expired()) fail(doing, timeout_text);
+      continue;
     }
-    if (status == ChildProcess::LineStatus::kEnd) fail("waiting for the hello line", "");
-    std::optional<protocol::Message> msg;
     try {
-      msg = protocol::parse_app_line(line);
+      if (auto msg = protocol::parse_app_line(line)) {
+        note("<", line);
+        return *msg;
+      }
     } catch (const ParseError& e) {
-      fail("waiting for the hello line", std::string("protocol error: ") + e.what());
+      fail(doing, std::string("protocol error: ") + e.what() + ": " + line);
     }
-    if (!msg) continue;
-    note("<", line);
-    if (msg->kind != protocol::Message::Kind::kHello) {
-      fail("waiting for the hello line", "the first message was not hello: " + line);
-    }
-    if (msg->version != protocol::kVersion) {
-      fail("handshake", "the app speaks protocol version " + std::to_string(msg->version) +
-                            ", leakgate speaks " + std::to_string(protocol::kVersion));
-    }
-    runtime_.protocol_version = msg->version;
-    runtime_.facts = msg->facts;
-    runtime_.app = msg->facts.count("app") ? msg->facts.at("app") : "";
-    return;
   }
 }
 
@@ -96,8 +104,7 @@ void ScenarioSession::fail(const std::string& doing, const std::string& what) {
   if (what.empty()) {
     // The app closed stdout: it exited (or is about to). Report how.
     const auto status = child_->wait(Deadline(std::chrono::seconds(5)));
-    message += status ? "the app exited (" + status->describe() + ")"
-                      : "the app closed its stdout";
+    message += status ? "the app exited (" + status->describe() + ")" : "the app closed its stdout";
   } else {
     message += what;
   }
@@ -110,39 +117,24 @@ void ScenarioSession::fail(const std::string& doing, const std::string& what) {
 }
 
 std::string ScenarioSession::request(const std::string& command,
-                                     const std::vector<std::string>& args,
-                                     double timeout_seconds) {
+                                     const std::vector<std::string>& args, double timeout_seconds) {
   const std::uint64_t seq = next_seq_++;
   const std::string line = protocol::format_request(seq, command, args);
   const std::string doing = "step " + describe_step(command, args);
   note(">", line);
   if (!child_->write_line(line)) fail(doing, "");
-  const Deadline deadline = Deadline::after_seconds(timeout_seconds);
-  std::string reply;
-  while (true) {
-    const auto status = child_->next_line(reply, deadline);
-    if (status == ChildProcess::LineStatus::kTimeout) {
-      fail(doing, "no reply within " + std::to_string(timeout_seconds) + " s");
-    }
-    if (status == ChildProcess::LineStatus::kEnd) fail(doing, "");
-    std::optional<protocol::Message> msg;
-    try {
-      msg = protocol::parse_app_line(reply);
-    } catch (const ParseError& e) {
-      fail(doing, std::string("protocol error: ") + e.what());
-    }
-    if (!msg) continue;
-    note("<", reply);
-    if (msg->kind == protocol::Message::Kind::kHello) fail(doing, "unexpected second hello");
-    if (msg->seq != seq) {
-      fail(doing, "reply to request " + std::to_string(msg->seq) + " while waiting for " +
-                      std::to_string(seq));
-    }
-    if (msg->kind == protocol::Message::Kind::kError) {
-      fail(doing, "the app answered with an error: " + msg->text);
-    }
-    return msg->text;
+  const protocol::Message msg =
+      next_message(Deadline::after_seconds(timeout_seconds), doing,
+                   "no reply within " + std::to_string(timeout_seconds) + " s");
+  if (msg.kind == protocol::Message::Kind::kHello) fail(doing, "unexpected second hello");
+  if (msg.seq != seq) {
+    fail(doing, "reply to request " + std::to_string(msg.seq) + " while waiting for " +
+                    std::to_string(seq));
   }
+  if (msg.kind == protocol::Message::Kind::kError) {
+    fail(doing, "the app answered with an error: " + msg.text);
+  }
+  return msg.text;
 }
 
 std::string ScenarioSession::run(const Step& step) {

@@ -11,6 +11,7 @@
 #include "model/snapshot.h"
 #include "process/child_process.h"
 #include "scenario/manifest.h"
+#include "scenario/protocol.h"
 
 namespace leakgate {
 
@@ -39,6 +40,11 @@ class ScenarioSession {
   std::string request(const std::string& command, const std::vector<std::string>& args,
                       double timeout_seconds);
   [[noreturn]] void fail(const std::string& doing, const std::string& what);
+  // The next protocol message, skipping ordinary output. Fails (with `doing`) on a deadline, a
+  // malformed message, or the app exiting: a grandchild may hold stdout open after the app died,
+  // so exit is watched directly rather than through end-of-file.
+  protocol::Message next_message(Deadline deadline, const std::string& doing,
+                                 const std::string& timeout_text);
   void note(const std::string& direction, const std::string& line);
 
   const Manifest& manifest_;

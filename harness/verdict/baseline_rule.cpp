@@ -1,7 +1,7 @@
 #include <set>
 
-#include "verdict/rules.h"
 #include "model/type_totals.h"
+#include "verdict/rules.h"
 
 namespace leakgate {
 
@@ -31,8 +31,14 @@ std::vector<Finding> baseline_rule(const Evidence& e, const std::vector<Finding>
                      double absolute) {
       const double limit = baseline * (1.0 + s.relative_tolerance) + absolute;
       if (actual <= limit) return false;
-      Finding f{name, metric, "baseline", baseline, warmup, actual,
-                per_iteration(warmup, actual, e.iterations), limit};
+      Finding f{name,
+                metric,
+                "baseline",
+                baseline,
+                warmup,
+                actual,
+                per_iteration(warmup, actual, e.iterations),
+                limit};
       findings.push_back(std::move(f));
       return true;
     };

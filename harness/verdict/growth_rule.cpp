@@ -1,5 +1,5 @@
-#include "verdict/rules.h"
 #include "model/type_totals.h"
+#include "verdict/rules.h"
 
 namespace leakgate {
 

@@ -6,10 +6,14 @@ namespace leakgate {
 
 std::string to_string(Verdict v) {
   switch (v) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kLeak: return "leak";
-    case Verdict::kRegression: return "regression";
-    case Verdict::kError: return "error";
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kLeak:
+      return "leak";
+    case Verdict::kRegression:
+      return "regression";
+    case Verdict::kError:
+      return "error";
   }
   return "error";
 }

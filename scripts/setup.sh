@@ -1,0 +1,51 @@
+# Shared set-up for the two entry points (sourced, not run): installs what is missing, builds.
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+
+LEAKGATE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LEAKGATE_BUILD=${LEAKGATE_BUILD:-$LEAKGATE_ROOT/build}
+
+# Debian packages the build needs, by the package that provides each.
+LEAKGATE_DEBS=(cmake make g++ libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+               libbenchmark-dev)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+ensure_debs() {
+  local missing=()
+  for pkg in "${LEAKGATE_DEBS[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    log "the .NET SDK (dotnet) is not on PATH; it is not a Debian package: install the .NET 10 SDK"
+    exit 3
+  fi
+  # dotnet-dump, pinned in .config/dotnet-tools.json
+  (cd "$LEAKGATE_ROOT" && dotnet tool restore >/dev/null) || {
+    log "dotnet tool restore failed"
+    exit 3
+  }
+}
+
+build_all() {
+  local jobs
+  jobs=$(nproc 2>/dev/null || echo 2)
+  cmake -S "$LEAKGATE_ROOT" -B "$LEAKGATE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$LEAKGATE_BUILD" -j "$jobs"
+}
+
+setup_all() {
+  ensure_debs
+  ensure_dotnet
+  build_all "$@"
+}

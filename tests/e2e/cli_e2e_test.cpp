@@ -1,0 +1,214 @@
+// End-to-end tests: the real leakgate binary on real .NET scenario apps, with real dotnet-dump.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "e2e/e2e_support.h"
+
+namespace leakgate::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string output_of(const ToolRun& run) {
+  return "exit: " + run.status.describe() + "\nstdout:\n" + run.out + "\nstderr:\n" + run.err;
+}
+
+TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
+  Workspace ws;
+  const ToolRun run = ws.leakgate({"run", "--scenarios-dir", (source_dir() / "scenarios").string(),
+                                   "--baselines-dir", (source_dir() / "baselines").string(),
+                                   "--report-dir", ws.reports().string()});
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  const json report = ws.report();
+  const json* forms = find_scenario(report, "forms");
+  ASSERT_NE(forms, nullptr);
+  EXPECT_EQ(forms->at("verdict"), "pass");
+  EXPECT_EQ(forms->at("expected"), "pass");
+  EXPECT_TRUE(forms->at("findings").empty()) << forms->at("findings").dump(2);
+
+  const json* leak = find_scenario(report, "forms-leak");
+  ASSERT_NE(leak, nullptr);
+  EXPECT_EQ(leak->at("verdict"), "leak");
+  EXPECT_EQ(leak->at("expected"), "leak");
+  EXPECT_TRUE(leak->at("met").get<bool>());
+  const json* form = nullptr;
+  for (const auto& f : leak->at("findings")) {
+    if (f.at("type") == "FormsApp.CustomerForm") form = &f;
+  }
+  ASSERT_NE(form, nullptr) << leak->at("findings").dump(2);
+  EXPECT_GE(form->at("growthPerIteration").get<double>(), 1.0);
+  EXPECT_EQ(form->at("metric"), "instances");
+  EXPECT_TRUE(form->contains("baseline"));
+  EXPECT_TRUE(form->contains("actual"));
+
+  // The raw tool output is kept beside the report.
+  for (const auto& cp : leak->at("checkpoints")) {
+    for (const auto& raw : cp.at("raw")) {
+      EXPECT_TRUE(fs::exists(ws.reports() / "forms-leak" / raw.at("path").get<std::string>()));
+    }
+  }
+  EXPECT_NE(run.out.find("FormsApp.CustomerForm"), std::string::npos) << run.out;
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
+TEST(Cli, CanaryExpectedToPassFailsWithExitOne) {
+  Workspace ws;
+  ws.add_forms_scenario("forms-leak", "leak", "pass", 10);
+  const ToolRun run = ws.leakgate({"run", "--scenario", "forms-leak", "--scenarios-dir",
+                                   ws.scenarios().string(), "--baselines-dir",
+                                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(run.status.value, 1) << output_of(run);
+  const json report = ws.report();
+  const json* s = find_scenario(report, "forms-leak");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->at("verdict"), "leak");
+  EXPECT_FALSE(s->at("met").get<bool>());
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
+TEST(Cli, BaselineUpdateRoundTripDoesNotChurn) {
+  Workspace ws;
+  ws.add_forms_scenario("forms", "correct", "pass", 10);
+  const std::vector<std::string> dirs = {"--scenarios-dir", ws.scenarios().string(),
+                                         "--baselines-dir", ws.baselines().string(),
+                                         "--report-dir",    ws.reports().string()};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), dirs.begin(), dirs.end());
+    return args;
+  };
+  const fs::path file = ws.baselines() / "forms.json";
+
+  ToolRun run = ws.leakgate(with({"baseline", "update", "--scenario", "forms"}));
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  ASSERT_TRUE(fs::exists(file));
+  const std::string first = read(file);
+  const json baseline = json::parse(first);
+  EXPECT_EQ(baseline.at("scenario"), "forms");
+  EXPECT_TRUE(baseline.at("types").contains("System.String"));
+  EXPECT_TRUE(baseline.at("recordedWith").contains("runtime"));
+
+  run = ws.leakgate(with({"baseline", "update", "--scenario", "forms"}));
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  EXPECT_EQ(read(file), first) << output_of(run);
+  EXPECT_NE(run.out.find("unchanged"), std::string::npos) << run.out;
+
+  run = ws.leakgate(with({"run", "--scenario", "forms"}));
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  const json report = ws.report();
+  ASSERT_NE(find_scenario(report, "forms"), nullptr);
+  EXPECT_TRUE(find_scenario(report, "forms")->at("hasBaseline").get<bool>());
+}
+
+TEST(Cli, BaselineUpdateRefusesGrowthInAPassScenario) {
+  Workspace ws;
+  ws.add_forms_scenario("leaky", "leak", "pass", 10);
+  const ToolRun run = ws.leakgate({"baseline", "update", "--scenario", "leaky", "--scenarios-dir",
+                                   ws.scenarios().string(), "--baselines-dir",
+                                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(run.status.value, 1) << output_of(run);
+  EXPECT_NE(run.out.find("refusing"), std::string::npos) << run.out;
+  EXPECT_TRUE(fs::is_empty(ws.baselines()));
+}
+
+TEST(Cli, MalformedManifestExitsTwoNamingFileAndField) {
+  Workspace ws;
+  ws.write("scenarios/bad/scenario.json",
+           R"({"expect": "pass", "launch": {"argv": ["dotnet"]},
+               "iteration": [{"command": "x"}], "iteratons": 3})");
+  const ToolRun run = ws.leakgate(
+      {"run", "--scenarios-dir", ws.scenarios().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(run.status.value, 2) << output_of(run);
+  EXPECT_NE(run.err.find("scenarios/bad/scenario.json"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("iteratons"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(ws.reports() / "report.json"));
+}
+
+TEST(Cli, InvalidBaselineExitsTwo) {
+  Workspace ws;
+  ws.add_forms_scenario("forms", "correct", "pass", 3);
+  ws.write("baselines/forms.json", R"({"schemaVersion": 1, "scenario": "forms"})");
+  const ToolRun run =
+      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
+                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(run.status.value, 2) << output_of(run);
+  EXPECT_NE(run.err.find("forms.json: /iterations"), std::string::npos) << run.err;
+}
+
+TEST(Cli, BadUsageExitsTwo) {
+  Workspace ws;
+  EXPECT_EQ(ws.leakgate({"run", "--no-such-option"}).status.value, 2);
+  EXPECT_EQ(ws.leakgate({}).status.value, 2);
+  const ToolRun unknown = ws.leakgate(
+      {"run", "--scenario", "nope", "--scenarios-dir", (source_dir() / "scenarios").string()});
+  EXPECT_EQ(unknown.status.value, 2);
+  EXPECT_NE(unknown.err.find("unknown scenario 'nope'"), std::string::npos) << unknown.err;
+}
+
+TEST(Cli, CrashMidRunExitsThreeAndLeavesNoProcess) {
+  Workspace ws;
+  const std::string marker = unique_marker();
+  ws.add_forms_scenario("crashy", "correct", "pass", 10, {"--crash-after", "4", "--spawn-child"},
+                        marker);
+  const ToolRun run =
+      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
+                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(run.status.value, 3) << output_of(run);
+  const json report = ws.report();
+  const json* s = find_scenario(report, "crashy");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->at("verdict"), "error");
+  const std::string error = s->at("error").get<std::string>();
+  EXPECT_NE(error.find("exit code 42"), std::string::npos) << error;
+  EXPECT_NE(error.find("simulated crash"), std::string::npos) << error;  // the stderr tail
+  EXPECT_TRUE(processes_with_marker(marker).empty());
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
+TEST(Cli, MissingDotnetDumpExitsThree) {
+  Workspace ws;
+  ws.add_forms_scenario("forms", "correct", "pass", 2);
+  const ToolRun run =
+      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--report-dir",
+                   ws.reports().string(), "--dotnet-dump", "/nonexistent/dotnet-dump"});
+  EXPECT_EQ(run.status.value, 3) << output_of(run);
+  EXPECT_NE(run.out.find("/nonexistent/dotnet-dump"), std::string::npos) << run.out;
+}
+
+TEST(Cli, InterruptStopsTheRunAndLeavesNothingBehind) {
+  Workspace ws;
+  const std::string marker = unique_marker();
+  ws.add_forms_scenario("long", "correct", "pass", 1000000, {}, marker);
+  SpawnSpec spec = ws.leakgate_spec(
+      {"run", "--scenarios-dir", ws.scenarios().string(), "--report-dir", ws.reports().string()});
+  ChildProcess leakgate(spec);
+  // Wait until the app has been through a checkpoint and is in its round trips.
+  const fs::path transcript = ws.reports() / "long" / "protocol.log";
+  const Deadline driven(120s);
+  while (read(transcript).find("< @leakgate ok 5 ") == std::string::npos && !driven.expired()) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_NE(read(transcript).find("< @leakgate ok 5 "), std::string::npos) << read(transcript);
+  ASSERT_FALSE(processes_with_marker(marker).empty()) << "the scenario app is not running";
+  ::kill(leakgate.pid(), SIGINT);
+  const auto status = leakgate.wait(Deadline(60s));
+  ASSERT_TRUE(status) << "leakgate did not stop after SIGINT";
+  EXPECT_EQ(status->value, 130) << status->describe() << "\n" << leakgate.stderr_text();
+  EXPECT_TRUE(processes_with_marker(marker).empty());
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
+}  // namespace
+}  // namespace leakgate::e2e

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "process/child_process.h"
+
+namespace leakgate::e2e {
+
+std::filesystem::path source_dir();
+std::filesystem::path forms_app();
+
+// A private folder for one test, removed afterwards; holds scenarios/, baselines/, reports/, tmp/.
+class Workspace {
+ public:
+  Workspace();
+  ~Workspace();
+  std::filesystem::path root() const { return root_; }
+  std::filesystem::path scenarios() const { return root_ / "scenarios"; }
+  std::filesystem::path baselines() const { return root_ / "baselines"; }
+  std::filesystem::path reports() const { return root_ / "reports"; }
+  std::filesystem::path tmp() const { return root_ / "tmp"; }  // TMPDIR of the run
+
+  // A FormsApp scenario; `marker` goes into the app's environment so tests can find its processes.
+  void add_forms_scenario(const std::string& name, const std::string& variant,
+                          const std::string& expect, int iterations,
+                          const std::vector<std::string>& extra_args = {},
+                          const std::string& marker = "");
+  void write(const std::filesystem::path& relative, const std::string& content);
+
+  // Runs build/bin/leakgate from the source folder with TMPDIR set to tmp().
+  ToolRun leakgate(const std::vector<std::string>& args) const;
+  SpawnSpec leakgate_spec(const std::vector<std::string>& args) const;
+  nlohmann::json report() const;
+
+  // Dump files and leakgate temp folders left under tmp().
+  std::vector<std::string> leftovers() const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+std::string unique_marker();
+// PIDs of live processes whose environment holds LEAKGATE_E2E_MARKER=<marker>.
+std::vector<pid_t> processes_with_marker(const std::string& marker);
+
+const nlohmann::json* find_scenario(const nlohmann::json& report, const std::string& name);
+
+}  // namespace leakgate::e2e

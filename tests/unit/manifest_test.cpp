@@ -1,0 +1,131 @@
+#include "scenario/manifest.h"
+
+#include <gtest/gtest.h>
+
+#include "common/errors.h"
+#include "unit/test_support.h"
+
+namespace leakgate {
+namespace {
+
+const char* kValid = R"({
+  "description": "demo",
+  "expect": "leak",
+  "launch": { "argv": ["dotnet", "app.dll"], "cwd": "bin", "env": { "A": "1" } },
+  "timeouts": { "startSeconds": 5, "commandSeconds": 2 },
+  "warmup": [ { "command": "open-close", "args": ["5"] } ],
+  "iteration": [ { "command": "open-close", "args": ["1"], "timeoutSeconds": 9 } ],
+  "iterations": 20,
+  "verdict": { "minGrowthPerIteration": 0.5 }
+})";
+
+class ManifestTest : public ::testing::Test {
+ protected:
+  std::filesystem::path write(const std::string& text) {
+    const auto dir = scratch_.path() / "demo";
+    test::write_file(dir / "scenario.json", text);
+    return dir;
+  }
+
+  // The message of the InputError that loading `text` raises.
+  std::string error_of(const std::string& text) {
+    try {
+      load_manifest(write(text));
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "no InputError for: " << text;
+    return "";
+  }
+
+  test::ScratchDir scratch_;
+};
+
+TEST_F(ManifestTest, LoadsEveryField) {
+  const Manifest m = load_manifest(write(kValid));
+  EXPECT_EQ(m.name, "demo");
+  EXPECT_EQ(m.expect, Expectation::kLeak);
+  EXPECT_EQ(m.argv, (std::vector<std::string>{"dotnet", "app.dll"}));
+  EXPECT_EQ(m.cwd, scratch_.path() / "demo" / "bin");
+  EXPECT_EQ(m.env.at("A"), "1");
+  EXPECT_DOUBLE_EQ(m.timeouts.start_seconds, 5);
+  EXPECT_DOUBLE_EQ(m.timeouts.command_seconds, 2);
+  EXPECT_DOUBLE_EQ(m.timeouts.settle_seconds, Timeouts{}.settle_seconds);
+  ASSERT_EQ(m.warmup.size(), 1u);
+  EXPECT_EQ(m.warmup[0].args, std::vector<std::string>{"5"});
+  ASSERT_EQ(m.iteration.size(), 1u);
+  EXPECT_EQ(m.iteration[0].timeout_seconds, 9);
+  EXPECT_EQ(m.iterations, 20);
+  EXPECT_DOUBLE_EQ(m.verdict.min_growth_per_iteration, 0.5);
+}
+
+TEST_F(ManifestTest, UnknownFieldIsNamedWithItsPath) {
+  std::string text = kValid;
+  text.replace(text.find("\"iterations\""), 12, "\"iteratons\"");
+  const std::string message = error_of(text);
+  EXPECT_NE(message.find("scenario.json"), std::string::npos) << message;
+  EXPECT_NE(message.find("/iterations"), std::string::npos) << message;
+  EXPECT_NE(message.find("unknown field \"iteratons\""), std::string::npos) << message;
+}
+
+TEST_F(ManifestTest, UnknownOptionalFieldIsNamedWithItsPath) {
+  std::string text = kValid;
+  text.replace(text.find("\"description\""), 13, "\"descripton\"");
+  const std::string message = error_of(text);
+  EXPECT_NE(message.find("/descripton: unknown field"), std::string::npos) << message;
+}
+
+TEST_F(ManifestTest, NestedUnknownFieldIsNamed) {
+  std::string text = kValid;
+  text.replace(text.find("\"timeoutSeconds\""), 16, "\"timeout\"");
+  EXPECT_NE(error_of(text).find("/iteration/0/timeout"), std::string::npos);
+}
+
+TEST_F(ManifestTest, MistypedFieldIsNamed) {
+  std::string text = kValid;
+  text.replace(text.find("20"), 2, "\"20\"");
+  const std::string message = error_of(text);
+  EXPECT_NE(message.find("/iterations: expected an integer, got a string"), std::string::npos)
+      << message;
+}
+
+TEST_F(ManifestTest, RejectsBadValues) {
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = kValid;
+    text.replace(text.find(from), from.size(), to);
+    return error_of(text);
+  };
+  EXPECT_NE(with("\"expect\": \"leak\"", "\"expect\": \"maybe\"").find("/expect"),
+            std::string::npos);
+  EXPECT_NE(with("[\"dotnet\", \"app.dll\"]", "[]").find("/launch/argv: must not be empty"),
+            std::string::npos);
+  EXPECT_NE(with("\"iterations\": 20", "\"iterations\": 0").find("/iterations"), std::string::npos);
+  EXPECT_NE(with("\"args\": [\"1\"]", "\"args\": [\"a b\"]").find("/iteration/0/args"),
+            std::string::npos);
+  EXPECT_NE(with("\"startSeconds\": 5", "\"startSeconds\": -1").find("/timeouts/startSeconds"),
+            std::string::npos);
+}
+
+TEST_F(ManifestTest, MissingRequiredFieldIsNamed) {
+  EXPECT_NE(error_of(R"({"expect": "pass", "iteration": [{"command": "x"}], "iterations": 1})")
+                .find("/launch: required field is missing"),
+            std::string::npos);
+}
+
+TEST_F(ManifestTest, InvalidJsonNamesLineAndColumn) {
+  const std::string message = error_of("{\n  \"expect\": \"pass\",\n  oops\n}");
+  EXPECT_NE(message.find("line 3"), std::string::npos) << message;
+}
+
+TEST_F(ManifestTest, FindsScenarioFoldersSorted) {
+  test::write_file(scratch_.path() / "b" / "scenario.json", "{}");
+  test::write_file(scratch_.path() / "a" / "scenario.json", "{}");
+  std::filesystem::create_directories(scratch_.path() / "lib");
+  const auto found = find_scenarios(scratch_.path());
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].filename(), "a");
+  EXPECT_EQ(found[1].filename(), "b");
+}
+
+}  // namespace
+}  // namespace leakgate
