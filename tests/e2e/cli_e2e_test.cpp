@@ -177,6 +177,29 @@ TEST(Cli, CrashMidRunExitsThreeAndLeavesNoProcess) {
   EXPECT_TRUE(ws.leftovers().empty());
 }
 
+TEST(Cli, HungAppTimesOutWithExitThreeAndLeavesNoProcess) {
+  Workspace ws;
+  const std::string marker = unique_marker();
+  ws.add_forms_scenario("hangs", "correct", "pass", 10, {"--hang-after", "3", "--spawn-child"},
+                        marker);
+  // A short command timeout: the hang is the app's, the deadline is the manifest's.
+  json manifest = json::parse(read(ws.scenarios() / "hangs" / "scenario.json"));
+  manifest["timeouts"] = {{"commandSeconds", 2}};
+  ws.write("scenarios/hangs/scenario.json", manifest.dump());
+  const ToolRun run =
+      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
+                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(run.status.value, 3) << output_of(run);
+  const json report = ws.report();
+  const json* s = find_scenario(report, "hangs");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->at("verdict"), "error");
+  EXPECT_NE(s->at("error").get<std::string>().find("no reply within"), std::string::npos)
+      << s->at("error");
+  EXPECT_TRUE(processes_with_marker(marker).empty());
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
 TEST(Cli, MissingDotnetDumpExitsThree) {
   Workspace ws;
   ws.add_forms_scenario("forms", "correct", "pass", 2);

@@ -69,33 +69,30 @@ TEST(ChildProcess, DeadlineKillsTheChild) {
   EXPECT_EQ(run.out, "started\n");
 }
 
-TEST(ChildProcess, DestructorKillsTheWholeProcessGroup) {
-  pid_t grandchild = 0;
-  {
-    SpawnSpec spec = shell("sleep 300 & echo $!; wait");
-    spec.stdout_lines = true;
-    ChildProcess child(spec);
-    std::string line;
-    ASSERT_EQ(child.next_line(line, Deadline(30s)), ChildProcess::LineStatus::kLine);
-    grandchild = std::stoi(line);
-    EXPECT_FALSE(gone(grandchild));
+// Runs `script` (which starts a background process and prints its pid) as an owned child; returns
+// the grandchild's pid after the owner is gone. `leader_exits`: wait for the shell to exit first.
+pid_t grandchild_after_owner(const std::string& script, bool leader_exits) {
+  SpawnSpec spec = shell(script);
+  spec.stdout_lines = true;
+  ChildProcess child(spec);
+  std::string line;
+  EXPECT_EQ(child.next_line(line, Deadline(30s)), ChildProcess::LineStatus::kLine);
+  const pid_t grandchild = std::stoi(line);
+  if (leader_exits) {
+    EXPECT_TRUE(child.wait(Deadline(30s)));
   }
+  EXPECT_FALSE(gone(grandchild));
+  return grandchild;
+}
+
+TEST(ChildProcess, DestructorKillsTheWholeProcessGroup) {
+  const pid_t grandchild = grandchild_after_owner("sleep 300 & echo $!; wait", false);
   EXPECT_TRUE(gone_within(grandchild, 10s)) << "grandchild " << grandchild << " survived";
 }
 
 TEST(ChildProcess, GrandchildrenOfAnExitedChildAreSweptToo) {
-  pid_t grandchild = 0;
-  {
-    SpawnSpec spec = shell("sleep 300 >/dev/null 2>&1 & echo $!");
-    spec.stdout_lines = true;
-    ChildProcess child(spec);
-    std::string line;
-    ASSERT_EQ(child.next_line(line, Deadline(30s)), ChildProcess::LineStatus::kLine);
-    grandchild = std::stoi(line);
-    ASSERT_TRUE(child.wait(Deadline(30s)));  // the shell itself has exited
-    EXPECT_FALSE(gone(grandchild));
-  }
-  EXPECT_TRUE(gone_within(grandchild, 10s));
+  const pid_t grandchild = grandchild_after_owner("sleep 300 >/dev/null 2>&1 & echo $!", true);
+  EXPECT_TRUE(gone_within(grandchild, 10s)) << "grandchild " << grandchild << " survived";
 }
 
 TEST(ChildProcess, LinesInAndOut) {

@@ -9,6 +9,7 @@ namespace FormsApp;
 /// Options:
 ///   --variant correct|leak   leak: a closed form stays subscribed to the static theme event
 ///   --crash-after N          exit abruptly with code 42 during the N-th open-close command (tests)
+///   --hang-after N           stop answering during the N-th open-close command (tests: timeouts)
 ///   --spawn-child            start a long-running child process at launch (tests: process-group kill)
 /// </summary>
 public static class Program
@@ -17,7 +18,8 @@ public static class Program
     {
         var options = Options.Parse(args);
         if (options.SpawnChild) Process.Start("sleep", "600");
-        var app = new FormsApplication(unsubscribeOnClose: options.Variant == "correct", options.CrashAfter);
+        var app = new FormsApplication(unsubscribeOnClose: options.Variant == "correct",
+                                       options.CrashAfter, options.HangAfter);
         return new ScenarioHost("forms")
             .Command("open-close", a => app.OpenClose(a.Length > 0 ? ParseCount(a[0]) : 1))
             .Command("change-theme", a => ThemeService.Change(a.Length > 0 ? a[0] : "dark"))
@@ -30,12 +32,13 @@ public static class Program
             ? n
             : throw new ArgumentException($"open-close: count must be a positive integer, got '{text}'");
 
-    private sealed record Options(string Variant, int CrashAfter, bool SpawnChild)
+    private sealed record Options(string Variant, int CrashAfter, int HangAfter, bool SpawnChild)
     {
         public static Options Parse(string[] args)
         {
             var variant = "correct";
             var crashAfter = 0;
+            var hangAfter = 0;
             var spawnChild = false;
             for (var i = 0; i < args.Length; i++)
             {
@@ -47,6 +50,9 @@ public static class Program
                     case "--crash-after" when i + 1 < args.Length:
                         crashAfter = int.Parse(args[++i], CultureInfo.InvariantCulture);
                         break;
+                    case "--hang-after" when i + 1 < args.Length:
+                        hangAfter = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                        break;
                     case "--spawn-child":
                         spawnChild = true;
                         break;
@@ -56,13 +62,13 @@ public static class Program
                         break;
                 }
             }
-            return new Options(variant, crashAfter, spawnChild);
+            return new Options(variant, crashAfter, hangAfter, spawnChild);
         }
     }
 }
 
 /// <summary>Opens forms, exercises them, closes them: the round trip a user makes.</summary>
-public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter)
+public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter, int hangAfter)
 {
     private int _commands;
 
@@ -70,10 +76,16 @@ public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter)
 
     public string OpenClose(int count)
     {
-        if (crashAfter > 0 && ++_commands >= crashAfter)
+        ++_commands;
+        if (crashAfter > 0 && _commands >= crashAfter)
         {
             Console.Error.WriteLine($"FormsApp: simulated crash in open-close command {_commands}");
             Environment.Exit(42);
+        }
+        if (hangAfter > 0 && _commands >= hangAfter)
+        {
+            Console.Error.WriteLine($"FormsApp: simulated hang in open-close command {_commands}");
+            Thread.Sleep(Timeout.Infinite);
         }
         var clicks = 0;
         for (var i = 0; i < count; i++)
