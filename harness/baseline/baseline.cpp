@@ -3,6 +3,7 @@
 #include "common/atomic_file.h"
 #include "common/errors.h"
 #include "common/json_reader.h"
+#include "model/memory_summary.h"
 
 namespace leakgate {
 
@@ -17,6 +18,7 @@ json baseline_to_json(const Baseline& b) {
   doc["recordedWith"] = b.recorded_with;
   if (b.accepted_growth) doc["acceptedGrowth"] = *b.accepted_growth;
   if (b.gc_heap_allocated_bytes) doc["gcHeap"] = {{"allocatedBytes", *b.gc_heap_allocated_bytes}};
+  if (!b.memory_kb.empty()) doc["memoryKb"] = b.memory_kb;
   json types = json::object();
   for (const auto& [name, t] : b.types) types[name] = {{"bytes", t.bytes}, {"count", t.count}};
   doc["types"] = types;
@@ -41,6 +43,14 @@ Baseline baseline_from_json(const json& doc, const std::string& file) {
     b.gc_heap_allocated_bytes = static_cast<std::uint64_t>(
         gc->integer("allocatedBytes", 0, std::numeric_limits<std::int64_t>::max()));
     gc->finish();
+  }
+  if (auto memory = r.optional_object("memoryKb")) {
+    for (const auto& [name, value] : memory->value().items()) {
+      MemoryCategory c;
+      if (!category_from_name(name, c)) memory->fail(name, "not a memory category");
+      b.memory_kb[std::string(category_label(c))] = static_cast<std::uint64_t>(
+          memory->integer(name, 0, std::numeric_limits<std::int64_t>::max()));
+    }
   }
   auto types = r.optional_object("types");
   if (!types) r.fail("types", "required field is missing");

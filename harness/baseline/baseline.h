@@ -21,7 +21,8 @@ struct Baseline {
   // The runtime and GC settings it was recorded under (from the handshake), and the tool versions.
   std::map<std::string, std::string> recorded_with;
   std::optional<std::uint64_t> gc_heap_allocated_bytes;
-  std::map<std::string, TypeBaseline> types;  // by type name; sorted, so the file diffs well
+  std::map<std::string, TypeBaseline> types;       // by type name; sorted, so the file diffs well
+  std::map<std::string, std::uint64_t> memory_kb;  // resident KiB by memory-summary category
   // Why growth was accepted in a scenario expected to pass, if it ever was.
   std::optional<std::string> accepted_growth;
   bool operator==(const Baseline&) const = default;

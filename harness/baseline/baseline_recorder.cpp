@@ -55,6 +55,18 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
     }
   }
 
+  if (final.memory) {
+    for (auto c : kMemoryCategories) {
+      const std::string label(category_label(c));
+      const auto kb = final.memory->row(c).kbytes;
+      const MemoryTolerance tolerance = t.memory_tolerance(c);
+      const bool keep =
+          previous != nullptr && previous->memory_kb.count(label) != 0 &&
+          within(static_cast<double>(kb), static_cast<double>(previous->memory_kb.at(label)),
+                 tolerance.relative, tolerance.absolute_kb);
+      b.memory_kb[label] = keep ? previous->memory_kb.at(label) : kb;
+    }
+  }
   if (final.gc_heap) {
     const auto allocated = final.gc_heap->allocated_bytes;
     const bool keep = previous != nullptr && previous->gc_heap_allocated_bytes &&
@@ -96,6 +108,13 @@ std::vector<BaselineChange> diff_baselines(const Baseline* before, const Baselin
     return std::to_string(*b.gc_heap_allocated_bytes) + " bytes";
   };
   compare("gcHeap.allocatedBytes", gc(old), gc(after));
+  keys.clear();
+  for (const auto& [k, v] : old.memory_kb) keys.insert(k);
+  for (const auto& [k, v] : after.memory_kb) keys.insert(k);
+  auto kb = [](std::uint64_t v) { return std::to_string(v) + " KB"; };
+  for (const auto& k : keys) {
+    compare("memoryKb." + k, maybe(old.memory_kb, k, kb), maybe(after.memory_kb, k, kb));
+  }
   if (old.iterations != after.iterations && before != nullptr) {
     compare("iterations", std::to_string(old.iterations), std::to_string(after.iterations));
   }

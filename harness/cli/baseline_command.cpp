@@ -37,12 +37,16 @@ std::optional<std::pair<int, std::string>> refusal(const ScenarioResult& s,
 
 std::map<std::string, std::string> recorded_with(const ScenarioResult& s, const RunResult& run) {
   std::map<std::string, std::string> with;
-  for (const char* key : {"runtime", "gc", "concurrent", "datas", "arch"}) {
+  for (const char* key : kFingerprintKeys) {
     if (const auto it = s.runtime.facts.find(key); it != s.runtime.facts.end()) {
       with[key] = it->second;
     }
   }
-  for (const auto& [tool, version] : run.tools) with[tool] = version;
+  // The tools' versions matter only where they measured something (SOS: the heap statistics).
+  const bool measured_heap = !s.checkpoints.empty() && s.checkpoints.back().heap.has_value();
+  for (const auto& [tool, version] : run.tools) {
+    if (measured_heap) with[tool] = version;
+  }
   return with;
 }
 

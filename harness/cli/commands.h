@@ -14,10 +14,17 @@ struct BaselineUpdateOptions {
   std::optional<std::string> accept_growth;  // reason to record growth in a pass scenario
 };
 
+struct SummaryOptions {
+  int pid = 0;
+  bool json = false;
+  bool modules = false;
+};
+
 // Adds the options shared by every command that runs scenarios.
 void add_run_options(CLI::App& command, RunOptions& options);
 
 int run_command(const RunOptions& options);
 int baseline_update_command(const BaselineUpdateOptions& options);
+int summary_command(const SummaryOptions& options);
 
 }  // namespace leakgate

@@ -32,6 +32,13 @@ int main(int argc, char** argv) {
                    "stored in the baseline")
       ->type_name("REASON");
 
+  SummaryOptions summary_options;
+  CLI::App* summary = app.add_subcommand(
+      "summary", "The memory summary of a running process by category (the vadump -sop view)");
+  summary->add_option("--pid", summary_options.pid, "Process to summarise")->required();
+  summary->add_flag("--json", summary_options.json, "JSON instead of the table");
+  summary->add_flag("--modules", summary_options.modules, "Break Code/StaticData down per module");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,6 +49,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_command(run_options);
     if (*update) return baseline_update_command(update_options);
+    if (*summary) return summary_command(summary_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (const Error& e) {

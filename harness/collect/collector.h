@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,12 @@ class Collector {
   virtual std::string_view name() const = 0;
   // Whether this collector can measure the process (SOS needs a .NET runtime).
   virtual bool applies_to(const RuntimeFacts& runtime) const = 0;
+  // Said in the report when applies_to is false.
+  virtual std::string_view skip_reason() const { return "it does not apply to this process"; }
   virtual void collect(const CollectRequest& request, Checkpoint& into) = 0;
+  // Called once per scenario before its first checkpoint. Returns a note for the report when it
+  // did something a reader should know of.
+  virtual std::optional<std::string> prepare(const CollectRequest&) { return std::nullopt; }
   // Name and version of each external tool it used so far, for the report.
   virtual std::map<std::string, std::string> tool_versions() const { return {}; }
 };

@@ -45,11 +45,9 @@ std::map<std::string, std::string> SosCollector::tool_versions() const {
   return {{"dotnet-dump", tool_->version}};
 }
 
-void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
+void SosCollector::take_dump(const CollectRequest& request, const fs::path& dump,
+                             const std::string& label, Checkpoint* into) {
   const DotnetDumpCommand& cmd = tool();
-  const fs::path dump = request.temp_dir / (request.label + ".dmp");
-  const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
-
   SpawnSpec spec;
   spec.cwd = cmd.cwd;
   spec.env = request.tool_env;
@@ -58,15 +56,35 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
   spec.argv.push_back(std::to_string(request.pid));
   for (const char* a : {"--type", "Heap", "-o"}) spec.argv.push_back(a);
   spec.argv.push_back(dump.string());
-  const ToolRun collected = run_to_completion(spec, deadline);
-  const fs::path collect_log = request.raw_dir / (request.label + ".dump-collect.txt");
+  const ToolRun collected =
+      run_to_completion(spec, Deadline::after_seconds(request.timeout_seconds));
+  const fs::path collect_log = request.raw_dir / (label + ".dump-collect.txt");
   save(collect_log, collected, spec.argv);
-  into.raw.push_back({"dotnet-dump collect", collect_log.filename().string()});
+  if (into != nullptr)
+    into->raw.push_back({"dotnet-dump collect", collect_log.filename().string()});
   if (!collected.status.success() || collected.timed_out || !fs::exists(dump)) {
-    throw ToolError("dotnet-dump collect of pid " + std::to_string(request.pid) +
-                    " at checkpoint '" + request.label + "' failed: " + failure_text(collected));
+    throw ToolError("dotnet-dump collect of pid " + std::to_string(request.pid) + " (" + label +
+                    ") failed: " + failure_text(collected));
   }
+}
 
+std::optional<std::string> SosCollector::prepare(const CollectRequest& request) {
+  const fs::path dump = request.temp_dir / "priming.dmp";
+  take_dump(request, dump, "priming", nullptr);
+  fs::remove(dump);
+  return "a priming heap dump was taken (and deleted) before the first checkpoint, so that the "
+         "pages a dump reads do not show as memory growth";
+}
+
+void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
+  const DotnetDumpCommand& cmd = tool();
+  const fs::path dump = request.temp_dir / (request.label + ".dmp");
+  const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
+  take_dump(request, dump, request.label, &into);
+
+  SpawnSpec spec;
+  spec.cwd = cmd.cwd;
+  spec.env = request.tool_env;
   spec.argv = cmd.prefix;
   spec.argv.push_back("analyze");
   spec.argv.push_back(dump.string());

@@ -16,13 +16,25 @@ class SosCollector : public Collector {
   explicit SosCollector(ToolSettings settings);
   std::string_view name() const override { return "sos"; }
   bool applies_to(const RuntimeFacts& runtime) const override;
+  std::string_view skip_reason() const override {
+    return "not a .NET process (its hello names no runtime): the memory summary alone decides";
+  }
   void collect(const CollectRequest& request, Checkpoint& into) override;
+  // A throwaway dump: writing a dump reads (and so makes resident) pages of the target that were
+  // never touched, mapped assemblies above all. Priming once before the first checkpoint keeps
+  // that out of the memory summary's growth.
+  std::optional<std::string> prepare(const CollectRequest& request) override;
 
   // The tool, located on first use (so a run with no .NET scenario never needs it).
   const DotnetDumpCommand& tool();
   std::map<std::string, std::string> tool_versions() const override;
 
  private:
+  // dotnet-dump collect into `dump`; the tool's output is saved to
+  // raw_dir/<label>.dump-collect.txt.
+  void take_dump(const CollectRequest& request, const std::filesystem::path& dump,
+                 const std::string& label, Checkpoint* into);
+
   ToolSettings settings_;
   std::optional<DotnetDumpCommand> tool_;
 };

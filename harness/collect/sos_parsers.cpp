@@ -89,6 +89,21 @@ std::optional<std::uint64_t> parse_size_line(std::string_view line) {
   return text::parse_grouped_decimal(line.substr(open + 1, close - open - 1));
 }
 
+// "segment begin allocated committed [sizes]": four bare hex addresses.
+bool parse_segment_line(std::string_view line, GcHeapSummary& summary) {
+  const auto words = text::split_words(line);
+  if (words.size() < 4) return false;
+  std::uint64_t address[4];
+  for (int i = 0; i < 4; ++i) {
+    if (words[i].starts_with("0x")) return false;
+    const auto v = text::parse_hex(words[i]);
+    if (!v) return false;
+    address[i] = *v;
+  }
+  if (address[3] >= address[1]) summary.segments.emplace_back(address[1], address[3]);
+  return true;
+}
+
 }  // namespace
 
 GcHeapSummary parse_eeheap_gc(std::string_view output) {
@@ -98,6 +113,7 @@ GcHeapSummary parse_eeheap_gc(std::string_view output) {
   bool saw_committed = false;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string_view line = text::trim(lines[i]);
+    if (parse_segment_line(line, summary)) continue;
     if (line.starts_with("Number of GC Heaps:")) {
       const auto n = text::parse_grouped_decimal(text::trim(line.substr(19)));
       if (!n) throw ParseError(i + 1, "malformed 'Number of GC Heaps' line");

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace leakgate {
@@ -32,6 +33,8 @@ struct GcHeapSummary {
   int heap_count = 0;
   std::uint64_t allocated_bytes = 0;
   std::uint64_t committed_bytes = 0;
+  // [begin, committed) of every segment or region listed, to find the GC heap in the memory map.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> segments;
 };
 
 }  // namespace leakgate

@@ -1,13 +1,20 @@
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "model/heap_stats.h"
+#include "model/memory_summary.h"
 
 namespace leakgate {
+
+// The handshake facts that describe the environment a measurement was taken in: recorded with a
+// baseline, compared on every run.
+inline constexpr std::array<const char*, 7> kFingerprintKeys = {
+    "runtime", "kind", "gc", "concurrent", "datas", "tieredCompilation", "arch"};
 
 // What the scenario app said about its runtime in the protocol handshake.
 struct RuntimeFacts {
@@ -29,6 +36,8 @@ struct Checkpoint {
   std::string settle_reply;
   std::optional<HeapStats> heap;
   std::optional<GcHeapSummary> gc_heap;
+  std::optional<MemorySummary> memory;
+  std::optional<Reconciliation> reconciliation;  // when both memory and gc_heap were taken
   std::vector<RawArtifact> raw;
   std::optional<std::string> kept_dump;  // absolute path when dumps are kept
 };

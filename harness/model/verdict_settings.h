@@ -1,6 +1,21 @@
 #pragma once
 
+#include <map>
+
+#include "model/memory_summary.h"
+
 namespace leakgate {
+
+// How a memory-summary category is judged.
+struct MemoryTolerance {
+  double min_growth_kb_per_iteration = 64;  // resident KiB per round trip that count as a leak
+  double relative = 0.25;                   // over the baseline
+  double absolute_kb = 16384;               // over the baseline allowed in any case
+};
+
+// Built-in defaults per category: tight where memory should not move (stacks, page tables),
+// looser where runtimes breathe (Other Data holds the GC heap and JIT code).
+MemoryTolerance default_memory_tolerance(MemoryCategory c);
 
 // How findings are decided (per scenario, from its manifest).
 struct VerdictSettings {
@@ -10,6 +25,12 @@ struct VerdictSettings {
   double absolute_bytes = 65536;          // bytes over the baseline allowed in any case
   double gc_heap_relative_tolerance = 0.25;
   double gc_heap_absolute_bytes = 1048576;
+  std::map<MemoryCategory, MemoryTolerance> memory;  // overrides of the defaults
+
+  MemoryTolerance memory_tolerance(MemoryCategory c) const {
+    const auto it = memory.find(c);
+    return it == memory.end() ? default_memory_tolerance(c) : it->second;
+  }
 };
 
 }  // namespace leakgate

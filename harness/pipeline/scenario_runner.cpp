@@ -1,5 +1,6 @@
 #include "pipeline/scenario_runner.h"
 
+#include "collect/memory_classifier.h"
 #include "common/errors.h"
 #include "process/temp_dir.h"
 #include "scenario/session.h"
@@ -21,13 +22,8 @@ struct ScenarioContext {
   ScenarioResult& result;
 };
 
-Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const std::string& label,
-                           int iteration) {
-  ctx.progress.say(ctx.manifest.name, "settle and checkpoint '" + label + "'");
-  Checkpoint cp;
-  cp.label = label;
-  cp.iteration = iteration;
-  cp.settle_reply = session.settle();
+CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
+                            const std::string& label) {
   CollectRequest request;
   request.pid = session.pid();
   request.label = label;
@@ -39,14 +35,36 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
   }
+  return request;
+}
+
+void prepare_collectors(ScenarioContext& ctx, ScenarioSession& session) {
+  const CollectRequest request = make_request(ctx, session, "priming");
+  for (auto& collector : ctx.collectors) {
+    if (!collector->applies_to(session.runtime())) continue;
+    if (auto note = collector->prepare(request)) ctx.result.info.push_back(*note);
+  }
+}
+
+Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const std::string& label,
+                           int iteration) {
+  ctx.progress.say(ctx.manifest.name, "settle and checkpoint '" + label + "'");
+  Checkpoint cp;
+  cp.label = label;
+  cp.iteration = iteration;
+  cp.settle_reply = session.settle();
+  const CollectRequest request = make_request(ctx, session, label);
   for (auto& collector : ctx.collectors) {
     if (!collector->applies_to(session.runtime())) {
       const std::string note = "collector '" + std::string(collector->name()) +
-                               "' skipped: it does not apply to this process";
-      if (iteration == 0) ctx.result.notes.push_back(note);
+                               "' skipped: " + std::string(collector->skip_reason());
+      if (iteration == 0) ctx.result.info.push_back(note);
       continue;
     }
     collector->collect(request, cp);
+  }
+  if (cp.memory && cp.gc_heap) {
+    cp.reconciliation = reconcile(*cp.memory, cp.gc_heap->segments, cp.gc_heap->committed_bytes);
   }
   return cp;
 }
@@ -57,6 +75,7 @@ void drive(ScenarioContext& ctx) {
   ScenarioSession session(m, ctx.raw_dir);
   ctx.result.runtime = session.runtime();
   for (const auto& step : m.warmup) session.run(step);
+  prepare_collectors(ctx, session);
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
   for (int i = 1; i <= m.iterations; ++i) {
     for (const auto& step : m.iteration) session.run(step);
@@ -74,7 +93,7 @@ void drive(ScenarioContext& ctx) {
 }
 
 void note_environment(ScenarioResult& result, const Baseline& baseline) {
-  for (const char* key : {"runtime", "gc", "concurrent", "datas", "arch"}) {
+  for (const char* key : kFingerprintKeys) {
     const auto b = baseline.recorded_with.find(key);
     const auto r = result.runtime.facts.find(key);
     if (b == baseline.recorded_with.end() || r == result.runtime.facts.end()) continue;
@@ -99,6 +118,11 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
   result.iterations = manifest.iterations;
   result.has_baseline = baseline.has_value();
   result.report_subdir = manifest.name;
+  for (const auto& setting : manifest.defaulted_env) {
+    result.info.push_back(
+        "launched with " + setting +
+        " (a leakgate default for steady memory; set it in launch.env to change)");
+  }
   const fs::path raw_dir = options.report_dir / manifest.name;
   fs::remove_all(raw_dir);
   fs::create_directories(raw_dir);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/atomic_file.h"
+#include "report/memory_report.h"
 
 namespace leakgate {
 
@@ -20,7 +21,8 @@ json finding_to_json(const Finding& f) {
           {"actual", f.actual},
           {"warmup", f.warmup},
           {"growthPerIteration", f.growth_per_iteration},
-          {"limit", number_or_null(f.limit)}};
+          {"limit", number_or_null(f.limit)},
+          {"kind", f.kind}};
 }
 
 json checkpoint_to_json(const Checkpoint& c) {
@@ -42,6 +44,8 @@ json checkpoint_to_json(const Checkpoint& c) {
                  {"totalBytes", c.heap->total_bytes},
                  {"types", types}};
   }
+  if (c.memory) j["memory"] = memory_to_json(*c.memory, false);
+  if (c.reconciliation) j["reconciliation"] = reconciliation_to_json(*c.reconciliation);
   json raw = json::array();
   for (const auto& r : c.raw) raw.push_back({{"label", r.label}, {"path", r.path}});
   j["raw"] = raw;
@@ -64,6 +68,7 @@ json scenario_to_json(const ScenarioResult& s) {
             {"hasBaseline", s.has_baseline},
             {"runtime", s.runtime.facts},
             {"notes", s.notes},
+            {"info", s.info},
             {"checkpoints", checkpoints},
             {"rawOutput", s.report_subdir},
             {"seconds", s.seconds}};

@@ -1,6 +1,7 @@
 #include "scenario/manifest.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "common/errors.h"
 #include "common/json_reader.h"
@@ -45,21 +46,60 @@ std::vector<Step> read_steps(JsonObjectReader& manifest, const std::string& key,
   return out;
 }
 
+// The folder of the running leakgate binary: native scenario apps are built beside it.
+fs::path leakgate_bin_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::current_path() : exe.parent_path();
+}
+
+// Replaces ${scenarioDir} and ${leakgateBinDir}; any other ${...} is an error naming the field.
+std::string expand(const std::string& text, const Manifest& m, const JsonObjectReader& r,
+                   const std::string& key) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto open = text.find("${", i);
+    if (open == std::string::npos) break;
+    const auto close = text.find('}', open);
+    if (close == std::string::npos) r.fail(key, "unterminated ${ in \"" + text + "\"");
+    const std::string name = text.substr(open + 2, close - open - 2);
+    out += text.substr(i, open - i);
+    if (name == "scenarioDir") {
+      out += m.directory.string();
+    } else if (name == "leakgateBinDir") {
+      out += leakgate_bin_dir().string();
+    } else {
+      r.fail(key, "unknown variable ${" + name + "} (known: ${scenarioDir}, ${leakgateBinDir})");
+    }
+    i = close + 1;
+  }
+  return out + text.substr(i);
+}
+
 void read_launch(JsonObjectReader launch, Manifest& m) {
   m.argv = launch.string_array("argv", false);
   if (m.argv[0].empty()) launch.fail("argv", "the program (argv[0]) must not be empty");
-  const auto cwd = launch.optional_string("cwd").value_or(".");
+  for (auto& word : m.argv) word = expand(word, m, launch, "argv");
+  const auto cwd = expand(launch.optional_string("cwd").value_or("."), m, launch, "cwd");
   m.cwd = fs::weakly_canonical(m.directory / cwd);
   if (auto env = launch.optional_object("env")) {
     for (const auto& [key, value] : env->value().items()) {
       if (!value.is_string()) env->fail(key, "environment values must be strings");
       if (key.empty() || key.find('=') != std::string::npos)
         env->fail(key, "invalid variable name");
-      m.env[key] = value.get<std::string>();
+      m.env[key] = expand(value.get<std::string>(), m, *env, key);
       env->accept(key);
     }
   }
   launch.finish();
+  // Tiered compilation re-JITs hot methods in the background on a timer: code pages and native
+  // heap move between checkpoints for reasons unrelated to leaks. Off unless asked for.
+  if (m.env.count("DOTNET_TieredCompilation") == 0 &&
+      std::getenv("DOTNET_TieredCompilation") == nullptr) {
+    m.env["DOTNET_TieredCompilation"] = "0";
+    m.defaulted_env.push_back("DOTNET_TieredCompilation=0");
+  }
 }
 
 void read_timeouts(JsonObjectReader t, Timeouts& out) {
@@ -74,6 +114,27 @@ void read_timeouts(JsonObjectReader t, Timeouts& out) {
   t.finish();
 }
 
+void read_memory_tolerances(JsonObjectReader m, VerdictSettings& out) {
+  for (const auto& [name, value] : m.value().items()) {
+    MemoryCategory c;
+    if (!category_from_name(name, c)) {
+      m.fail(name,
+             "not a memory category (one of Page Table Pages, Other System, "
+             "Code/StaticData, Heap, Stack, Mapped Data, Other Data)");
+    }
+    m.accept(name);
+    JsonObjectReader t(value, m.file(), m.pointer(name));
+    MemoryTolerance tolerance = default_memory_tolerance(c);
+    if (auto n = t.optional_number("minGrowthKbPerIteration", 0.001, 1e12)) {
+      tolerance.min_growth_kb_per_iteration = *n;
+    }
+    if (auto n = t.optional_number("relativeTolerance", 0, 1000)) tolerance.relative = *n;
+    if (auto n = t.optional_number("absoluteKb", 0, 1e15)) tolerance.absolute_kb = *n;
+    t.finish();
+    out.memory[c] = tolerance;
+  }
+}
+
 void read_verdict(JsonObjectReader v, VerdictSettings& out) {
   auto read = [&](const char* key, double max, double& into) {
     if (auto n = v.optional_number(key, 0, max)) into = *n;
@@ -84,6 +145,7 @@ void read_verdict(JsonObjectReader v, VerdictSettings& out) {
   read("absoluteBytes", 1e18, out.absolute_bytes);
   read("gcHeapRelativeTolerance", 1000, out.gc_heap_relative_tolerance);
   read("gcHeapAbsoluteBytes", 1e18, out.gc_heap_absolute_bytes);
+  if (auto m = v.optional_object("memory")) read_memory_tolerances(*m, out);
   if (out.min_growth_per_iteration <= 0) {
     v.fail("minGrowthPerIteration", "must be greater than 0");
   }

@@ -33,8 +33,9 @@ struct Manifest {
   std::string description;
   Expectation expect = Expectation::kPass;
   std::vector<std::string> argv;
-  std::filesystem::path cwd;  // absolute
-  std::map<std::string, std::string> env;
+  std::filesystem::path cwd;               // absolute
+  std::map<std::string, std::string> env;  // launch.env plus the defaults below
+  std::vector<std::string> defaulted_env;  // "NAME=value" set by leakgate, not by the manifest
   Timeouts timeouts;
   std::vector<Step> warmup;
   std::vector<Step> iteration;

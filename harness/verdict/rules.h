@@ -25,4 +25,11 @@ std::vector<Finding> growth_rule(const Evidence& evidence);
 // that the growth rule already reported are skipped: one story per type.
 std::vector<Finding> baseline_rule(const Evidence& evidence, const std::vector<Finding>& earlier);
 
+// A memory-summary category whose resident KiB grow by at least its minGrowthKbPerIteration.
+std::vector<Finding> memory_growth_rule(const Evidence& evidence);
+
+// A memory-summary category over its baseline beyond its tolerances (skipping those that grow).
+std::vector<Finding> memory_baseline_rule(const Evidence& evidence,
+                                          const std::vector<Finding>& earlier);
+
 }  // namespace leakgate

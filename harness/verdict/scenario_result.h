@@ -22,7 +22,8 @@ struct ScenarioResult {
   std::vector<Finding> findings;
   std::optional<std::string> error;  // when verdict is error
   std::optional<ErrorKind> error_kind;
-  std::vector<std::string> notes;  // things a reader should know (no baseline, runtime mismatch)
+  std::vector<std::string> notes;  // warnings a reader should see (no baseline, runtime mismatch)
+  std::vector<std::string> info;   // how it was measured (report.json only)
   RuntimeFacts runtime;
   int iterations = 0;
   std::vector<Checkpoint> checkpoints;

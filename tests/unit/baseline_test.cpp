@@ -19,7 +19,7 @@ Checkpoint checkpoint_with(std::vector<TypeStat> rows, std::uint64_t heap_bytes)
   }
   stats.types = std::move(rows);
   c.heap = stats;
-  c.gc_heap = GcHeapSummary{1, heap_bytes, heap_bytes * 2};
+  c.gc_heap = GcHeapSummary{1, heap_bytes, heap_bytes * 2, {}};
   return c;
 }
 

@@ -13,7 +13,7 @@ Checkpoint cp(const std::string& label, std::vector<TypeStat> rows, std::uint64_
   HeapStats stats;
   stats.types = std::move(rows);
   c.heap = stats;
-  if (heap != 0) c.gc_heap = GcHeapSummary{1, heap, heap};
+  if (heap != 0) c.gc_heap = GcHeapSummary{1, heap, heap, {}};
   return c;
 }
 

@@ -103,9 +103,12 @@ public sealed class ScenarioHost
     {
         var concurrent = AppContext.GetData("System.GC.Concurrent") as bool? ?? true;
         var datas = Environment.GetEnvironmentVariable("DOTNET_GCDynamicAdaptationMode") ?? "default";
+        var tiered = AppContext.GetData("System.Runtime.TieredCompilation") as bool?
+            ?? Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0";
         return string.Create(CultureInfo.InvariantCulture,
             $"runtime={Environment.Version} gc={(GCSettings.IsServerGC ? "server" : "workstation")} " +
-            $"concurrent={(concurrent ? "true" : "false")} datas={datas} arch={System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}");
+            $"concurrent={(concurrent ? "true" : "false")} datas={datas} " +
+            $"tieredCompilation={(tiered ? "true" : "false")} arch={System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}");
     }
 
     private void Send(string message)

@@ -1,0 +1,154 @@
+#include "collect/memory_classifier.h"
+
+#include <algorithm>
+#include <set>
+#include <string_view>
+
+namespace leakgate {
+
+namespace {
+
+// glibc's non-main malloc arenas are heaps of HEAP_MAX_SIZE (64 MiB on 64-bit), aligned to it:
+// a read-write part at the aligned start, the rest reserved (---p) up to start + 64 MiB.
+constexpr std::uint64_t kArenaSize = 64ull << 20;
+
+bool is_kernel_special(std::string_view path) {
+  return path == "[vdso]" || path == "[vvar]" || path == "[vvar_vclock]" || path == "[vsyscall]" ||
+         path == "[uprobes]";
+}
+
+bool is_anonymous(std::string_view path) {
+  return path.empty() || path.starts_with("[anon") || path.starts_with("/memfd:") ||
+         path.starts_with("/dev/zero") || path.starts_with("/SYSV");
+}
+
+std::string_view without_deleted(std::string_view path) {
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (path.ends_with(kDeleted)) path.remove_suffix(kDeleted.size());
+  return path;
+}
+
+bool looks_like_image(std::string_view path) {
+  path = without_deleted(path);
+  const auto slash = path.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  return name.ends_with(".so") || name.find(".so.") != std::string_view::npos ||
+         name.ends_with(".dll") || name.ends_with(".exe");
+}
+
+// vma i is the read-write head of a malloc arena when it starts on a 64 MiB boundary and it, with
+// the reserved mapping right after it (if any), ends exactly 64 MiB later.
+bool is_malloc_arena(const std::vector<Vma>& vmas, std::size_t i) {
+  const Vma& v = vmas[i];
+  if (!v.path.empty() || !v.writable() || v.start % kArenaSize != 0) return false;
+  if (v.end - v.start == kArenaSize) return true;
+  if (i + 1 >= vmas.size()) return false;
+  const Vma& rest = vmas[i + 1];
+  return rest.path.empty() && rest.perms == "---p" && rest.start == v.end &&
+         rest.end == v.start + kArenaSize;
+}
+
+MemoryRow row_of(const Vma& v) {
+  MemoryRow r;
+  r.kbytes = v.rss_kb;
+  r.shared_kb = v.shared_clean_kb + v.shared_dirty_kb;
+  const std::uint64_t only_here = v.private_clean_kb + v.private_dirty_kb;
+  // Shareable: pages only this process maps now, but that another could share: those of a
+  // shared mapping, and clean file pages (page cache).
+  if (v.shared_mapping()) {
+    r.shareable_kb = only_here;
+  } else if (!is_anonymous(v.path) && v.path.front() != '[') {
+    r.shareable_kb = v.private_clean_kb;
+  }
+  r.private_kb = only_here - r.shareable_kb;
+  // Rss is the sum of the four page kinds; should a kernel disagree, Rss wins and the rest is
+  // counted as private so the columns still add up.
+  const std::uint64_t columns = r.private_kb + r.shareable_kb + r.shared_kb;
+  if (columns < r.kbytes) r.private_kb += r.kbytes - columns;
+  if (columns > r.kbytes) r.kbytes = columns;
+  return r;
+}
+
+bool holds_stack_pointer(const Vma& v, const std::vector<std::uint64_t>& sps) {
+  return std::any_of(sps.begin(), sps.end(),
+                     [&](std::uint64_t sp) { return sp >= v.start && sp < v.end; });
+}
+
+}  // namespace
+
+MemorySummary classify_memory(const ProcessMemory& p) {
+  MemorySummary s;
+  s.page_kb = p.page_kb;
+  s.threads = p.threads;
+  for (auto c : kMemoryCategories) s.categories[c] = MemoryRow{};
+  s.categories[MemoryCategory::kPageTables] = {p.page_table_kb, p.page_table_kb, 0, 0};
+
+  // Files with an executable mapping are images; all their mappings count as Code/StaticData.
+  std::set<std::string_view> images;
+  for (const auto& v : p.vmas) {
+    if (v.executable() && !is_anonymous(v.path) && !v.path.empty() && v.path.front() == '/') {
+      images.insert(without_deleted(v.path));
+    }
+  }
+  std::map<std::string, MemoryRow> modules;
+  std::set<std::uint64_t> stacks;  // start addresses of stack mappings found
+
+  for (std::size_t i = 0; i < p.vmas.size(); ++i) {
+    const Vma& v = p.vmas[i];
+    const MemoryRow r = row_of(v);
+    MemoryCategory c = MemoryCategory::kOtherData;
+    if (is_kernel_special(v.path)) {
+      c = MemoryCategory::kOtherSystem;
+    } else if (v.path == "[stack]" || holds_stack_pointer(v, p.stack_pointers)) {
+      c = MemoryCategory::kStack;
+      if (holds_stack_pointer(v, p.stack_pointers)) stacks.insert(v.start);
+    } else if (v.path == "[heap]" || is_malloc_arena(p.vmas, i)) {
+      c = MemoryCategory::kHeap;
+    } else if (is_anonymous(v.path) || v.path.front() == '[') {
+      c = MemoryCategory::kOtherData;
+      if (r.kbytes > 0) s.other_data_ranges.push_back({v.start, v.end, r.kbytes});
+      if (v.path.starts_with("/memfd:doublemapper")) s.runtime_code_kb += r.kbytes;
+    } else if (images.count(without_deleted(v.path)) != 0 || looks_like_image(v.path)) {
+      c = MemoryCategory::kCode;
+      modules[std::string(without_deleted(v.path))] += r;
+    } else {
+      c = MemoryCategory::kMappedData;
+    }
+    s.categories[c] += r;
+  }
+  // Threads whose stack pointer was read: each pointer lies in exactly one stack mapping.
+  s.stacks_found = 0;
+  for (const auto sp : p.stack_pointers) {
+    for (const auto& v : p.vmas) {
+      if (sp >= v.start && sp < v.end && stacks.count(v.start) != 0) {
+        ++s.stacks_found;
+        break;
+      }
+    }
+  }
+  for (auto& [path, row] : modules) s.modules.push_back({path, row});
+  std::stable_sort(
+      s.modules.begin(), s.modules.end(),
+      [](const ModuleMemory& a, const ModuleMemory& b) { return a.row.kbytes > b.row.kbytes; });
+  return s;
+}
+
+Reconciliation reconcile(const MemorySummary& summary,
+                         const std::vector<std::pair<std::uint64_t, std::uint64_t>>& gc_segments,
+                         std::uint64_t gc_committed_bytes) {
+  Reconciliation r;
+  r.other_data_kb = summary.row(MemoryCategory::kOtherData).kbytes;
+  r.gc_heap_committed_kb = gc_committed_bytes / 1024;
+  r.runtime_code_kb = summary.runtime_code_kb;
+  for (const auto& range : summary.other_data_ranges) {
+    const bool holds_gc = std::any_of(gc_segments.begin(), gc_segments.end(), [&](const auto& s) {
+      return s.first < range.end && range.start < s.second;
+    });
+    if (holds_gc) r.gc_heap_resident_kb += range.kbytes;
+  }
+  const std::uint64_t explained = r.gc_heap_resident_kb + r.runtime_code_kb;
+  r.unexplained_kb = r.other_data_kb > explained ? r.other_data_kb - explained : 0;
+  return r;
+}
+
+}  // namespace leakgate

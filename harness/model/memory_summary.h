@@ -1,0 +1,84 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leakgate {
+
+// The categories of the article's `vadump -sop` view, as leakgate defines them on Linux
+// (docs/memory-summary.md says which mappings and smaps fields make each).
+enum class MemoryCategory {
+  kPageTables,   // VmPTE from /proc/PID/status
+  kOtherSystem,  // [vdso], [vvar], [vsyscall]: kernel-provided mappings
+  kCode,         // file-backed images: executables, shared objects, managed assemblies
+  kHeap,         // [heap] (brk) and glibc malloc arenas
+  kStack,        // the stack of every thread, found from the thread's stack pointer
+  kMappedData,   // other file-backed mappings
+  kOtherData,    // anonymous memory: the GC heap, JIT code, loader heaps, large malloc blocks
+};
+
+inline constexpr std::array<MemoryCategory, 7> kMemoryCategories = {
+    MemoryCategory::kPageTables, MemoryCategory::kOtherSystem, MemoryCategory::kCode,
+    MemoryCategory::kHeap,       MemoryCategory::kStack,       MemoryCategory::kMappedData,
+    MemoryCategory::kOtherData};
+
+// "Other Data" (the vadump label) and "otherData" (the JSON key).
+std::string_view category_label(MemoryCategory c);
+std::string_view category_key(MemoryCategory c);
+// By label or key; false when neither matches.
+bool category_from_name(std::string_view name, MemoryCategory& out);
+
+// One row of the table. Every value is resident memory in KiB; private + shareable + shared is
+// the whole of kbytes.
+struct MemoryRow {
+  std::uint64_t kbytes = 0;  // resident (smaps Rss)
+  std::uint64_t private_kb = 0;
+  std::uint64_t shareable_kb = 0;
+  std::uint64_t shared_kb = 0;
+  MemoryRow& operator+=(const MemoryRow& o);
+};
+
+struct ModuleMemory {
+  std::string path;
+  MemoryRow row;
+};
+
+// A resident anonymous range that Other Data counts, kept so the GC heap can be located in it.
+struct ResidentRange {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::uint64_t kbytes = 0;
+};
+
+struct MemorySummary {
+  std::uint64_t page_kb = 4;
+  std::map<MemoryCategory, MemoryRow> categories;  // every category, zero rows included
+  std::vector<ModuleMemory> modules;               // Code/StaticData per file, largest first
+  std::vector<ResidentRange> other_data_ranges;
+  std::uint64_t runtime_code_kb = 0;  // part of Other Data in /memfd:doublemapper (.NET W^X)
+  int threads = 0;
+  int stacks_found = 0;  // threads whose stack mapping was found
+
+  const MemoryRow& row(MemoryCategory c) const;
+  MemoryRow total_modules() const;       // Code/StaticData
+  MemoryRow total_dynamic_data() const;  // Heap + Stack + Mapped Data + Other Data
+  MemoryRow total_system() const;        // Page Table Pages + Other System
+  MemoryRow grand_total() const;
+  std::uint64_t pages(std::uint64_t kb) const { return kb / page_kb; }
+};
+
+// How much of Other Data the known sources explain (the GC heap from eeheap -gc, the runtime's
+// code heaps); the rest is shown on its own line.
+struct Reconciliation {
+  std::uint64_t other_data_kb = 0;
+  std::uint64_t gc_heap_resident_kb = 0;   // Other Data ranges that hold GC heap segments
+  std::uint64_t gc_heap_committed_kb = 0;  // eeheap -gc's committed total
+  std::uint64_t runtime_code_kb = 0;
+  std::uint64_t unexplained_kb = 0;
+};
+
+}  // namespace leakgate
