@@ -36,12 +36,13 @@ bool looks_like_image(std::string_view path) {
          name.ends_with(".dll") || name.ends_with(".exe");
 }
 
-// vma i is the read-write head of a malloc arena when it starts on a 64 MiB boundary and it, with
-// the reserved mapping right after it (if any), ends exactly 64 MiB later.
+// vma i is the read-write head of a malloc arena when it starts on a 64 MiB boundary and the
+// reserved (---p) mapping right after it ends exactly 64 MiB after its start. An arena grown to
+// the full 64 MiB has no reserved tail and cannot be told from an aligned anonymous mapping: it
+// counts as Other Data, which keeps a plain 64 MiB mmap out of Heap.
 bool is_malloc_arena(const std::vector<Vma>& vmas, std::size_t i) {
   const Vma& v = vmas[i];
   if (!v.path.empty() || !v.writable() || v.start % kArenaSize != 0) return false;
-  if (v.end - v.start == kArenaSize) return true;
   if (i + 1 >= vmas.size()) return false;
   const Vma& rest = vmas[i + 1];
   return rest.path.empty() && rest.perms == "---p" && rest.start == v.end &&

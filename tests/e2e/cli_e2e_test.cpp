@@ -61,7 +61,89 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
     }
   }
   EXPECT_NE(run.out.find("FormsApp.CustomerForm"), std::string::npos) << run.out;
+
+  // A .NET scenario carries the memory summary and its reconciliation with the GC heap.
+  const json& final_cp = forms->at("checkpoints").back();
+  ASSERT_TRUE(final_cp.contains("memory")) << final_cp.dump();
+  EXPECT_GT(final_cp.at("memory").at("categories").at("Other Data").at("kbytes").get<int>(), 0);
+  ASSERT_TRUE(final_cp.contains("reconciliation"));
+  const json& rec = final_cp.at("reconciliation");
+  EXPECT_GT(rec.at("gcHeapResidentKb").get<int>(), 0);
+  EXPECT_EQ(rec.at("otherDataKb").get<int>(), rec.at("gcHeapResidentKb").get<int>() +
+                                                  rec.at("runtimeCodeKb").get<int>() +
+                                                  rec.at("unexplainedKb").get<int>());
+
+  // The native pair: SOS skipped by itself, the memory summary decides.
+  const json* native = find_scenario(report, "native");
+  ASSERT_NE(native, nullptr);
+  EXPECT_EQ(native->at("verdict"), "pass") << native->at("findings").dump(2);
+  const json* native_leak = find_scenario(report, "native-leak");
+  ASSERT_NE(native_leak, nullptr);
+  EXPECT_EQ(native_leak->at("verdict"), "leak");
+  EXPECT_TRUE(native_leak->at("met").get<bool>());
+  bool heap_finding = false;
+  for (const auto& f : native_leak->at("findings")) {
+    if (f.at("kind") == "memory" && f.at("type") == "Heap") {
+      heap_finding = true;
+      EXPECT_EQ(f.at("metric"), "workingSetKb");
+      EXPECT_GE(f.at("growthPerIteration").get<double>(), 90.0);  // 96 KiB kept per iteration
+    }
+  }
+  EXPECT_TRUE(heap_finding) << native_leak->at("findings").dump(2);
+  EXPECT_NE(native_leak->at("info").dump().find("not a .NET process"), std::string::npos);
+  EXPECT_FALSE(native_leak->at("checkpoints").back().contains("heap"));
   EXPECT_TRUE(ws.leftovers().empty());
+}
+
+TEST(Cli, SummaryOfARunningProcessMatchesTheKernelsTotals) {
+  Workspace ws;
+  SpawnSpec app;
+  app.argv = {(fs::path(LEAKGATE_BIN).parent_path() / "native-scenario").string(), "--variant",
+              "leak"};
+  app.stdin_pipe = true;
+  app.stdout_lines = true;
+  ChildProcess child(app);
+  std::string line;
+  ASSERT_EQ(child.next_line(line, Deadline(30s)), ChildProcess::LineStatus::kLine);
+  ASSERT_TRUE(child.write_line("1 work 50"));
+  ASSERT_EQ(child.next_line(line, Deadline(30s)), ChildProcess::LineStatus::kLine);
+  ASSERT_EQ(line.rfind("@leakgate ok 1", 0), 0u) << line;
+  const std::string pid = std::to_string(child.pid());
+
+  const ToolRun table = ws.leakgate({"summary", "--pid", pid});
+  ASSERT_EQ(table.status.value, 0) << output_of(table);
+  for (const char* label : {"Page Table Pages", "Other System", "Code/StaticData", "Heap", "Stack",
+                            "Mapped Data", "Other Data", "Total Modules", "Total Dynamic Data",
+                            "Total System", "Grand Total Working Set"}) {
+    EXPECT_NE(table.out.find(label), std::string::npos) << label << "\n" << table.out;
+  }
+  // Grand Total Working Set KBytes (second number of its row) against smaps_rollup Rss + VmPTE.
+  std::istringstream rows(table.out.substr(table.out.find("Grand Total Working Set") + 23));
+  std::uint64_t pages = 0, kbytes = 0;
+  rows >> pages >> kbytes;
+  const std::string rollup = read("/proc/" + pid + "/smaps_rollup");
+  const std::string status = read("/proc/" + pid + "/status");
+  auto field = [](const std::string& text, const std::string& name) {
+    const auto at = text.find(name + ":");
+    return std::stoull(text.substr(at + name.size() + 1));
+  };
+  const double expected = static_cast<double>(field(rollup, "Rss") + field(status, "VmPTE"));
+  EXPECT_NEAR(static_cast<double>(kbytes), expected, expected * 0.01) << table.out;
+
+  const ToolRun as_json = ws.leakgate({"summary", "--pid", pid, "--json", "--modules"});
+  ASSERT_EQ(as_json.status.value, 0) << output_of(as_json);
+  const json summary = json::parse(as_json.out);
+  std::uint64_t sum = 0;
+  for (const auto& [name, row] : summary.at("categories").items()) {
+    sum += row.at("kbytes").get<std::uint64_t>();
+  }
+  EXPECT_EQ(sum,
+            summary.at("totals").at("Grand Total Working Set").at("kbytes").get<std::uint64_t>());
+  EXPECT_GE(summary.at("categories").at("Heap").at("kbytes").get<std::uint64_t>(), 50u * 96u);
+  EXPECT_NE(summary.at("modules").dump().find("libc.so"), std::string::npos);
+
+  EXPECT_FALSE(child.wait(Deadline(0ms))) << "summary must leave the process running";
+  EXPECT_EQ(ws.leakgate({"summary", "--pid", "999999999"}).status.value, 2);
 }
 
 TEST(Cli, CanaryExpectedToPassFailsWithExitOne) {
