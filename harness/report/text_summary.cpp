@@ -61,6 +61,17 @@ void write_text_summary(std::ostream& out, const RunResult& run,
         out << "  ... " << s.findings.size() - kFindingsShown << " more in report.json\n";
       }
     }
+    if (!s.checkpoints.empty() && s.checkpoints.back().memory) {
+      const Checkpoint& last = s.checkpoints.back();
+      out << "  memory (" << s.name << ", final): " << last.memory->grand_total().kbytes
+          << " KB working set";
+      if (last.reconciliation) {
+        const Reconciliation& r = *last.reconciliation;
+        out << "; Other Data " << r.other_data_kb << " KB = GC heap " << r.gc_heap_resident_kb
+            << " + runtime code " << r.runtime_code_kb << " + unexplained " << r.unexplained_kb;
+      }
+      out << "\n";
+    }
     for (const auto& note : s.notes) out << "  note (" << s.name << "): " << note << "\n";
   }
   out << "\nreport: " << (report_dir / "report.json").string() << "\n";
