@@ -17,6 +17,9 @@ void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_flag("--keep-dumps", o.keep_dumps,
                    "Keep the heap dumps (moved into the report folder); default: delete them");
   command.add_flag("-q,--quiet", o.quiet, "No progress lines on stderr");
+  command.add_flag("--strict-env", o.strict_env,
+                   "Fail a scenario whose baseline was recorded in another environment (runtime, "
+                   "GC settings, architecture, container memory limit)");
   command
       .add_option("--dotnet-dump", o.tools.dotnet_dump,
                   "dotnet-dump executable (default: $LEAKGATE_DOTNET_DUMP, PATH, or the "

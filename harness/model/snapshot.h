@@ -13,8 +13,10 @@ namespace leakgate {
 
 // The handshake facts that describe the environment a measurement was taken in: recorded with a
 // baseline, compared on every run.
-inline constexpr std::array<const char*, 7> kFingerprintKeys = {
-    "runtime", "kind", "gc", "concurrent", "datas", "tieredCompilation", "arch"};
+inline constexpr std::array<const char*, 8> kFingerprintKeys = {"runtime", "kind",
+                                                                "gc",      "concurrent",
+                                                                "datas",   "tieredCompilation",
+                                                                "arch",    "containerMemoryLimit"};
 
 // What the scenario app said about its runtime in the protocol handshake.
 struct RuntimeFacts {
@@ -31,9 +33,10 @@ struct RawArtifact {
 
 // Everything measured at one checkpoint of a scenario.
 struct Checkpoint {
-  std::string label;  // "warmup" or "final"
-  int iteration = 0;  // round trips completed when it was taken
-  std::string settle_reply;
+  std::string label;         // "warmup" or "final"
+  int iteration = 0;         // round trips completed when it was taken
+  std::string settle_reply;  // the app's reply to the last settle
+  int settle_rounds = 0;     // settles it took until two measurements agreed
   std::optional<HeapStats> heap;
   std::optional<GcHeapSummary> gc_heap;
   std::optional<MemorySummary> memory;

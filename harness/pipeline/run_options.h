@@ -15,7 +15,8 @@ struct RunOptions {
   std::filesystem::path report_dir = "reports";
   std::vector<std::string> scenarios;  // empty: every scenario under scenarios_dir
   bool keep_dumps = false;
-  bool quiet = false;  // no progress lines on stderr
+  bool quiet = false;       // no progress lines on stderr
+  bool strict_env = false;  // a fingerprint mismatch with the baseline is an error
   ToolSettings tools;
 };
 

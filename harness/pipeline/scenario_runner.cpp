@@ -1,7 +1,9 @@
 #include "pipeline/scenario_runner.h"
 
+#include "collect/environment_probe.h"
 #include "collect/memory_classifier.h"
 #include "common/errors.h"
+#include "pipeline/settler.h"
 #include "process/temp_dir.h"
 #include "scenario/session.h"
 #include "verdict/verdict.h"
@@ -52,7 +54,9 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
   Checkpoint cp;
   cp.label = label;
   cp.iteration = iteration;
-  cp.settle_reply = session.settle();
+  const SettleResult settled = settle_until_stable(session, ctx.manifest);
+  cp.settle_reply = settled.reply;
+  cp.settle_rounds = settled.rounds;
   const CollectRequest request = make_request(ctx, session, label);
   for (auto& collector : ctx.collectors) {
     if (!collector->applies_to(session.runtime())) {
@@ -74,6 +78,7 @@ void drive(ScenarioContext& ctx) {
   ctx.progress.say(m.name, "launch " + m.argv.front());
   ScenarioSession session(m, ctx.raw_dir);
   ctx.result.runtime = session.runtime();
+  ctx.result.runtime.facts.merge(probe_environment(session.pid()));
   for (const auto& step : m.warmup) session.run(step);
   prepare_collectors(ctx, session);
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
@@ -92,16 +97,20 @@ void drive(ScenarioContext& ctx) {
   }
 }
 
-void note_environment(ScenarioResult& result, const Baseline& baseline) {
+// Differences between the environment the baseline was recorded in and this run's.
+std::vector<std::string> environment_mismatches(const ScenarioResult& result,
+                                                const Baseline& baseline) {
+  std::vector<std::string> mismatches;
   for (const char* key : kFingerprintKeys) {
     const auto b = baseline.recorded_with.find(key);
     const auto r = result.runtime.facts.find(key);
     if (b == baseline.recorded_with.end() || r == result.runtime.facts.end()) continue;
     if (b->second != r->second) {
-      result.notes.push_back(std::string("baseline recorded with ") + key + "=" + b->second +
-                             ", this run has " + key + "=" + r->second);
+      mismatches.push_back(std::string("baseline recorded with ") + key + "=" + b->second +
+                           ", this run has " + key + "=" + r->second);
     }
   }
+  return mismatches;
 }
 
 }  // namespace
@@ -141,7 +150,17 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
                              "--scenario " +
                              manifest.name + "`)");
     } else {
-      note_environment(result, *baseline);
+      const auto mismatches = environment_mismatches(result, *baseline);
+      if (!mismatches.empty() && options.strict_env) {
+        std::string all;
+        for (const auto& m : mismatches) all += "\n  " + m;
+        throw InputError(baseline_path(options.baselines_dir, manifest.name).string(),
+                         "/recordedWith",
+                         "the environment differs (--strict-env); re-record the baseline in "
+                         "this environment or run without --strict-env:" +
+                             all);
+      }
+      result.notes.insert(result.notes.end(), mismatches.begin(), mismatches.end());
     }
   } catch (const InterruptedError&) {
     throw;

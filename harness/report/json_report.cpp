@@ -26,7 +26,10 @@ json finding_to_json(const Finding& f) {
 }
 
 json checkpoint_to_json(const Checkpoint& c) {
-  json j = {{"label", c.label}, {"iteration", c.iteration}, {"settle", c.settle_reply}};
+  json j = {{"label", c.label},
+            {"iteration", c.iteration},
+            {"settle", c.settle_reply},
+            {"settleRounds", c.settle_rounds}};
   if (c.gc_heap) {
     j["gcHeap"] = {{"heaps", c.gc_heap->heap_count},
                    {"allocatedBytes", c.gc_heap->allocated_bytes},

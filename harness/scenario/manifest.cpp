@@ -114,6 +114,17 @@ void read_timeouts(JsonObjectReader t, Timeouts& out) {
   t.finish();
 }
 
+void read_settle(JsonObjectReader r, SettleSettings& out) {
+  if (auto v = r.optional_integer("maxRounds", 2, 100)) out.max_rounds = static_cast<int>(*v);
+  if (auto v = r.optional_integer("heapToleranceBytes", 0, std::int64_t{1} << 50)) {
+    out.heap_tolerance_bytes = static_cast<std::uint64_t>(*v);
+  }
+  if (auto v = r.optional_integer("rssToleranceKb", 0, std::int64_t{1} << 40)) {
+    out.rss_tolerance_kb = static_cast<std::uint64_t>(*v);
+  }
+  r.finish();
+}
+
 void read_memory_tolerances(JsonObjectReader m, VerdictSettings& out) {
   for (const auto& [name, value] : m.value().items()) {
     MemoryCategory c;
@@ -170,6 +181,7 @@ Manifest load_manifest(const fs::path& scenario_dir) {
   if (!launch) r.fail("launch", "required field is missing");
   read_launch(*launch, m);
   if (auto t = r.optional_object("timeouts")) read_timeouts(*t, m.timeouts);
+  if (auto t = r.optional_object("settle")) read_settle(*t, m.settle);
   m.warmup = read_steps(r, "warmup", false);
   m.iteration = read_steps(r, "iteration", true);
   m.iterations = static_cast<int>(r.integer("iterations", 1, 1000000));

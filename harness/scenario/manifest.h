@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -26,6 +27,13 @@ struct Timeouts {
   double shutdown_seconds = 15;  // quit until the app has exited
 };
 
+// Settling that proves itself: settle again until two consecutive measurements agree.
+struct SettleSettings {
+  int max_rounds = 6;
+  std::uint64_t heap_tolerance_bytes = 8192;  // the app's own heap figure (heapBytes=)
+  std::uint64_t rss_tolerance_kb = 512;       // the process's resident memory
+};
+
 struct Manifest {
   std::string name;                 // the scenario folder's name
   std::filesystem::path file;       // .../<name>/scenario.json
@@ -37,6 +45,7 @@ struct Manifest {
   std::map<std::string, std::string> env;  // launch.env plus the defaults below
   std::vector<std::string> defaulted_env;  // "NAME=value" set by leakgate, not by the manifest
   Timeouts timeouts;
+  SettleSettings settle;
   std::vector<Step> warmup;
   std::vector<Step> iteration;
   int iterations = 0;

@@ -282,6 +282,22 @@ TEST(Cli, HungAppTimesOutWithExitThreeAndLeavesNoProcess) {
   EXPECT_TRUE(ws.leftovers().empty());
 }
 
+TEST(Cli, AnAppThatNeverSettlesIsAnErrorNotALeak) {
+  Workspace ws;
+  ws.add_forms_scenario("churn", "correct", "pass", 3, {"--churn"});
+  const ToolRun run =
+      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
+                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(run.status.value, 3) << output_of(run);
+  const json report = ws.report();
+  const json* s = find_scenario(report, "churn");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->at("verdict"), "error");
+  EXPECT_NE(s->at("error").get<std::string>().find("did not settle"), std::string::npos)
+      << s->at("error");
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
 TEST(Cli, MissingDotnetDumpExitsThree) {
   Workspace ws;
   ws.add_forms_scenario("forms", "correct", "pass", 2);

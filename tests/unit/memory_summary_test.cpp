@@ -139,11 +139,11 @@ Vma anon(std::uint64_t start, std::uint64_t end, const std::string& perms, std::
 TEST(MemoryClassifier, MallocArenasAreHeapButOtherAnonymousMemoryIsNot) {
   constexpr std::uint64_t kArena = 64ull << 20;
   ProcessMemory p;
-  p.vmas = {anon(3 * kArena, 3 * kArena + (1 << 20), "rw-p", 512),   // arena head
-            anon(3 * kArena + (1 << 20), 4 * kArena, "---p", 0),     // its reserved rest
-            anon(5 * kArena + 4096, 5 * kArena + 8192, "rw-p", 4),   // not aligned
+  p.vmas = {anon(3 * kArena, 3 * kArena + (1 << 20), "rw-p", 512),  // arena head
+            anon(3 * kArena + (1 << 20), 4 * kArena, "---p", 0),    // its reserved rest
+            anon(5 * kArena + 4096, 5 * kArena + 8192, "rw-p", 4),  // not aligned
             anon(6 * kArena, 6 * kArena + (1 << 20), "rw-p", 256),  // aligned, no reservation
-            anon(7 * kArena, 8 * kArena, "rw-p", 65536)};  // an aligned 64 MiB mmap
+            anon(7 * kArena, 8 * kArena, "rw-p", 65536)};           // an aligned 64 MiB mmap
   const MemorySummary s = classify_memory(p);
   EXPECT_EQ(s.row(MemoryCategory::kHeap).kbytes, 512u);
   EXPECT_EQ(s.row(MemoryCategory::kOtherData).kbytes, 260u + 65536u);

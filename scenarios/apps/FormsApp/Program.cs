@@ -11,6 +11,8 @@ namespace FormsApp;
 ///   --crash-after N          exit abruptly with code 42 during the N-th open-close command (tests)
 ///   --hang-after N           stop answering during the N-th open-close command (tests: timeouts)
 ///   --spawn-child            start a long-running child process at launch (tests: process-group kill)
+///   --churn                  keep allocating (and holding) memory on a background thread, so the
+///                            heap never settles (tests: settling that proves itself)
 /// </summary>
 public static class Program
 {
@@ -18,6 +20,7 @@ public static class Program
     {
         var options = Options.Parse(args);
         if (options.SpawnChild) Process.Start("sleep", "600");
+        if (options.Churn) Churn.Start();
         var app = new FormsApplication(unsubscribeOnClose: options.Variant == "correct",
                                        options.CrashAfter, options.HangAfter);
         return new ScenarioHost("forms")
@@ -32,7 +35,7 @@ public static class Program
             ? n
             : throw new ArgumentException($"open-close: count must be a positive integer, got '{text}'");
 
-    private sealed record Options(string Variant, int CrashAfter, int HangAfter, bool SpawnChild)
+    private sealed record Options(string Variant, int CrashAfter, int HangAfter, bool SpawnChild, bool Churn)
     {
         public static Options Parse(string[] args)
         {
@@ -40,6 +43,7 @@ public static class Program
             var crashAfter = 0;
             var hangAfter = 0;
             var spawnChild = false;
+            var churn = false;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -56,13 +60,16 @@ public static class Program
                     case "--spawn-child":
                         spawnChild = true;
                         break;
+                    case "--churn":
+                        churn = true;
+                        break;
                     default:
                         Console.Error.WriteLine($"FormsApp: unknown or incomplete option '{args[i]}'");
                         Environment.Exit(2);
                         break;
                 }
             }
-            return new Options(variant, crashAfter, hangAfter, spawnChild);
+            return new Options(variant, crashAfter, hangAfter, spawnChild, churn);
         }
     }
 }
@@ -96,5 +103,24 @@ public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter, in
             form.Close();
         }
         return string.Create(CultureInfo.InvariantCulture, $"opened={Opened} clicks={clicks}");
+    }
+}
+
+/// <summary>Background work that never stops allocating: a heap that cannot settle.</summary>
+public static class Churn
+{
+    private static readonly List<byte[]> Held = new();
+
+    public static void Start()
+    {
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                lock (Held) Held.Add(new byte[16 * 1024]);
+                Thread.Sleep(1);
+            }
+        }) { IsBackground = true, Name = "churn" };
+        thread.Start();
     }
 }
