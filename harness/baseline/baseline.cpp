@@ -1,5 +1,7 @@
 #include "baseline/baseline.h"
 
+#include <algorithm>
+
 #include "common/atomic_file.h"
 #include "common/errors.h"
 #include "common/json_reader.h"
@@ -10,6 +12,47 @@ namespace leakgate {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+namespace {
+
+json override_to_json(const ToleranceOverride& o) {
+  json j = json::object();
+  if (o.relative) j["relativeTolerance"] = *o.relative;
+  if (o.absolute) j["absolute"] = *o.absolute;
+  if (o.min_growth_per_iteration) j["minGrowthPerIteration"] = *o.min_growth_per_iteration;
+  return j;
+}
+
+ToleranceOverride override_from_json(JsonObjectReader r) {
+  ToleranceOverride o;
+  o.relative = r.optional_number("relativeTolerance", 0, 1000);
+  o.absolute = r.optional_number("absolute", 0, 1e18);
+  o.min_growth_per_iteration = r.optional_number("minGrowthPerIteration", 1e-9, 1e18);
+  r.finish();
+  return o;
+}
+
+json spreads_to_json(const std::map<std::string, Spread>& spreads) {
+  json j = json::object();
+  for (const auto& [key, s] : spreads) j[key] = {{"max", s.max}, {"min", s.min}};
+  return j;
+}
+
+std::map<std::string, Spread> spreads_from_json(JsonObjectReader r) {
+  std::map<std::string, Spread> out;
+  for (const auto& [key, value] : r.value().items()) {
+    JsonObjectReader s(value, r.file(), r.pointer(key));
+    Spread spread;
+    spread.min = *s.optional_number("min", 0, 1e18);
+    spread.max = *s.optional_number("max", spread.min, 1e18);
+    s.finish();
+    r.accept(key);
+    out[key] = spread;
+  }
+  return out;
+}
+
+}  // namespace
+
 json baseline_to_json(const Baseline& b) {
   json doc = json::object();
   doc["schemaVersion"] = Baseline::kSchemaVersion;
@@ -19,6 +62,17 @@ json baseline_to_json(const Baseline& b) {
   if (b.accepted_growth) doc["acceptedGrowth"] = *b.accepted_growth;
   if (b.gc_heap_allocated_bytes) doc["gcHeap"] = {{"allocatedBytes", *b.gc_heap_allocated_bytes}};
   if (!b.memory_kb.empty()) doc["memoryKb"] = b.memory_kb;
+  if (!b.type_tolerances.empty() || !b.memory_tolerances.empty()) {
+    json t = json::object();
+    for (const auto& [k, o] : b.type_tolerances) t["types"][k] = override_to_json(o);
+    for (const auto& [k, o] : b.memory_tolerances) t["memory"][k] = override_to_json(o);
+    doc["tolerances"] = t;
+  }
+  if (b.calibration) {
+    doc["calibration"] = {{"runs", b.calibration->runs},
+                          {"typeCounts", spreads_to_json(b.calibration->type_counts)},
+                          {"memoryKb", spreads_to_json(b.calibration->memory_kb)}};
+  }
   json types = json::object();
   for (const auto& [name, t] : b.types) types[name] = {{"bytes", t.bytes}, {"count", t.count}};
   doc["types"] = types;
@@ -52,6 +106,33 @@ Baseline baseline_from_json(const json& doc, const std::string& file) {
           memory->integer(name, 0, std::numeric_limits<std::int64_t>::max()));
     }
   }
+  if (auto t = r.optional_object("tolerances")) {
+    if (auto types = t->optional_object("types")) {
+      for (const auto& [k, v] : types->value().items()) {
+        b.type_tolerances[k] = override_from_json(JsonObjectReader(v, file, types->pointer(k)));
+        types->accept(k);
+      }
+    }
+    if (auto memory = t->optional_object("memory")) {
+      for (const auto& [k, v] : memory->value().items()) {
+        MemoryCategory c;
+        if (!category_from_name(k, c)) memory->fail(k, "not a memory category");
+        b.memory_tolerances[std::string(category_label(c))] =
+            override_from_json(JsonObjectReader(v, file, memory->pointer(k)));
+        memory->accept(k);
+      }
+    }
+    t->finish();
+  }
+  if (auto c = r.optional_object("calibration")) {
+    Calibration cal;
+    cal.runs = static_cast<int>(c->integer("runs", 1, 1000000));
+    if (auto counts = c->optional_object("typeCounts"))
+      cal.type_counts = spreads_from_json(*counts);
+    if (auto kb = c->optional_object("memoryKb")) cal.memory_kb = spreads_from_json(*kb);
+    c->finish();
+    b.calibration = cal;
+  }
   auto types = r.optional_object("types");
   if (!types) r.fail("types", "required field is missing");
   for (const auto& [name, value] : types->value().items()) {
@@ -66,29 +147,35 @@ Baseline baseline_from_json(const json& doc, const std::string& file) {
   return b;
 }
 
-std::string render_baseline(const Baseline& baseline) {
-  // Keys sorted; objects of objects one entry per line, so a changed type is a one-line diff.
-  const json doc = baseline_to_json(baseline);
-  std::string out = "{\n";
-  std::size_t i = 0;
-  for (const auto& [key, value] : doc.items()) {
-    out += "  " + json(key).dump() + ": ";
-    const bool nested = value.is_object() && !value.empty() && value.begin()->is_structured();
-    const bool wide = value.is_object() && value.size() > 1;
-    if (nested || wide) {
-      out += "{\n";
-      std::size_t j = 0;
-      for (const auto& [inner_key, inner] : value.items()) {
-        out += "    " + json(inner_key).dump() + ": " + inner.dump() +
-               (++j < value.size() ? ",\n" : "\n");
-      }
-      out += "  }";
-    } else {
-      out += value.dump();
-    }
-    out += ++i < doc.size() ? ",\n" : "\n";
+namespace {
+
+// Small flat objects (a type's count and bytes, a tolerance) stay on one line; larger ones or
+// ones holding objects get one entry per line. Keys are sorted (nlohmann::json's map).
+void render(const json& value, const std::string& indent, std::string& out) {
+  const bool expand =
+      value.is_object() && !value.empty() &&
+      (value.size() > 3 ||
+       std::any_of(value.begin(), value.end(), [](const json& v) { return v.is_structured(); }));
+  if (!expand) {
+    out += value.dump();
+    return;
   }
-  return out + "}\n";
+  out += "{\n";
+  std::size_t i = 0;
+  for (const auto& [key, inner] : value.items()) {
+    out += indent + "  " + json(key).dump() + ": ";
+    render(inner, indent + "  ", out);
+    out += ++i < value.size() ? ",\n" : "\n";
+  }
+  out += indent + "}";
+}
+
+}  // namespace
+
+std::string render_baseline(const Baseline& baseline) {
+  std::string out;
+  render(baseline_to_json(baseline), "", out);
+  return out + "\n";
 }
 
 fs::path baseline_path(const fs::path& dir, const std::string& scenario) {

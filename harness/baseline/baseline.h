@@ -14,6 +14,28 @@ namespace leakgate {
 // What a type looked like at the final checkpoint when the baseline was recorded.
 using TypeBaseline = TypeTotal;
 
+// Tolerances for one type or category, set in the baseline; unset fields fall back.
+struct ToleranceOverride {
+  std::optional<double> relative;
+  std::optional<double> absolute;  // instances for types, KiB for memory categories
+  std::optional<double> min_growth_per_iteration;
+  bool operator==(const ToleranceOverride&) const = default;
+};
+
+// What `leakgate calibrate` observed over repeated runs: the range of each final value.
+struct Spread {
+  double min = 0;
+  double max = 0;
+  bool operator==(const Spread&) const = default;
+};
+
+struct Calibration {
+  int runs = 0;
+  std::map<std::string, Spread> type_counts;  // by type key
+  std::map<std::string, Spread> memory_kb;    // by category label
+  bool operator==(const Calibration&) const = default;
+};
+
 struct Baseline {
   static constexpr int kSchemaVersion = 1;
   std::string scenario;
@@ -25,6 +47,9 @@ struct Baseline {
   std::map<std::string, std::uint64_t> memory_kb;  // resident KiB by memory-summary category
   // Why growth was accepted in a scenario expected to pass, if it ever was.
   std::optional<std::string> accepted_growth;
+  std::map<std::string, ToleranceOverride> type_tolerances;    // by type key
+  std::map<std::string, ToleranceOverride> memory_tolerances;  // by category label
+  std::optional<Calibration> calibration;
   bool operator==(const Baseline&) const = default;
 };
 

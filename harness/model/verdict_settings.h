@@ -25,6 +25,8 @@ struct VerdictSettings {
   double absolute_bytes = 65536;          // bytes over the baseline allowed in any case
   double gc_heap_relative_tolerance = 0.25;
   double gc_heap_absolute_bytes = 1048576;
+  double noise_floor_count = 2;  // a type whose count changes less than this is noise
+  double noise_floor_kb = 32;    // a memory category that changes less than this is noise
   std::map<MemoryCategory, MemoryTolerance> memory;  // overrides of the defaults
 
   MemoryTolerance memory_tolerance(MemoryCategory c) const {

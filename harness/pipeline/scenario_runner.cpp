@@ -82,11 +82,20 @@ void drive(ScenarioContext& ctx) {
   for (const auto& step : m.warmup) session.run(step);
   prepare_collectors(ctx, session);
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
+  // Checkpoints spread evenly over the round trips: growth is fitted on all of them, and a leak
+  // must still grow in the last stretch (a cache that fills once is not a leak).
+  int next_checkpoint = 1;
   for (int i = 1; i <= m.iterations; ++i) {
     for (const auto& step : m.iteration) session.run(step);
     if (i == m.iterations || i % 10 == 0) {
       ctx.progress.say(m.name,
                        "iteration " + std::to_string(i) + "/" + std::to_string(m.iterations));
+    }
+    if (next_checkpoint <= m.intermediate_checkpoints &&
+        i == m.iterations * next_checkpoint / (m.intermediate_checkpoints + 1)) {
+      ctx.result.checkpoints.push_back(
+          take_checkpoint(ctx, session, "iteration-" + std::to_string(i), i));
+      ++next_checkpoint;
     }
   }
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "final", m.iterations));
@@ -116,7 +125,7 @@ std::vector<std::string> environment_mismatches(const ScenarioResult& result,
 }  // namespace
 
 ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseline>& baseline,
-                            const RunOptions& options,
+                            const std::vector<KnownLeak>& known_leaks, const RunOptions& options,
                             std::vector<std::unique_ptr<Collector>>& collectors,
                             const Progress& progress) {
   const auto started = Clock::now();
@@ -139,11 +148,14 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
     TempDir temp("leakgate-" + manifest.name);
     ScenarioContext ctx{manifest, options, collectors, progress, raw_dir, temp, result};
     drive(ctx);
-    const Evidence evidence{result.checkpoints[0], result.checkpoints[1], manifest.iterations,
-                            manifest.verdict, baseline ? &*baseline : nullptr};
+    Evidence evidence{
+        {}, manifest.iterations, manifest.verdict, baseline ? &*baseline : nullptr, &known_leaks};
+    for (const auto& cp : result.checkpoints) evidence.checkpoints.push_back(&cp);
     Judgement judgement = judge(evidence);
     result.verdict = judgement.verdict;
     result.findings = std::move(judgement.findings);
+    result.suppressed = std::move(judgement.suppressed);
+    result.known_leaks_used = std::move(judgement.known_leaks_used);
     if (!baseline) {
       result.notes.push_back("no baseline in " + options.baselines_dir.string() +
                              ": only growth was judged (record one with `leakgate baseline update "

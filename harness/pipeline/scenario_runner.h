@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "baseline/baseline.h"
+#include "baseline/known_leaks.h"
 #include "collect/collector.h"
 #include "pipeline/progress.h"
 #include "pipeline/run_options.h"
@@ -17,7 +18,7 @@ namespace leakgate {
 // settle, checkpoint; shut down; judge against the baseline. A scenario or tool failure becomes
 // verdict "error" with the message; only an interrupt propagates.
 ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseline>& baseline,
-                            const RunOptions& options,
+                            const std::vector<KnownLeak>& known_leaks, const RunOptions& options,
                             std::vector<std::unique_ptr<Collector>>& collectors,
                             const Progress& progress);
 

@@ -1,6 +1,7 @@
 #include "pipeline/suite.h"
 
 #include <algorithm>
+#include <set>
 
 #include "common/deadline.h"
 #include "common/errors.h"
@@ -28,6 +29,7 @@ SuitePlan plan_suite(const RunOptions& options) {
       if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
     }
   }
+  plan.known_leaks = load_known_leaks(options.baselines_dir);
   for (const auto& dir : dirs) {
     plan.manifests.push_back(load_manifest(dir));
     plan.baselines.push_back(load_baseline(options.baselines_dir, plan.manifests.back().name));
@@ -45,9 +47,25 @@ RunResult run_suite(const SuitePlan& plan, const RunOptions& options) {
   }
   auto collectors = make_collectors(tools);
   const Progress progress(options.quiet);
+  std::set<std::size_t> used;
+  std::set<std::size_t> applicable;
   for (std::size_t i = 0; i < plan.manifests.size(); ++i) {
+    std::vector<KnownLeak> known;
+    for (const auto& leak : plan.known_leaks) {
+      if (leak.scenario == "*" || leak.scenario == plan.manifests[i].name) {
+        known.push_back(leak);
+        applicable.insert(leak.index);
+      }
+    }
     run.scenarios.push_back(
-        run_scenario(plan.manifests[i], plan.baselines[i], options, collectors, progress));
+        run_scenario(plan.manifests[i], plan.baselines[i], known, options, collectors, progress));
+    used.insert(run.scenarios.back().known_leaks_used.begin(),
+                run.scenarios.back().known_leaks_used.end());
+  }
+  for (const auto& leak : plan.known_leaks) {
+    if (applicable.count(leak.index) != 0 && used.count(leak.index) == 0) {
+      run.stale_known_leaks.push_back(leak);
+    }
   }
   for (const auto& c : collectors) run.tools.merge(c->tool_versions());
   run.seconds = std::chrono::duration<double>(Clock::now() - started).count();

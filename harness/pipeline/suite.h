@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "baseline/baseline.h"
+#include "baseline/known_leaks.h"
 #include "pipeline/run_options.h"
 #include "scenario/manifest.h"
 #include "verdict/scenario_result.h"
@@ -15,6 +16,7 @@ namespace leakgate {
 struct SuitePlan {
   std::vector<Manifest> manifests;
   std::vector<std::optional<Baseline>> baselines;  // parallel to manifests
+  std::vector<KnownLeak> known_leaks;              // baselines/known-leaks.json
 };
 
 SuitePlan plan_suite(const RunOptions& options);

@@ -14,15 +14,23 @@ namespace {
 json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 json finding_to_json(const Finding& f) {
-  return {{"type", f.type},
-          {"metric", f.metric},
-          {"rule", f.rule},
-          {"baseline", number_or_null(f.baseline)},
-          {"actual", f.actual},
-          {"warmup", f.warmup},
-          {"growthPerIteration", f.growth_per_iteration},
-          {"limit", number_or_null(f.limit)},
-          {"kind", f.kind}};
+  json j = {{"type", f.type},
+            {"metric", f.metric},
+            {"rule", f.rule},
+            {"baseline", number_or_null(f.baseline)},
+            {"actual", f.actual},
+            {"warmup", f.warmup},
+            {"growthPerIteration", f.growth_per_iteration},
+            {"limit", number_or_null(f.limit)},
+            {"kind", f.kind}};
+  if (!f.names.empty()) j["names"] = f.names;
+  if (!f.tolerance_source.empty()) j["toleranceSource"] = f.tolerance_source;
+  json points = json::array();
+  for (const auto& [iteration, value] : f.points) {
+    points.push_back({{"iteration", iteration}, {"value", value}});
+  }
+  j["points"] = points;
+  return j;
 }
 
 json checkpoint_to_json(const Checkpoint& c) {
@@ -61,12 +69,19 @@ json scenario_to_json(const ScenarioResult& s) {
   for (const auto& f : s.findings) findings.push_back(finding_to_json(f));
   json checkpoints = json::array();
   for (const auto& c : s.checkpoints) checkpoints.push_back(checkpoint_to_json(c));
+  json suppressed = json::array();
+  for (const auto& x : s.suppressed) {
+    json f = finding_to_json(x.finding);
+    f["knownLeakReason"] = x.reason;
+    suppressed.push_back(f);
+  }
   json j = {{"name", s.name},
             {"description", s.description},
             {"verdict", to_string(s.verdict)},
             {"expected", to_string(s.expected)},
             {"met", s.met},
             {"findings", findings},
+            {"suppressed", suppressed},
             {"iterations", s.iterations},
             {"hasBaseline", s.has_baseline},
             {"runtime", s.runtime.facts},
@@ -89,6 +104,10 @@ json report_to_json(const RunResult& run, int exit_code) {
     met += s.met ? 1 : 0;
     errors += s.verdict == Verdict::kError ? 1 : 0;
   }
+  json stale = json::array();
+  for (const auto& k : run.stale_known_leaks) {
+    stale.push_back({{"scenario", k.scenario}, {"type", k.type}, {"reason", k.reason}});
+  }
   return {{"schemaVersion", 1},
           {"leakgate", {{"version", LEAKGATE_VERSION}}},
           {"tools", run.tools},
@@ -99,7 +118,8 @@ json report_to_json(const RunResult& run, int exit_code) {
             {"unmet", static_cast<int>(run.scenarios.size()) - met},
             {"errors", errors},
             {"exitCode", exit_code}}},
-          {"scenarios", scenarios}};
+          {"scenarios", scenarios},
+          {"staleKnownLeaks", stale}};
 }
 
 void write_json_report(const std::filesystem::path& report_dir, const RunResult& run,

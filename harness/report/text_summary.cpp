@@ -72,7 +72,15 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       }
       out << "\n";
     }
+    for (const auto& x : s.suppressed) {
+      out << "  known leak (" << s.name << "): " << describe(x.finding) << " -- " << x.reason
+          << "\n";
+    }
     for (const auto& note : s.notes) out << "  note (" << s.name << "): " << note << "\n";
+  }
+  for (const auto& k : run.stale_known_leaks) {
+    out << "\nstale known leak (matched nothing; remove it from known-leaks.json): " << k.scenario
+        << " / " << k.type << " (" << k.reason << ")\n";
   }
   out << "\nreport: " << (report_dir / "report.json").string() << "\n";
 }

@@ -185,6 +185,10 @@ Manifest load_manifest(const fs::path& scenario_dir) {
   m.warmup = read_steps(r, "warmup", false);
   m.iteration = read_steps(r, "iteration", true);
   m.iterations = static_cast<int>(r.integer("iterations", 1, 1000000));
+  if (auto k = r.optional_integer("intermediateCheckpoints", 0, 100)) {
+    m.intermediate_checkpoints = static_cast<int>(*k);
+  }
+  m.intermediate_checkpoints = std::min(m.intermediate_checkpoints, m.iterations - 1);
   if (auto v = r.optional_object("verdict")) read_verdict(*v, m.verdict);
   r.finish();
   return m;

@@ -49,6 +49,7 @@ struct Manifest {
   std::vector<Step> warmup;
   std::vector<Step> iteration;
   int iterations = 0;
+  int intermediate_checkpoints = 1;  // heap checkpoints between the warm-up and the final one
   VerdictSettings verdict;
 };
 

@@ -2,21 +2,25 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace leakgate {
 
 // One thing the verdict objects to. `rule` says which rule found it.
 struct Finding {
-  std::string type;    // a managed type name, "(GC heap)", or a memory category ("Heap")
+  std::string type;    // a type key (type_key), "(GC heap)", or a memory category ("Heap")
   std::string metric;  // "instances", "bytes", "gcHeapAllocatedBytes" or "workingSetKb"
   std::string rule;    // "growth" (grows with the iterations) or "baseline" (over the baseline)
-  std::optional<double> baseline;  // the baseline value, when the scenario has one for this key
-  double warmup = 0;               // the value at the warm-up checkpoint
-  double actual = 0;               // the value at the final checkpoint
-  double growth_per_iteration = 0;
-  std::optional<double> limit;   // the largest value the baseline rule allows
-  std::string kind = "managed";  // "managed" (SOS heap statistics) or "memory" (memory summary)
+  std::optional<double> baseline;   // the baseline value, when the scenario has one for this key
+  double warmup = 0;                // the value at the warm-up checkpoint
+  double actual = 0;                // the value at the final checkpoint
+  double growth_per_iteration = 0;  // least-squares slope over the checkpoints
+  std::optional<double> limit;      // the largest value the baseline rule allows
+  std::string kind = "managed";     // "managed" (SOS heap statistics) or "memory" (summary)
+  std::vector<std::string> names;   // the names SOS printed, when they differ from the key
+  std::vector<std::pair<int, double>> points;  // (iteration, value) the growth was fitted on
+  std::string tolerance_source;  // where the limit came from: scenario, calibration, baseline
 };
 
 enum class Verdict { kPass, kLeak, kRegression, kError };

@@ -2,13 +2,16 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "baseline/known_leaks.h"
 #include "common/errors.h"
 #include "model/expectation.h"
 #include "model/snapshot.h"
 #include "verdict/finding.h"
+#include "verdict/verdict.h"
 
 namespace leakgate {
 
@@ -20,7 +23,9 @@ struct ScenarioResult {
   Verdict verdict = Verdict::kError;
   bool met = false;  // the verdict is what the scenario expects
   std::vector<Finding> findings;
-  std::optional<std::string> error;  // when verdict is error
+  std::vector<Suppressed> suppressed;      // findings on checked-in known leaks
+  std::set<std::size_t> known_leaks_used;  // KnownLeak::index
+  std::optional<std::string> error;        // when verdict is error
   std::optional<ErrorKind> error_kind;
   std::vector<std::string> notes;  // warnings a reader should see (no baseline, runtime mismatch)
   std::vector<std::string> info;   // how it was measured (report.json only)
@@ -39,6 +44,7 @@ bool meets(Expectation expected, Verdict verdict);
 struct RunResult {
   std::vector<ScenarioResult> scenarios;
   std::map<std::string, std::string> tools;  // external tool name → version
+  std::vector<KnownLeak> stale_known_leaks;  // entries for the scenarios run that matched nothing
   double seconds = 0;
 };
 

@@ -1,6 +1,9 @@
 #include "verdict/verdict.h"
 
 #include <algorithm>
+#include <array>
+
+#include "verdict/rules/rule.h"
 
 namespace leakgate {
 
@@ -18,17 +21,33 @@ std::string to_string(Verdict v) {
   return "error";
 }
 
+namespace {
+
+// The chain, in order. A new rule is one line here and one file in rules/.
+constexpr std::array<Rule, 4> kRules = {noise_floor_rule, known_leak_rule, growth_rule,
+                                        tolerance_rule};
+
+}  // namespace
+
 Judgement judge(const Evidence& evidence) {
   Judgement j;
-  auto growth = growth_rule(evidence);
-  auto memory_growth = memory_growth_rule(evidence);
-  growth.insert(growth.end(), memory_growth.begin(), memory_growth.end());
+  std::vector<Finding> growth, over;
+  for (const Candidate& c : candidates(evidence)) {
+    for (Rule rule : kRules) {
+      Decision d = rule(c, evidence);
+      if (d.kind == Decision::Kind::kUndecided) continue;
+      if (d.kind == Decision::Kind::kSuppressed) {
+        j.suppressed.push_back({std::move(d.finding), d.known->reason});
+        j.known_leaks_used.insert(d.known->index);
+      } else if (d.kind == Decision::Kind::kFinding) {
+        (d.finding.rule == "growth" ? growth : over).push_back(std::move(d.finding));
+      }
+      break;
+    }
+  }
   std::stable_sort(growth.begin(), growth.end(), [](const Finding& a, const Finding& b) {
     return a.growth_per_iteration > b.growth_per_iteration;
   });
-  auto over = baseline_rule(evidence, growth);
-  auto memory_over = memory_baseline_rule(evidence, growth);
-  over.insert(over.end(), memory_over.begin(), memory_over.end());
   std::stable_sort(over.begin(), over.end(), [](const Finding& a, const Finding& b) {
     return a.actual - *a.limit > b.actual - *b.limit;
   });

@@ -1,18 +1,28 @@
 #pragma once
 
+#include <set>
 #include <vector>
 
-#include "verdict/rules.h"
+#include "verdict/evidence.h"
+#include "verdict/finding.h"
 
 namespace leakgate {
 
-struct Judgement {
-  Verdict verdict = Verdict::kPass;
-  std::vector<Finding> findings;  // growth findings first, each group by size of the problem
+struct Suppressed {
+  Finding finding;
+  std::string reason;  // the known leak's reason
 };
 
-// Runs the rules in order and classifies: any growth finding is a leak, otherwise any baseline
-// finding is a regression, otherwise pass.
+struct Judgement {
+  Verdict verdict = Verdict::kPass;
+  std::vector<Finding> findings;  // growth findings first (fastest first), then baseline ones
+  std::vector<Suppressed> suppressed;
+  std::set<std::size_t> known_leaks_used;  // KnownLeak::index of the entries that matched
+};
+
+// Asks the rule chain (noise floor, known leaks, growth, tolerance) about every candidate; the
+// first definite answer wins. Any growth finding makes a leak, otherwise any baseline finding a
+// regression, otherwise pass.
 Judgement judge(const Evidence& evidence);
 
 }  // namespace leakgate

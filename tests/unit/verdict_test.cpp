@@ -2,14 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "verdict/growth_fit.h"
 #include "verdict/scenario_result.h"
 
 namespace leakgate {
 namespace {
 
-Checkpoint cp(const std::string& label, std::vector<TypeStat> rows, std::uint64_t heap = 0) {
+Checkpoint cp(int iteration, std::vector<TypeStat> rows, std::uint64_t heap = 0) {
   Checkpoint c;
-  c.label = label;
+  c.label = "cp" + std::to_string(iteration);
+  c.iteration = iteration;
   HeapStats stats;
   stats.types = std::move(rows);
   c.heap = stats;
@@ -17,51 +19,85 @@ Checkpoint cp(const std::string& label, std::vector<TypeStat> rows, std::uint64_
   return c;
 }
 
-TEST(Verdict, SteadyHeapPasses) {
-  const auto warm = cp("warmup", {{1, "App.Form", 0, 0}, {2, "System.String", 300, 9000}});
-  const auto last = cp("final", {{1, "App.Form", 0, 0}, {2, "System.String", 305, 9100}});
-  const VerdictSettings settings;
-  const auto j = judge({warm, last, 20, settings, nullptr});
+Checkpoint memory_cp(int iteration, std::uint64_t heap_kb) {
+  Checkpoint c;
+  c.iteration = iteration;
+  MemorySummary m;
+  for (auto category : kMemoryCategories) m.categories[category] = MemoryRow{};
+  m.categories[MemoryCategory::kHeap] = {heap_kb, heap_kb, 0, 0};
+  c.memory = m;
+  return c;
+}
+
+class VerdictTest : public ::testing::Test {
+ protected:
+  Judgement judge_points(const std::vector<Checkpoint>& points, const Baseline* baseline = nullptr,
+                         const std::vector<KnownLeak>* known = nullptr) {
+    Evidence e{{}, points.back().iteration, settings_, baseline, known};
+    for (const auto& p : points) e.checkpoints.push_back(&p);
+    return judge(e);
+  }
+  VerdictSettings settings_;
+};
+
+TEST_F(VerdictTest, SteadyHeapPasses) {
+  const auto j = judge_points({cp(0, {{1, "App.Form", 0, 0}, {2, "System.String", 300, 9000}}),
+                               cp(20, {{1, "App.Form", 0, 0}, {2, "System.String", 305, 9100}})});
   EXPECT_EQ(j.verdict, Verdict::kPass);
   EXPECT_TRUE(j.findings.empty());
 }
 
-TEST(Verdict, OneInstancePerIterationIsALeak) {
-  const auto warm = cp("warmup", {{1, "App.Form", 5, 440}, {2, "App.Button", 5, 320}});
-  const auto last = cp("final", {{1, "App.Form", 25, 2200}, {2, "App.Button", 65, 4160}});
-  const VerdictSettings settings;
-  const auto j = judge({warm, last, 20, settings, nullptr});
+TEST_F(VerdictTest, OneInstancePerIterationIsALeak) {
+  const auto j = judge_points({cp(0, {{1, "App.Form", 5, 440}, {2, "App.Button", 5, 320}}),
+                               cp(10, {{1, "App.Form", 15, 1320}, {2, "App.Button", 35, 2240}}),
+                               cp(20, {{1, "App.Form", 25, 2200}, {2, "App.Button", 65, 4160}})});
   EXPECT_EQ(j.verdict, Verdict::kLeak);
   ASSERT_EQ(j.findings.size(), 2u);
   EXPECT_EQ(j.findings[0].type, "App.Button");  // the fastest-growing first
   EXPECT_DOUBLE_EQ(j.findings[0].growth_per_iteration, 3.0);
-  EXPECT_EQ(j.findings[1].type, "App.Form");
-  EXPECT_DOUBLE_EQ(j.findings[1].growth_per_iteration, 1.0);
-  EXPECT_EQ(j.findings[1].metric, "instances");
-  EXPECT_EQ(j.findings[1].rule, "growth");
-  EXPECT_DOUBLE_EQ(j.findings[1].warmup, 5);
-  EXPECT_DOUBLE_EQ(j.findings[1].actual, 25);
-  EXPECT_FALSE(j.findings[1].baseline);
+  const Finding& form = j.findings[1];
+  EXPECT_EQ(form.type, "App.Form");
+  EXPECT_DOUBLE_EQ(form.growth_per_iteration, 1.0);
+  EXPECT_EQ(form.metric, "instances");
+  EXPECT_EQ(form.rule, "growth");
+  EXPECT_DOUBLE_EQ(form.warmup, 5);
+  EXPECT_DOUBLE_EQ(form.actual, 25);
+  EXPECT_FALSE(form.baseline);
+  ASSERT_EQ(form.points.size(), 3u);  // the points it was fitted on
+  EXPECT_EQ(form.points[1], (std::pair<int, double>{10, 15}));
 }
 
-TEST(Verdict, GrowthBelowTheThresholdIsNotALeak) {
-  const auto warm = cp("warmup", {{1, "App.Form", 5, 440}});
-  const auto last = cp("final", {{1, "App.Form", 24, 2112}});  // 19 over 20 round trips
-  const VerdictSettings settings;
-  EXPECT_EQ(judge({warm, last, 20, settings, nullptr}).verdict, Verdict::kPass);
+TEST_F(VerdictTest, ACacheThatFillsOnceIsNotALeak) {
+  // +40 in the first half, nothing after: the fitted slope is 2/iteration, but growth stopped.
+  const auto j = judge_points({cp(0, {{1, "App.CacheEntry", 10, 240}}),
+                               cp(10, {{1, "App.CacheEntry", 50, 1200}}),
+                               cp(20, {{1, "App.CacheEntry", 50, 1200}})});
+  EXPECT_EQ(j.verdict, Verdict::kPass);
 }
 
-TEST(Verdict, OverTheBaselineIsARegression) {
+TEST_F(VerdictTest, GrowthBelowTheThresholdIsNotALeak) {
+  const auto j =
+      judge_points({cp(0, {{1, "App.Form", 5, 440}}), cp(20, {{1, "App.Form", 24, 2112}})});
+  EXPECT_EQ(j.verdict, Verdict::kPass);
+}
+
+TEST_F(VerdictTest, CompilerGeneratedNamesAreJudgedByTheirKey) {
+  const auto j = judge_points({cp(0, {{1, "App.P+<>c__DisplayClass3_0", 0, 0}}),
+                               cp(10, {{1, "App.P+<>c__DisplayClass3_0", 10, 240}})});
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].type, "App.P+<>c__DisplayClass#");
+  EXPECT_EQ(j.findings[0].names, std::vector<std::string>{"App.P+<>c__DisplayClass3_0"});
+}
+
+TEST_F(VerdictTest, OverTheBaselineIsARegression) {
   Baseline b;
   b.types["App.Cache"] = {100, 10000};
   b.types["App.Blob"] = {1, 1000};
   b.gc_heap_allocated_bytes = 1000000;
-  const auto warm =
-      cp("warmup", {{1, "App.Cache", 200, 20000}, {2, "App.Blob", 1, 900000}}, 1000000);
-  const auto last =
-      cp("final", {{1, "App.Cache", 200, 20000}, {2, "App.Blob", 1, 900000}}, 3000000);
-  const VerdictSettings settings;
-  const auto j = judge({warm, last, 20, settings, &b});
+  const auto same = [](std::uint64_t heap, int iteration) {
+    return cp(iteration, {{1, "App.Cache", 200, 20000}, {2, "App.Blob", 1, 900000}}, heap);
+  };
+  const auto j = judge_points({same(1000000, 0), same(3000000, 20)}, &b);
   EXPECT_EQ(j.verdict, Verdict::kRegression);
   ASSERT_EQ(j.findings.size(), 3u);
   std::map<std::string, Finding> by_type;
@@ -69,28 +105,70 @@ TEST(Verdict, OverTheBaselineIsARegression) {
   EXPECT_EQ(by_type.at("App.Cache").metric, "instances");
   EXPECT_DOUBLE_EQ(*by_type.at("App.Cache").baseline, 100);
   EXPECT_DOUBLE_EQ(*by_type.at("App.Cache").limit, 100 * 1.25 + 50);
+  EXPECT_EQ(by_type.at("App.Cache").tolerance_source, "scenario");
   EXPECT_EQ(by_type.at("App.Blob").metric, "bytes");
   EXPECT_EQ(by_type.at("(GC heap)").metric, "gcHeapAllocatedBytes");
 }
 
-TEST(Verdict, WithinToleranceOfTheBaselinePasses) {
+TEST_F(VerdictTest, WithinToleranceOfTheBaselinePasses) {
   Baseline b;
   b.types["App.Cache"] = {100, 10000};
-  const auto same = cp("x", {{1, "App.Cache", 170, 17000}});
-  const VerdictSettings settings;
-  EXPECT_EQ(judge({same, same, 20, settings, &b}).verdict, Verdict::kPass);
+  const auto same = cp(20, {{1, "App.Cache", 170, 17000}});
+  EXPECT_EQ(judge_points({cp(0, {{1, "App.Cache", 170, 17000}}), same}, &b).verdict,
+            Verdict::kPass);
 }
 
-TEST(Verdict, AGrowingTypeIsReportedOnce) {
+TEST_F(VerdictTest, CalibrationNarrowsTheToleranceAndABaselineOverrideWins) {
   Baseline b;
-  b.types["App.Form"] = {5, 440};
-  const auto warm = cp("warmup", {{1, "App.Form", 5, 440}});
-  const auto last = cp("final", {{1, "App.Form", 1005, 88440}});
-  const VerdictSettings settings;
-  const auto j = judge({warm, last, 20, settings, &b});
+  b.types["App.Cache"] = {100, 10000};
+  b.calibration = Calibration{5, {{"App.Cache", Spread{98, 102}}}, {}};
+  const auto points = std::vector<Checkpoint>{cp(0, {{1, "App.Cache", 130, 13000}}),
+                                              cp(20, {{1, "App.Cache", 130, 13000}})};
+  // Scenario tolerance: 100 * 1.25 + 50 = 175 allows 130. Calibrated: 102 + max(3*4, 10) = 114.
+  auto j = judge_points(points, &b);
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].tolerance_source, "calibration");
+  EXPECT_DOUBLE_EQ(*j.findings[0].limit, 114);
+  b.type_tolerances["App.Cache"] = ToleranceOverride{0.5, 0, std::nullopt};
+  j = judge_points(points, &b);
+  EXPECT_EQ(j.verdict, Verdict::kPass);  // 150 allowed by the override
+}
+
+TEST_F(VerdictTest, KnownLeaksAreSuppressedAndMarkedUsed) {
+  const std::vector<KnownLeak> known = {{"*", "App.Form", "third-party control cache", 0},
+                                        {"*", "App.Other", "never matches", 1}};
+  const auto j = judge_points(
+      {cp(0, {{1, "App.Form", 5, 440}}), cp(20, {{1, "App.Form", 25, 2200}})}, nullptr, &known);
+  EXPECT_EQ(j.verdict, Verdict::kPass);
+  EXPECT_TRUE(j.findings.empty());
+  ASSERT_EQ(j.suppressed.size(), 1u);
+  EXPECT_EQ(j.suppressed[0].finding.type, "App.Form");
+  EXPECT_EQ(j.suppressed[0].reason, "third-party control cache");
+  EXPECT_EQ(j.known_leaks_used, (std::set<std::size_t>{0}));
+}
+
+TEST_F(VerdictTest, MemoryCategoriesGrowAndRegress) {
+  auto j = judge_points({memory_cp(0, 500), memory_cp(10, 1460), memory_cp(20, 2420)});
   EXPECT_EQ(j.verdict, Verdict::kLeak);
   ASSERT_EQ(j.findings.size(), 1u);
-  EXPECT_DOUBLE_EQ(*j.findings[0].baseline, 5);
+  EXPECT_EQ(j.findings[0].type, "Heap");
+  EXPECT_EQ(j.findings[0].kind, "memory");
+  EXPECT_DOUBLE_EQ(j.findings[0].growth_per_iteration, 96);
+  Baseline b;
+  b.memory_kb["Heap"] = 1000;
+  j = judge_points({memory_cp(0, 9000), memory_cp(20, 9000)}, &b);
+  EXPECT_EQ(j.verdict, Verdict::kRegression);  // 9000 > 1000 * 1.25 + 4096
+  j = judge_points({memory_cp(0, 1010), memory_cp(20, 1020)}, &b);
+  EXPECT_EQ(j.verdict, Verdict::kPass);  // below the noise floor and within the baseline
+}
+
+TEST(GrowthFit, SlopeAndLastSegment) {
+  const GrowthFit fit = fit_growth({{0, 0}, {10, 20}, {20, 20}});
+  EXPECT_DOUBLE_EQ(fit.slope, 1.0);
+  EXPECT_DOUBLE_EQ(fit.last_slope, 0.0);
+  EXPECT_FALSE(sustained(fit, 1.0));
+  EXPECT_TRUE(sustained(fit_growth({{0, 0}, {10, 10}, {20, 20}}), 1.0));
+  EXPECT_DOUBLE_EQ(fit_growth({{0, 5}}).slope, 0.0);
 }
 
 TEST(Verdict, CanaryMeetsItsExpectationOnlyWhenTheLeakIsCaught) {

@@ -1,0 +1,34 @@
+#include "baseline/known_leaks.h"
+
+#include "common/errors.h"
+#include "common/json_reader.h"
+
+namespace leakgate {
+
+std::vector<KnownLeak> load_known_leaks(const std::filesystem::path& baselines_dir) {
+  const auto file = baselines_dir / "known-leaks.json";
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return {};
+  const auto doc = read_json_file(file.string());
+  JsonObjectReader r(doc, file.string(), "");
+  r.integer("schemaVersion", 1, 1);
+  const auto* entries = r.optional_array("entries");
+  if (entries == nullptr) r.fail("entries", "required field is missing");
+  std::vector<KnownLeak> out;
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    JsonObjectReader e((*entries)[i], file.string(), "/entries/" + std::to_string(i));
+    KnownLeak leak;
+    leak.scenario = e.string("scenario");
+    leak.type = e.string("type");
+    leak.reason = e.string("reason");
+    leak.index = i;
+    if (leak.reason.empty()) e.fail("reason", "a known leak needs a reason");
+    if (leak.type.empty()) e.fail("type", "must not be empty");
+    e.finish();
+    out.push_back(std::move(leak));
+  }
+  r.finish();
+  return out;
+}
+
+}  // namespace leakgate

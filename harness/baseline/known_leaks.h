@@ -1,0 +1,21 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace leakgate {
+
+// An accepted leak, checked in with its reason: findings on it are reported as suppressed, not
+// failed. An entry that matches nothing in a run is reported as stale, so the list gets pruned.
+struct KnownLeak {
+  std::string scenario;  // a scenario name, or "*" for every scenario
+  std::string type;      // a type key (as in baselines) or a memory category
+  std::string reason;
+  std::size_t index = 0;  // position in the file, for messages
+};
+
+// <baselines_dir>/known-leaks.json; empty when the file does not exist. InputError on bad input.
+std::vector<KnownLeak> load_known_leaks(const std::filesystem::path& baselines_dir);
+
+}  // namespace leakgate

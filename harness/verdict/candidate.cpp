@@ -1,0 +1,73 @@
+#include "verdict/candidate.h"
+
+#include <set>
+
+#include "model/type_totals.h"
+
+namespace leakgate {
+
+std::string Candidate::metric() const {
+  switch (kind) {
+    case Kind::kManagedType:
+      return "instances";
+    case Kind::kGcHeap:
+      return "gcHeapAllocatedBytes";
+    case Kind::kMemory:
+      return "workingSetKb";
+  }
+  return "";
+}
+
+std::string Candidate::kind_name() const { return kind == Kind::kMemory ? "memory" : "managed"; }
+
+std::vector<Candidate> candidates(const Evidence& e) {
+  std::vector<Candidate> out;
+  if (e.final().heap) {
+    std::vector<std::map<std::string, TypeTotal>> totals;
+    std::map<std::string, std::set<std::string>> names;
+    for (const Checkpoint* c : e.checkpoints) {
+      totals.push_back(type_totals(*c));
+      for (auto& [key, set] : type_names(*c)) names[key].insert(set.begin(), set.end());
+    }
+    for (const auto& [key, originals] : names) {
+      Candidate c;
+      c.key = key;
+      if (originals.size() > 1 || *originals.begin() != key) {
+        c.names.assign(originals.begin(), originals.end());
+      }
+      for (std::size_t i = 0; i < e.checkpoints.size(); ++i) {
+        const auto it = totals[i].find(key);
+        const TypeTotal t = it == totals[i].end() ? TypeTotal{} : it->second;
+        c.points.emplace_back(e.checkpoints[i]->iteration, static_cast<double>(t.count));
+        if (i == 0) c.warmup_bytes = static_cast<double>(t.bytes);
+        c.final_bytes = static_cast<double>(t.bytes);
+      }
+      out.push_back(std::move(c));
+    }
+  }
+  if (e.final().gc_heap) {
+    Candidate c;
+    c.kind = Candidate::Kind::kGcHeap;
+    c.key = "(GC heap)";
+    for (const Checkpoint* cp : e.checkpoints) {
+      const double bytes = cp->gc_heap ? static_cast<double>(cp->gc_heap->allocated_bytes) : 0.0;
+      c.points.emplace_back(cp->iteration, bytes);
+    }
+    out.push_back(std::move(c));
+  }
+  if (e.final().memory) {
+    for (auto category : kMemoryCategories) {
+      Candidate c;
+      c.kind = Candidate::Kind::kMemory;
+      c.key = std::string(category_label(category));
+      for (const Checkpoint* cp : e.checkpoints) {
+        const double kb = cp->memory ? static_cast<double>(cp->memory->row(category).kbytes) : 0.0;
+        c.points.emplace_back(cp->iteration, kb);
+      }
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace leakgate

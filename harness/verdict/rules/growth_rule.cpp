@@ -1,0 +1,47 @@
+#include "verdict/growth_fit.h"
+#include "verdict/rules/rule.h"
+
+namespace leakgate {
+
+double growth_threshold(const Candidate& c, const Evidence& e) {
+  if (e.baseline != nullptr) {
+    const auto& overrides = c.kind == Candidate::Kind::kMemory ? e.baseline->memory_tolerances
+                                                               : e.baseline->type_tolerances;
+    const auto it = overrides.find(c.key);
+    if (it != overrides.end() && it->second.min_growth_per_iteration) {
+      return *it->second.min_growth_per_iteration;
+    }
+  }
+  if (c.kind == Candidate::Kind::kMemory) {
+    MemoryCategory category;
+    category_from_name(c.key, category);
+    return e.settings.memory_tolerance(category).min_growth_kb_per_iteration;
+  }
+  return e.settings.min_growth_per_iteration;
+}
+
+Finding finding_for(const Candidate& c) {
+  Finding f;
+  f.type = c.key;
+  f.metric = c.metric();
+  f.kind = c.kind_name();
+  f.names = c.names;
+  f.points = c.points;
+  f.warmup = c.warmup();
+  f.actual = c.actual();
+  f.growth_per_iteration = fit_growth(c.points).slope;
+  return f;
+}
+
+Decision growth_rule(const Candidate& c, const Evidence& e) {
+  if (c.kind == Candidate::Kind::kGcHeap) return {};  // the types tell which objects grow
+  if (!sustained(fit_growth(c.points), growth_threshold(c, e))) return {};
+  Decision d;
+  d.kind = Decision::Kind::kFinding;
+  d.finding = finding_for(c);
+  d.finding.rule = "growth";
+  if (const auto limit = baseline_limit(c, e)) d.finding.baseline = limit->baseline;
+  return d;
+}
+
+}  // namespace leakgate
