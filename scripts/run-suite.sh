@@ -5,7 +5,7 @@
 # 3 a scenario or tool failed).
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
-setup_all -DLEAKGATE_BUILD_TESTS=OFF -DLEAKGATE_BUILD_BENCH=OFF
+setup_all "${LEAKGATE_SUITE_TARGETS[@]}"
 cd "$LEAKGATE_ROOT"
 exec "$LEAKGATE_BUILD/bin/leakgate" run --scenarios-dir scenarios --baselines-dir baselines \
   --report-dir reports "$@"

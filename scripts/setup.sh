@@ -37,15 +37,21 @@ ensure_dotnet() {
   }
 }
 
-build_all() {
-  local jobs
+# build [TARGET...]: configures once (the same options for every entry point, so switching between
+# them never reconfigures) and builds the targets named, or everything.
+build() {
+  local jobs targets=()
   jobs=$(nproc 2>/dev/null || echo 2)
-  cmake -S "$LEAKGATE_ROOT" -B "$LEAKGATE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$LEAKGATE_BUILD" -j "$jobs"
+  for t in "$@"; do targets+=(--target "$t"); done
+  cmake -S "$LEAKGATE_ROOT" -B "$LEAKGATE_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$LEAKGATE_BUILD" -j "$jobs" "${targets[@]}"
 }
+
+# What running the suite needs: leakgate, the .NET scenario apps, the native scenario app.
+LEAKGATE_SUITE_TARGETS=(leakgate scenario_apps native-scenario)
 
 setup_all() {
   ensure_debs
   ensure_dotnet
-  build_all "$@"
+  build "$@"
 }

@@ -4,6 +4,6 @@
 # then run them all with ctest.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
-setup_all -DLEAKGATE_BUILD_TESTS=ON -DLEAKGATE_BUILD_BENCH=ON
+setup_all
 cd "$LEAKGATE_BUILD"
 exec ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" "$@"

@@ -33,7 +33,12 @@ ToleranceOverride override_from_json(JsonObjectReader r) {
 
 json spreads_to_json(const std::map<std::string, Spread>& spreads) {
   json j = json::object();
-  for (const auto& [key, s] : spreads) j[key] = {{"max", s.max}, {"min", s.min}};
+  // Whole numbers are written as integers: counts and KiB are, and the file reads better.
+  auto number = [](double v) {
+    const auto whole = static_cast<std::int64_t>(v);
+    return static_cast<double>(whole) == v ? json(whole) : json(v);
+  };
+  for (const auto& [key, s] : spreads) j[key] = {{"max", number(s.max)}, {"min", number(s.min)}};
   return j;
 }
 

@@ -34,7 +34,12 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
   b.scenario = scenario;
   b.iterations = iterations;
   b.recorded_with = recorded_with;
-  if (previous != nullptr) b.accepted_growth = previous->accepted_growth;
+  if (previous != nullptr) {  // what people or calibrate decided is kept
+    b.accepted_growth = previous->accepted_growth;
+    b.type_tolerances = previous->type_tolerances;
+    b.memory_tolerances = previous->memory_tolerances;
+    b.calibration = previous->calibration;
+  }
 
   const auto now = type_totals(final);
   for (const auto& [name, value] : now) {
@@ -119,6 +124,22 @@ std::vector<BaselineChange> diff_baselines(const Baseline* before, const Baselin
     compare("iterations", std::to_string(old.iterations), std::to_string(after.iterations));
   }
   compare("acceptedGrowth", old.accepted_growth, after.accepted_growth);
+  auto calibration = [](const Baseline& b) -> std::optional<std::string> {
+    if (!b.calibration) return std::nullopt;
+    return std::to_string(b.calibration->runs) + " runs, " +
+           std::to_string(b.calibration->type_counts.size()) + " types, " +
+           std::to_string(b.calibration->memory_kb.size()) + " categories";
+  };
+  if (old.calibration != after.calibration) {
+    compare("calibration", calibration(old).value_or("none"), calibration(after).value_or("none"));
+  }
+  auto overrides = [](const Baseline& b) {
+    return std::to_string(b.type_tolerances.size() + b.memory_tolerances.size()) + " override(s)";
+  };
+  if (old.type_tolerances != after.type_tolerances ||
+      old.memory_tolerances != after.memory_tolerances) {
+    compare("tolerances", overrides(old), overrides(after));
+  }
   keys.clear();
   for (const auto& [k, v] : old.types) keys.insert(k);
   for (const auto& [k, v] : after.types) keys.insert(k);

@@ -1,6 +1,8 @@
 #include <iostream>
 
 #include "baseline/baseline_recorder.h"
+#include "baseline/calibration.h"
+#include "cli/baseline_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "pipeline/suite.h"
@@ -12,43 +14,6 @@ namespace leakgate {
 namespace {
 
 constexpr std::size_t kChangesShown = 40;
-
-// Why a scenario's run must not become its baseline, or nullopt when it may.
-std::optional<std::pair<int, std::string>> refusal(const ScenarioResult& s,
-                                                   const BaselineUpdateOptions& o) {
-  if (s.verdict == Verdict::kError) {
-    return std::pair{exit_code_for(s.error_kind.value_or(ErrorKind::kTool)),
-                     "the run failed: " + s.error.value_or("")};
-  }
-  if (s.expected == Expectation::kLeak && s.verdict != Verdict::kLeak) {
-    return std::pair{kExitLeak, std::string("a canary must catch its leak, but the verdict is ") +
-                                    to_string(s.verdict)};
-  }
-  if (s.expected == Expectation::kPass && s.verdict == Verdict::kLeak && !o.accept_growth) {
-    std::string types;
-    for (std::size_t i = 0; i < s.findings.size() && i < 3; ++i) {
-      types += (i ? ", " : "") + s.findings[i].type;
-    }
-    return std::pair{kExitLeak, "it grows with every iteration (" + types +
-                                    "); fix the leak, or pass --accept-growth \"reason\""};
-  }
-  return std::nullopt;
-}
-
-std::map<std::string, std::string> recorded_with(const ScenarioResult& s, const RunResult& run) {
-  std::map<std::string, std::string> with;
-  for (const char* key : kFingerprintKeys) {
-    if (const auto it = s.runtime.facts.find(key); it != s.runtime.facts.end()) {
-      with[key] = it->second;
-    }
-  }
-  // The tools' versions matter only where they measured something (SOS: the heap statistics).
-  const bool measured_heap = !s.checkpoints.empty() && s.checkpoints.back().heap.has_value();
-  for (const auto& [tool, version] : run.tools) {
-    if (measured_heap) with[tool] = version;
-  }
-  return with;
-}
 
 void print_changes(const std::string& name, const std::vector<BaselineChange>& changes,
                    bool is_new) {
@@ -86,7 +51,7 @@ int baseline_update_command(const BaselineUpdateOptions& o) {
 
   int refused_code = kExitOk;
   for (const auto& s : run.scenarios) {
-    if (auto why = refusal(s, o)) {
+    if (auto why = refusal(s, o.accept_growth.has_value())) {
       std::cout << s.name << ": refusing to record a baseline: " << why->second << "\n";
       refused_code = std::max(refused_code, why->first);
     }
@@ -105,6 +70,10 @@ int baseline_update_command(const BaselineUpdateOptions& o) {
                                     recorded_with(s, run), m.verdict, previous);
     if (s.verdict == Verdict::kLeak && s.expected == Expectation::kPass) {
       next.accepted_growth = o.accept_growth;
+    }
+    if (o.tighten) {
+      const int narrowed = tighten(next, loose_entries(next));
+      std::cout << s.name << ": --tighten narrowed " << narrowed << " tolerance override(s)\n";
     }
     const auto changes = diff_baselines(previous, next);
     print_changes(s.name, changes, previous == nullptr);

@@ -12,6 +12,12 @@ namespace leakgate {
 struct BaselineUpdateOptions {
   RunOptions run;
   std::optional<std::string> accept_growth;  // reason to record growth in a pass scenario
+  bool tighten = false;  // narrow tolerance overrides far looser than the calibrated spread
+};
+
+struct CalibrateOptions {
+  RunOptions run;
+  int runs = 5;
 };
 
 struct SummaryOptions {
@@ -26,5 +32,6 @@ void add_run_options(CLI::App& command, RunOptions& options);
 int run_command(const RunOptions& options);
 int baseline_update_command(const BaselineUpdateOptions& options);
 int summary_command(const SummaryOptions& options);
+int calibrate_command(const CalibrateOptions& options);
 
 }  // namespace leakgate

@@ -32,6 +32,17 @@ int main(int argc, char** argv) {
                    "stored in the baseline")
       ->type_name("REASON");
 
+  update->add_flag("--tighten", update_options.tighten,
+                   "Narrow tolerance overrides that allow far more than the calibrated spread");
+
+  CalibrateOptions calibrate_options;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "Run one scenario N times and store the observed spread with its baseline");
+  add_run_options(*calibrate, calibrate_options.run);
+  calibrate->add_option("--runs", calibrate_options.runs, "How many runs")
+      ->check(CLI::Range(2, 1000))
+      ->capture_default_str();
+
   SummaryOptions summary_options;
   CLI::App* summary = app.add_subcommand(
       "summary", "The memory summary of a running process by category (the vadump -sop view)");
@@ -50,6 +61,7 @@ int main(int argc, char** argv) {
     if (*run) return run_command(run_options);
     if (*update) return baseline_update_command(update_options);
     if (*summary) return summary_command(summary_options);
+    if (*calibrate) return calibrate_command(calibrate_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (const Error& e) {

@@ -173,6 +173,11 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
                              all);
       }
       result.notes.insert(result.notes.end(), mismatches.begin(), mismatches.end());
+      if (baseline->calibration) {
+        result.info.push_back("baseline tolerances from calibration over " +
+                              std::to_string(baseline->calibration->runs) +
+                              " runs (leakgate calibrate)");
+      }
     }
   } catch (const InterruptedError&) {
     throw;

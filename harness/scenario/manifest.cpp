@@ -156,6 +156,8 @@ void read_verdict(JsonObjectReader v, VerdictSettings& out) {
   read("absoluteBytes", 1e18, out.absolute_bytes);
   read("gcHeapRelativeTolerance", 1000, out.gc_heap_relative_tolerance);
   read("gcHeapAbsoluteBytes", 1e18, out.gc_heap_absolute_bytes);
+  read("noiseFloorCount", 1e12, out.noise_floor_count);
+  read("noiseFloorKb", 1e12, out.noise_floor_kb);
   if (auto m = v.optional_object("memory")) read_memory_tolerances(*m, out);
   if (out.min_growth_per_iteration <= 0) {
     v.fail("minGrowthPerIteration", "must be greater than 0");

@@ -331,5 +331,78 @@ TEST(Cli, InterruptStopsTheRunAndLeavesNothingBehind) {
   EXPECT_TRUE(ws.leftovers().empty());
 }
 
+std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> args) {
+  const std::vector<std::string> dirs = {"--scenarios-dir", ws.scenarios().string(),
+                                         "--baselines-dir", ws.baselines().string(),
+                                         "--report-dir",    ws.reports().string()};
+  args.insert(args.end(), dirs.begin(), dirs.end());
+  return args;
+}
+
+TEST(Cli, CalibrateStoresTheSpreadAndTheNextRunUsesIt) {
+  Workspace ws;
+  ws.add_native_scenario("native", "correct", "pass", 5);
+  ToolRun run = ws.leakgate(dirs_of(ws, {"calibrate", "--scenario", "native", "--runs", "3"}));
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  const json baseline = json::parse(read(ws.baselines() / "native.json"));
+  ASSERT_TRUE(baseline.contains("calibration")) << baseline.dump(2);
+  EXPECT_EQ(baseline.at("calibration").at("runs"), 3);
+  EXPECT_TRUE(baseline.at("calibration").at("memoryKb").contains("Heap"));
+  run = ws.leakgate(dirs_of(ws, {"run"}));
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  const json report = ws.report();
+  EXPECT_NE(find_scenario(report, "native")->at("info").dump().find("calibration over 3 runs"),
+            std::string::npos);
+}
+
+TEST(Cli, AnotherRuntimeInTheBaselineIsReportedAndFailsWithStrictEnv) {
+  Workspace ws;
+  ws.add_forms_scenario("forms", "correct", "pass", 4);
+  ASSERT_EQ(ws.leakgate(dirs_of(ws, {"baseline", "update"})).status.value, 0);
+  json baseline = json::parse(read(ws.baselines() / "forms.json"));
+  baseline["recordedWith"]["runtime"] = "9.0.1";
+  ws.write("baselines/forms.json", baseline.dump(2));
+  ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
+  EXPECT_EQ(run.status.value, 0) << output_of(run);
+  EXPECT_NE(run.out.find("baseline recorded with runtime=9.0.1"), std::string::npos) << run.out;
+  run = ws.leakgate(dirs_of(ws, {"run", "--strict-env"}));
+  EXPECT_EQ(run.status.value, 2) << output_of(run);
+  const json report = ws.report();
+  EXPECT_NE(find_scenario(report, "forms")->at("error").get<std::string>().find("runtime=9.0.1"),
+            std::string::npos);
+}
+
+TEST(Cli, AcceptedGrowthIsRecordedWithItsReason) {
+  Workspace ws;
+  ws.add_native_scenario("grows", "leak", "pass", 5);
+  ToolRun run = ws.leakgate(dirs_of(ws, {"baseline", "update"}));
+  EXPECT_EQ(run.status.value, 1) << output_of(run);
+  EXPECT_FALSE(fs::exists(ws.baselines() / "grows.json"));
+  run = ws.leakgate(
+      dirs_of(ws, {"baseline", "update", "--accept-growth", "document cache, bounded in prod"}));
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  const json baseline = json::parse(read(ws.baselines() / "grows.json"));
+  EXPECT_EQ(baseline.at("acceptedGrowth"), "document cache, bounded in prod");
+}
+
+TEST(Cli, KnownLeaksAreSuppressedAndStaleOnesReported) {
+  Workspace ws;
+  ws.add_native_scenario("grows", "leak", "pass", 5);
+  ws.write("baselines/known-leaks.json", R"({"schemaVersion": 1, "entries": [
+      {"scenario": "grows", "type": "Heap", "reason": "vendor library keeps its buffers"},
+      {"scenario": "*", "type": "Stack", "reason": "fixed long ago"}]})");
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
+  EXPECT_EQ(run.status.value, 0) << output_of(run);
+  const json report = ws.report();
+  const json* s = find_scenario(report, "grows");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->at("verdict"), "pass");
+  ASSERT_EQ(s->at("suppressed").size(), 1u);
+  EXPECT_EQ(s->at("suppressed")[0].at("knownLeakReason"), "vendor library keeps its buffers");
+  ASSERT_EQ(report.at("staleKnownLeaks").size(), 1u);
+  EXPECT_EQ(report.at("staleKnownLeaks")[0].at("type"), "Stack");
+  EXPECT_NE(run.out.find("stale known leak"), std::string::npos) << run.out;
+}
+
 }  // namespace
 }  // namespace leakgate::e2e

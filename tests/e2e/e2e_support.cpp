@@ -53,6 +53,17 @@ void Workspace::add_forms_scenario(const std::string& name, const std::string& v
   write(fs::path("scenarios") / name / "scenario.json", manifest.dump(2));
 }
 
+void Workspace::add_native_scenario(const std::string& name, const std::string& variant,
+                                    const std::string& expect, int iterations) {
+  const json manifest = {
+      {"expect", expect},
+      {"launch", {{"argv", {"${leakgateBinDir}/native-scenario", "--variant", variant}}}},
+      {"warmup", {{{"command", "work"}, {"args", {"5"}}}}},
+      {"iteration", {{{"command", "work"}, {"args", {"1"}}}}},
+      {"iterations", iterations}};
+  write(fs::path("scenarios") / name / "scenario.json", manifest.dump(2));
+}
+
 SpawnSpec Workspace::leakgate_spec(const std::vector<std::string>& args) const {
   SpawnSpec spec;
   spec.argv = {LEAKGATE_BIN};

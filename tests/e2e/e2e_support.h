@@ -31,6 +31,9 @@ class Workspace {
                           const std::string& expect, int iterations,
                           const std::vector<std::string>& extra_args = {},
                           const std::string& marker = "");
+  // A native-scenario scenario (C++ app, memory summary only).
+  void add_native_scenario(const std::string& name, const std::string& variant,
+                           const std::string& expect, int iterations);
   void write(const std::filesystem::path& relative, const std::string& content);
 
   // Runs build/bin/leakgate from the source folder with TMPDIR set to tmp().

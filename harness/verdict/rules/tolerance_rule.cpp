@@ -1,17 +1,9 @@
 #include <algorithm>
 
+#include "baseline/calibration.h"
 #include "verdict/rules/rule.h"
 
 namespace leakgate {
-
-namespace {
-
-// The spread `calibrate` observed, widened: 3x the range, never below the noise floor.
-double calibrated_margin(const Spread& s, double floor) {
-  return std::max(3 * (s.max - s.min), floor);
-}
-
-}  // namespace
 
 std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
   if (e.baseline == nullptr) return std::nullopt;

@@ -7,7 +7,9 @@ namespace FormsApp;
 /// <summary>
 /// A headless analogue of a WinForms app that opens and closes a complex form in a loop.
 /// Options:
-///   --variant correct|leak   leak: a closed form stays subscribed to the static theme event
+///   --variant correct|leak|leak-one
+///                            leak: a closed form stays subscribed to the static theme event;
+///                            leak-one: a correct form, but every close keeps one small record
 ///   --crash-after N          exit abruptly with code 42 during the N-th open-close command (tests)
 ///   --hang-after N           stop answering during the N-th open-close command (tests: timeouts)
 ///   --spawn-child            start a long-running child process at launch (tests: process-group kill)
@@ -21,8 +23,9 @@ public static class Program
         var options = Options.Parse(args);
         if (options.SpawnChild) Process.Start("sleep", "600");
         if (options.Churn) Churn.Start();
-        var app = new FormsApplication(unsubscribeOnClose: options.Variant == "correct",
-                                       options.CrashAfter, options.HangAfter);
+        var app = new FormsApplication(unsubscribeOnClose: options.Variant != "leak",
+                                       options.CrashAfter, options.HangAfter,
+                                       keepCloseRecords: options.Variant == "leak-one");
         return new ScenarioHost("forms")
             .Command("open-close", a => app.OpenClose(a.Length > 0 ? ParseCount(a[0]) : 1))
             .Command("change-theme", a => ThemeService.Change(a.Length > 0 ? a[0] : "dark"))
@@ -48,7 +51,7 @@ public static class Program
             {
                 switch (args[i])
                 {
-                    case "--variant" when i + 1 < args.Length && args[i + 1] is "correct" or "leak":
+                    case "--variant" when i + 1 < args.Length && args[i + 1] is "correct" or "leak" or "leak-one":
                         variant = args[++i];
                         break;
                     case "--crash-after" when i + 1 < args.Length:
@@ -75,7 +78,8 @@ public static class Program
 }
 
 /// <summary>Opens forms, exercises them, closes them: the round trip a user makes.</summary>
-public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter, int hangAfter)
+public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter, int hangAfter,
+                                     bool keepCloseRecords)
 {
     private int _commands;
 
@@ -101,6 +105,7 @@ public sealed class FormsApplication(bool unsubscribeOnClose, int crashAfter, in
             form.Exercise();
             clicks += form.Clicks;
             form.Close();
+            if (keepCloseRecords) CloseLog.Add(new CloseRecord(Opened));
         }
         return string.Create(CultureInfo.InvariantCulture, $"opened={Opened} clicks={clicks}");
     }
@@ -123,4 +128,18 @@ public static class Churn
         }) { IsBackground = true, Name = "churn" };
         thread.Start();
     }
+}
+
+/// <summary>One small object per closed form (the smallest leak there is: 24 bytes).</summary>
+public sealed class CloseRecord(int formId)
+{
+    public int FormId { get; } = formId;
+}
+
+/// <summary>An audit log nobody trims: it keeps every <see cref="CloseRecord"/>.</summary>
+public static class CloseLog
+{
+    private static readonly List<CloseRecord> Records = new();
+
+    public static void Add(CloseRecord record) => Records.Add(record);
 }

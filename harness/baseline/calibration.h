@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "baseline/baseline.h"
+#include "model/snapshot.h"
+#include "model/verdict_settings.h"
+
+namespace leakgate {
+
+// The spread of each final value over repeated runs of one scenario: per type key (instances)
+// and per memory category (KiB). A key missing from a run counts as zero there.
+Calibration calibrate(const std::vector<const Checkpoint*>& finals);
+
+// A tolerance override in the baseline that allows far more than calibration observed.
+struct LooseEntry {
+  std::string key;
+  bool memory = false;
+  double allowed = 0;     // the excess over the baseline the override allows
+  double calibrated = 0;  // the margin calibration would allow
+};
+
+// Overrides allowing more than `factor` times the calibrated margin.
+std::vector<LooseEntry> loose_entries(const Baseline& baseline, double factor = 10);
+
+// Narrows each loose override to the calibrated margin. Returns how many changed.
+int tighten(Baseline& baseline, const std::vector<LooseEntry>& loose);
+
+// The margin over the calibrated maximum that the tolerance rule allows (3x the range, at least
+// the floor): shared with the verdict.
+double calibrated_margin(const Spread& spread, double floor);
+
+}  // namespace leakgate

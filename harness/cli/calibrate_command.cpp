@@ -1,0 +1,81 @@
+#include <iostream>
+
+#include "baseline/baseline_recorder.h"
+#include "baseline/calibration.h"
+#include "cli/baseline_support.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "common/errors.h"
+#include "pipeline/suite.h"
+#include "report/json_report.h"
+
+namespace leakgate {
+
+namespace {
+
+void print_calibration(const std::string& name, const Calibration& cal) {
+  std::cout << name << ": calibrated over " << cal.runs << " runs\n";
+  int steady = 0;
+  auto show = [&](const std::map<std::string, Spread>& spreads, const char* unit) {
+    for (const auto& [key, s] : spreads) {
+      if (s.max == s.min) {
+        ++steady;
+        continue;
+      }
+      std::cout << "  " << key << ": " << s.min << " .. " << s.max << " " << unit << "\n";
+    }
+  };
+  show(cal.type_counts, "instances");
+  show(cal.memory_kb, "KB");
+  std::cout << "  (" << steady << " other values identical in every run)\n";
+}
+
+}  // namespace
+
+int calibrate_command(const CalibrateOptions& o) {
+  if (o.run.scenarios.size() != 1) throw UsageError("calibrate takes exactly one --scenario");
+  const SuitePlan plan = plan_suite(o.run);
+  const std::string& name = plan.manifests.front().name;
+  std::vector<RunResult> runs;
+  for (int i = 1; i <= o.runs; ++i) {
+    if (!o.run.quiet)
+      std::cerr << "leakgate: " << name << ": calibration run " << i << "/" << o.runs << "\n";
+    runs.push_back(run_suite(plan, o.run));
+    const ScenarioResult& s = runs.back().scenarios.front();
+    if (auto why = refusal(s, false)) {
+      write_json_report(o.run.report_dir, runs.back(), why->first);
+      std::cout << name << ": calibration run " << i << " cannot be used: " << why->second
+                << "\nno baseline was written\n";
+      return why->first;
+    }
+  }
+  std::vector<const Checkpoint*> finals;
+  for (const auto& r : runs) finals.push_back(&r.scenarios.front().checkpoints.back());
+
+  const Baseline* previous = plan.baselines.front() ? &*plan.baselines.front() : nullptr;
+  const ScenarioResult& last = runs.back().scenarios.front();
+  Baseline next = previous != nullptr
+                      ? *previous
+                      : record_baseline(name, plan.manifests.front().iterations,
+                                        last.checkpoints.back(), recorded_with(last, runs.back()),
+                                        plan.manifests.front().verdict, nullptr);
+  next.calibration = calibrate(finals);
+  // Types the baseline leaves out as noise are kept only when they varied: the others would be
+  // judged against zero anyway, and the file stays readable.
+  std::erase_if(next.calibration->type_counts, [&](const auto& entry) {
+    return next.types.count(entry.first) == 0 && entry.second.min == entry.second.max;
+  });
+  print_calibration(name, *next.calibration);
+  for (const auto& entry : loose_entries(next)) {
+    std::cout << "  loose: the override for " << entry.key << " allows +" << entry.allowed
+              << ", calibration observed a margin of " << entry.calibrated
+              << " (`leakgate baseline update --tighten` narrows it)\n";
+  }
+  store_baseline(o.run.baselines_dir, next);
+  write_json_report(o.run.report_dir, runs.back(), kExitOk);
+  std::cout << "  wrote " << baseline_path(o.run.baselines_dir, name).string()
+            << (previous == nullptr ? " (new baseline from the last run)" : "") << "\n";
+  return kExitOk;
+}
+
+}  // namespace leakgate

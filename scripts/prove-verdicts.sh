@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Proof that the verdict is both sensitive and quiet, with numbers (not a timed test):
+#   sensitivity: the canary forms-leak-one (one 24-byte object per iteration) must be caught in
+#                every one of SENSITIVITY_RUNS runs (default 10), naming FormsApp.CloseRecord;
+#   quiet:       every scenario expected to pass, run QUIET_RUNS times back to back (default 20),
+#                must give zero findings.
+# Prints a Markdown table (the one in docs/verdicts.md) and exits 1 unless both hold.
+# Usage: scripts/prove-verdicts.sh [SENSITIVITY_RUNS] [QUIET_RUNS]
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+setup_all "${LEAKGATE_SUITE_TARGETS[@]}" >/dev/null
+cd "$LEAKGATE_ROOT"
+sensitivity_runs=${1:-10}
+quiet_runs=${2:-20}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+leakgate=("$LEAKGATE_BUILD/bin/leakgate" run --quiet --scenarios-dir scenarios --baselines-dir baselines)
+
+# findings_of REPORT SCENARIO -> "<verdict> <number of findings> <types>"
+findings_of() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+for s in report["scenarios"]:
+    if s["name"] == sys.argv[2]:
+        print(s["verdict"], len(s["findings"]), ",".join(f["type"] for f in s["findings"]) or "-")
+PY
+}
+
+caught=0
+for i in $(seq 1 "$sensitivity_runs"); do
+  "${leakgate[@]}" --scenario forms-leak-one --report-dir "$out/s$i" >/dev/null || true
+  read -r verdict count types <<<"$(findings_of "$out/s$i/report.json" forms-leak-one)"
+  if [ "$verdict" = leak ] && [[ ",$types," == *",FormsApp.CloseRecord,"* ]]; then
+    caught=$((caught + 1))
+  else
+    echo "run $i: forms-leak-one not caught (verdict $verdict, findings: $types)" >&2
+  fi
+done
+
+pass_scenarios=$(grep -l '"expect": "pass"' scenarios/*/scenario.json | xargs -n1 dirname | xargs -n1 basename)
+declare -A noisy
+total_findings=0
+errors=0
+for name in $pass_scenarios; do
+  noisy[$name]=0
+  for i in $(seq 1 "$quiet_runs"); do
+    "${leakgate[@]}" --scenario "$name" --report-dir "$out/q-$name-$i" >/dev/null || true
+    read -r verdict count types <<<"$(findings_of "$out/q-$name-$i/report.json" "$name")"
+    if [ "$count" != 0 ] || [ "$verdict" != pass ]; then
+      echo "run $i: $name gave verdict $verdict with $count finding(s): $types" >&2
+      noisy[$name]=$((noisy[$name] + count + 1))
+      total_findings=$((total_findings + count))
+      [ "$verdict" = error ] && errors=$((errors + 1))
+    fi
+  done
+done
+
+echo "| check | scenario | runs | result |"
+echo "|---|---|---|---|"
+echo "| sensitivity | forms-leak-one (1 object of 24 bytes per iteration) | $sensitivity_runs | caught in $caught/$sensitivity_runs |"
+for name in $pass_scenarios; do
+  echo "| quiet | $name | $quiet_runs | $([ "${noisy[$name]}" = 0 ] && echo "0 findings" || echo "NOISY: ${noisy[$name]}") |"
+done
+echo
+echo "sensitivity ratio: $caught/$sensitivity_runs; findings in passing scenarios: $total_findings; errors: $errors"
+[ "$caught" = "$sensitivity_runs" ] && [ "$total_findings" = 0 ] && [ "$errors" = 0 ]
