@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "collect/retention_analyzer.h"
+#include "model/retention.h"
 #include "model/snapshot.h"
 
 namespace leakgate {
@@ -24,6 +26,7 @@ struct CollectRequest {
   std::filesystem::path kept_dump_dir;    // where a dump goes when dumps are kept; empty: delete
   double timeout_seconds = 300;           // per tool run
   std::map<std::string, std::string> tool_env;  // environment the tools must share with the app
+  bool retain_dump = false;  // leave the dump for explain() (the temp dir's owner deletes it)
 };
 
 // One source of measurements. A collector fills its part of the checkpoint and never decides a
@@ -40,6 +43,14 @@ class Collector {
   // Called once per scenario before its first checkpoint. Returns a note for the report when it
   // did something a reader should know of.
   virtual std::optional<std::string> prepare(const CollectRequest&) { return std::nullopt; }
+  // What keeps the instances of these types alive at the checkpoint (retention paths), when the
+  // collector can tell: only SOS can. Never a verdict.
+  virtual std::map<std::string, Retention> explain(const Checkpoint&,
+                                                   const std::vector<std::string>&,
+                                                   const RetentionCaps&,
+                                                   const std::filesystem::path& /*raw_dir*/) {
+    return {};
+  }
   // Name and version of each external tool it used so far, for the report.
   virtual std::map<std::string, std::string> tool_versions() const { return {}; }
 };

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "collect/sos_parsers.h"
+#include "collect/sos_session.h"
 #include "common/errors.h"
 #include "common/text_lines.h"
 #include "process/child_process.h"
@@ -85,24 +86,13 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
   SpawnSpec spec;
   spec.cwd = cmd.cwd;
   spec.env = request.tool_env;
-  spec.argv = cmd.prefix;
-  spec.argv.push_back("analyze");
-  spec.argv.push_back(dump.string());
-  for (const char* c : {"eeheap -gc", "dumpheap -stat", "exit"}) {
-    spec.argv.push_back("-c");
-    spec.argv.push_back(c);
-  }
-  const ToolRun analyzed = run_to_completion(spec, deadline);
   const fs::path sos_log = request.raw_dir / (request.label + ".sos.txt");
-  save(sos_log, analyzed, spec.argv);
+  const std::string analyzed = run_sos_session(cmd, dump, {"eeheap -gc", "dumpheap -stat"},
+                                               deadline, sos_log, request.tool_env);
   into.raw.push_back({"dotnet-dump analyze", sos_log.filename().string()});
-  if (!analyzed.status.success() || analyzed.timed_out) {
-    throw ToolError("dotnet-dump analyze at checkpoint '" + request.label + "' failed: " +
-                    failure_text(analyzed) + " (output in " + sos_log.string() + ")");
-  }
   try {
-    into.gc_heap = parse_eeheap_gc(analyzed.out);
-    into.heap = parse_dumpheap_stat(analyzed.out);
+    into.gc_heap = parse_eeheap_gc(analyzed);
+    into.heap = parse_dumpheap_stat(analyzed);
   } catch (const ParseError& e) {
     throw ToolError("cannot read SOS output at checkpoint '" + request.label + "' (" +
                     sos_log.string() + "): " + e.what());
@@ -117,9 +107,21 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
     }
     fs::permissions(kept, fs::perms::owner_read | fs::perms::owner_write, ec);
     into.kept_dump = fs::absolute(kept).string();
+    into.dump_file = into.kept_dump;
+  } else if (request.retain_dump) {
+    into.dump_file = dump.string();
   } else {
     fs::remove(dump);
   }
+}
+
+std::map<std::string, Retention> SosCollector::explain(const Checkpoint& checkpoint,
+                                                       const std::vector<std::string>& types,
+                                                       const RetentionCaps& caps,
+                                                       const fs::path& raw_dir) {
+  if (!checkpoint.dump_file || !checkpoint.heap || types.empty()) return {};
+  return analyze_retention(tool(), *checkpoint.dump_file, *checkpoint.heap, types, caps, raw_dir,
+                           checkpoint.label);
 }
 
 }  // namespace leakgate

@@ -24,6 +24,10 @@ class SosCollector : public Collector {
   // never touched, mapped assemblies above all. Priming once before the first checkpoint keeps
   // that out of the memory summary's growth.
   std::optional<std::string> prepare(const CollectRequest& request) override;
+  std::map<std::string, Retention> explain(const Checkpoint& checkpoint,
+                                           const std::vector<std::string>& types,
+                                           const RetentionCaps& caps,
+                                           const std::filesystem::path& raw_dir) override;
 
   // The tool, located on first use (so a run with no .NET scenario never needs it).
   const DotnetDumpCommand& tool();

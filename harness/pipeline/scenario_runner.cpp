@@ -34,6 +34,7 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   request.temp_dir = ctx.temp.path();
   request.kept_dump_dir = ctx.options.keep_dumps ? ctx.raw_dir : fs::path();
   request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
+  request.retain_dump = label == "final";  // explained after the verdict, then deleted
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
   }
@@ -122,6 +123,44 @@ std::vector<std::string> environment_mismatches(const ScenarioResult& result,
   return mismatches;
 }
 
+// Your own types first: they are what a developer can fix, and what usually holds the rest.
+std::vector<std::string> types_to_explain(const std::vector<Finding>& findings) {
+  std::vector<std::string> own, framework;
+  for (const auto& f : findings) {
+    if (f.kind != "managed" || f.metric == "gcHeapAllocatedBytes") continue;
+    const bool fw =
+        f.type.starts_with("System.") || f.type.starts_with("Microsoft.") || f.type == "Free";
+    (fw ? framework : own).push_back(f.type);
+  }
+  own.insert(own.end(), framework.begin(), framework.end());
+  return own;
+}
+
+// Steps 6 and 7: the retention paths of the managed findings, from the final checkpoint's dump.
+void explain_findings(const Manifest& m, std::vector<std::unique_ptr<Collector>>& collectors,
+                      const fs::path& raw_dir, ScenarioResult& result, const Progress& progress) {
+  const auto types = types_to_explain(result.findings);
+  if (types.empty() || result.checkpoints.empty()) return;
+  progress.say(m.name, "retention paths of " + std::to_string(types.size()) + " type(s)");
+  const RetentionCaps caps{static_cast<std::size_t>(m.retention.max_types),
+                           static_cast<std::size_t>(m.retention.samples),
+                           static_cast<std::size_t>(m.retention.max_hops), m.retention.seconds};
+  try {
+    for (auto& collector : collectors) {
+      auto explained = collector->explain(result.checkpoints.back(), types, caps, raw_dir);
+      for (auto& f : result.findings) {
+        const auto it = explained.find(f.type);
+        if (it != explained.end() && f.kind == "managed") f.retention = it->second;
+      }
+    }
+  } catch (const InterruptedError&) {
+    throw;
+  } catch (const Error& e) {
+    // The finding stands without its paths; say why they are missing.
+    result.notes.push_back(std::string("retention paths not available: ") + e.what());
+  }
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseline>& baseline,
@@ -156,6 +195,7 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
     result.findings = std::move(judgement.findings);
     result.suppressed = std::move(judgement.suppressed);
     result.known_leaks_used = std::move(judgement.known_leaks_used);
+    explain_findings(manifest, collectors, raw_dir, result, progress);
     if (!baseline) {
       result.notes.push_back("no baseline in " + options.baselines_dir.string() +
                              ": only growth was judged (record one with `leakgate baseline update "

@@ -30,6 +30,25 @@ json finding_to_json(const Finding& f) {
     points.push_back({{"iteration", iteration}, {"value", value}});
   }
   j["points"] = points;
+  if (f.retention) {
+    json paths = json::array();
+    for (const auto& g : f.retention->groups) {
+      json chain = json::array();
+      for (const auto& hop : g.shortest.chain) chain.push_back(hop.type);
+      json p = {{"fingerprint", g.fingerprint}, {"rootKind", g.shortest.root_kind},
+                {"root", g.shortest.root},      {"chain", chain},
+                {"instances", g.instances},     {"text", render_path(g.shortest)}};
+      if (!g.shortest.holder.empty()) {
+        p["holder"] = g.shortest.holder;
+        p["field"] = g.shortest.field;
+      }
+      paths.push_back(p);
+    }
+    j["retentionPaths"] = paths;
+    j["retention"] = {{"instances", f.retention->instances},
+                      {"sampled", f.retention->sampled},
+                      {"capsHit", f.retention->caps_hit}};
+  }
   return j;
 }
 

@@ -55,7 +55,16 @@ void write_text_summary(std::ostream& out, const RunResult& run,
           << s.name << ": " << s.findings.size() << " finding(s)"
           << (s.expected == Expectation::kLeak ? " (canary: a leak is expected)" : "") << "\n";
       for (std::size_t i = 0; i < s.findings.size() && i < kFindingsShown; ++i) {
-        out << "  " << describe(s.findings[i]) << "\n";
+        const Finding& f = s.findings[i];
+        out << "  " << describe(f) << "\n";
+        if (!f.retention || f.retention->groups.empty()) continue;
+        const RetentionGroup& g = f.retention->groups.front();
+        out << "      held by: " << render_path(g.shortest) << "  (" << g.instances << "/"
+            << f.retention->sampled << " sampled";
+        if (f.retention->groups.size() > 1) {
+          out << "; " << f.retention->groups.size() - 1 << " more path(s) in report.json";
+        }
+        out << ")\n";
       }
       if (s.findings.size() > kFindingsShown) {
         out << "  ... " << s.findings.size() - kFindingsShown << " more in report.json\n";

@@ -125,6 +125,14 @@ void read_settle(JsonObjectReader r, SettleSettings& out) {
   r.finish();
 }
 
+void read_retention(JsonObjectReader r, RetentionSettings& out) {
+  if (auto v = r.optional_integer("maxTypes", 0, 1000)) out.max_types = static_cast<int>(*v);
+  if (auto v = r.optional_integer("samples", 1, 1000)) out.samples = static_cast<int>(*v);
+  if (auto v = r.optional_integer("maxHops", 1, 10000)) out.max_hops = static_cast<int>(*v);
+  if (auto v = r.optional_number("seconds", 1, kMaxSeconds)) out.seconds = *v;
+  r.finish();
+}
+
 void read_memory_tolerances(JsonObjectReader m, VerdictSettings& out) {
   for (const auto& [name, value] : m.value().items()) {
     MemoryCategory c;
@@ -184,6 +192,7 @@ Manifest load_manifest(const fs::path& scenario_dir) {
   read_launch(*launch, m);
   if (auto t = r.optional_object("timeouts")) read_timeouts(*t, m.timeouts);
   if (auto t = r.optional_object("settle")) read_settle(*t, m.settle);
+  if (auto t = r.optional_object("retention")) read_retention(*t, m.retention);
   m.warmup = read_steps(r, "warmup", false);
   m.iteration = read_steps(r, "iteration", true);
   m.iterations = static_cast<int>(r.integer("iterations", 1, 1000000));

@@ -34,6 +34,14 @@ struct SettleSettings {
   std::uint64_t rss_tolerance_kb = 512;       // the process's resident memory
 };
 
+// Bounds of the retention-path analysis of findings (steps 6 and 7).
+struct RetentionSettings {
+  int max_types = 10;
+  int samples = 5;
+  int max_hops = 32;
+  double seconds = 120;
+};
+
 struct Manifest {
   std::string name;                 // the scenario folder's name
   std::filesystem::path file;       // .../<name>/scenario.json
@@ -46,6 +54,7 @@ struct Manifest {
   std::vector<std::string> defaulted_env;  // "NAME=value" set by leakgate, not by the manifest
   Timeouts timeouts;
   SettleSettings settle;
+  RetentionSettings retention;
   std::vector<Step> warmup;
   std::vector<Step> iteration;
   int iterations = 0;

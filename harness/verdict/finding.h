@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/retention.h"
+
 namespace leakgate {
 
 // One thing the verdict objects to. `rule` says which rule found it.
@@ -20,7 +22,8 @@ struct Finding {
   std::string kind = "managed";     // "managed" (SOS heap statistics) or "memory" (summary)
   std::vector<std::string> names;   // the names SOS printed, when they differ from the key
   std::vector<std::pair<int, double>> points;  // (iteration, value) the growth was fitted on
-  std::string tolerance_source;  // where the limit came from: scenario, calibration, baseline
+  std::string tolerance_source;        // where the limit came from: scenario, calibration, baseline
+  std::optional<Retention> retention;  // what holds the instances (managed types, from the dump)
 };
 
 enum class Verdict { kPass, kLeak, kRegression, kError };

@@ -1,0 +1,44 @@
+#include "collect/sos_session.h"
+
+#include <fstream>
+
+#include "common/errors.h"
+#include "common/text_lines.h"
+#include "process/child_process.h"
+
+namespace leakgate {
+
+std::string run_sos_session(const DotnetDumpCommand& tool, const std::filesystem::path& dump,
+                            const std::vector<std::string>& commands, Deadline deadline,
+                            const std::filesystem::path& raw_file,
+                            const std::map<std::string, std::string>& env) {
+  SpawnSpec spec;
+  spec.cwd = tool.cwd;
+  spec.env = env;
+  spec.argv = tool.prefix;
+  spec.argv.push_back("analyze");
+  spec.argv.push_back(dump.string());
+  for (const auto& c : commands) {
+    spec.argv.push_back("-c");
+    spec.argv.push_back(c);
+  }
+  spec.argv.push_back("-c");
+  spec.argv.push_back("exit");
+  const ToolRun run = run_to_completion(spec, deadline);
+  {
+    std::ofstream out(raw_file);
+    out << "$ " << render_argv(spec.argv) << "\n" << run.out;
+    if (!run.err.empty()) out << "\n--- stderr ---\n" << run.err;
+    out << "\n--- " << (run.timed_out ? "timed out" : run.status.describe()) << " ---\n";
+  }
+  if (run.timed_out || !run.status.success()) {
+    std::string detail(text::trim(run.err.empty() ? run.out : run.err));
+    if (detail.size() > 2000) detail = "..." + detail.substr(detail.size() - 2000);
+    throw ToolError("dotnet-dump analyze failed (" +
+                    (run.timed_out ? std::string("timed out") : run.status.describe()) +
+                    "): " + detail + " (output in " + raw_file.string() + ")");
+  }
+  return run.out;
+}
+
+}  // namespace leakgate
