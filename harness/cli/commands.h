@@ -20,6 +20,21 @@ struct CalibrateOptions {
   int runs = 5;
 };
 
+struct HeapstatOptions {
+  int pid = 0;
+  bool json = false;
+  bool live = false;
+  std::string dotnet_dump;
+};
+
+struct RootsOptions {
+  int pid = 0;
+  std::string type;
+  int max = 5;
+  bool json = false;
+  std::string dotnet_dump;
+};
+
 struct SummaryOptions {
   int pid = 0;
   bool json = false;
@@ -33,5 +48,7 @@ int run_command(const RunOptions& options);
 int baseline_update_command(const BaselineUpdateOptions& options);
 int summary_command(const SummaryOptions& options);
 int calibrate_command(const CalibrateOptions& options);
+int heapstat_command(const HeapstatOptions& options);
+int roots_command(const RootsOptions& options);
 
 }  // namespace leakgate

@@ -50,6 +50,29 @@ int main(int argc, char** argv) {
   summary->add_flag("--json", summary_options.json, "JSON instead of the table");
   summary->add_flag("--modules", summary_options.modules, "Break Code/StaticData down per module");
 
+  HeapstatOptions heapstat_options;
+  CLI::App* heapstat = app.add_subcommand(
+      "heapstat",
+      "GC heap totals and objects per type of a running .NET process (eeheap -gc, "
+      "dumpheap -stat); the dump is deleted");
+  heapstat->add_option("--pid", heapstat_options.pid, "Process")->required();
+  heapstat->add_flag("--json", heapstat_options.json, "JSON instead of the table");
+  heapstat->add_flag("--live", heapstat_options.live, "Count only reachable objects (slower)");
+  heapstat->add_option("--dotnet-dump", heapstat_options.dotnet_dump, "dotnet-dump executable");
+
+  RootsOptions roots_options;
+  CLI::App* roots = app.add_subcommand(
+      "roots",
+      "What keeps the instances of a type alive in a running .NET process (dumpheap, "
+      "gcroot), grouped by retention path; the dump is deleted");
+  roots->add_option("--pid", roots_options.pid, "Process")->required();
+  roots->add_option("--type", roots_options.type, "Type name, key or part of a name")->required();
+  roots->add_option("--max", roots_options.max, "Instances to sample per type")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  roots->add_flag("--json", roots_options.json, "JSON instead of text");
+  roots->add_option("--dotnet-dump", roots_options.dotnet_dump, "dotnet-dump executable");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -62,6 +85,8 @@ int main(int argc, char** argv) {
     if (*update) return baseline_update_command(update_options);
     if (*summary) return summary_command(summary_options);
     if (*calibrate) return calibrate_command(calibrate_options);
+    if (*heapstat) return heapstat_command(heapstat_options);
+    if (*roots) return roots_command(roots_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (const Error& e) {

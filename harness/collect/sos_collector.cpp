@@ -12,24 +12,6 @@ namespace leakgate {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-void save(const fs::path& file, const ToolRun& run, const std::vector<std::string>& argv) {
-  std::ofstream out(file);
-  out << "$ " << render_argv(argv) << "\n" << run.out;
-  if (!run.err.empty()) out << "\n--- stderr ---\n" << run.err;
-  out << "\n--- " << (run.timed_out ? "timed out" : run.status.describe()) << " ---\n";
-}
-
-std::string failure_text(const ToolRun& run) {
-  if (run.timed_out) return "timed out";
-  std::string detail(text::trim(run.err.empty() ? run.out : run.err));
-  if (detail.size() > 2000) detail = "..." + detail.substr(detail.size() - 2000);
-  return run.status.describe() + (detail.empty() ? "" : ": " + detail);
-}
-
-}  // namespace
-
 SosCollector::SosCollector(ToolSettings settings) : settings_(std::move(settings)) {}
 
 bool SosCollector::applies_to(const RuntimeFacts& runtime) const {
@@ -48,25 +30,10 @@ std::map<std::string, std::string> SosCollector::tool_versions() const {
 
 void SosCollector::take_dump(const CollectRequest& request, const fs::path& dump,
                              const std::string& label, Checkpoint* into) {
-  const DotnetDumpCommand& cmd = tool();
-  SpawnSpec spec;
-  spec.cwd = cmd.cwd;
-  spec.env = request.tool_env;
-  spec.argv = cmd.prefix;
-  for (const char* a : {"collect", "-p"}) spec.argv.push_back(a);
-  spec.argv.push_back(std::to_string(request.pid));
-  for (const char* a : {"--type", "Heap", "-o"}) spec.argv.push_back(a);
-  spec.argv.push_back(dump.string());
-  const ToolRun collected =
-      run_to_completion(spec, Deadline::after_seconds(request.timeout_seconds));
-  const fs::path collect_log = request.raw_dir / (label + ".dump-collect.txt");
-  save(collect_log, collected, spec.argv);
-  if (into != nullptr)
-    into->raw.push_back({"dotnet-dump collect", collect_log.filename().string()});
-  if (!collected.status.success() || collected.timed_out || !fs::exists(dump)) {
-    throw ToolError("dotnet-dump collect of pid " + std::to_string(request.pid) + " (" + label +
-                    ") failed: " + failure_text(collected));
-  }
+  const fs::path log = request.raw_dir / (label + ".dump-collect.txt");
+  if (into != nullptr) into->raw.push_back({"dotnet-dump collect", log.filename().string()});
+  collect_heap_dump(tool(), request.pid, dump, Deadline::after_seconds(request.timeout_seconds),
+                    log, request.tool_env);
 }
 
 std::optional<std::string> SosCollector::prepare(const CollectRequest& request) {

@@ -18,4 +18,10 @@ std::string run_sos_session(const DotnetDumpCommand& tool, const std::filesystem
                             const std::filesystem::path& raw_file,
                             const std::map<std::string, std::string>& env = {});
 
+// `dotnet-dump collect -p PID --type Heap -o DUMP`; the tool's output is saved to `raw_file`.
+// Throws ToolError when it fails (the message says what the tool printed).
+void collect_heap_dump(const DotnetDumpCommand& tool, int pid, const std::filesystem::path& dump,
+                       Deadline deadline, const std::filesystem::path& raw_file,
+                       const std::map<std::string, std::string>& env = {});
+
 }  // namespace leakgate

@@ -62,6 +62,25 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
   }
   EXPECT_NE(run.out.find("FormsApp.CustomerForm"), std::string::npos) << run.out;
 
+  // What holds the leak: the static event, down to the form (steps 6 and 7).
+  ASSERT_TRUE(form->contains("retentionPaths")) << form->dump(2);
+  const json& path = form->at("retentionPaths").at(0);
+  EXPECT_EQ(path.at("rootKind"), "static");
+  EXPECT_EQ(path.at("root"), "FormsApp.ThemeService.ThemeChanged");
+  EXPECT_EQ(path.at("holder"), "FormsApp.ThemeService");
+  EXPECT_EQ(path.at("chain").back(), "FormsApp.CustomerForm");
+  EXPECT_GE(path.at("instances").get<int>(), 1);
+  EXPECT_EQ(path.at("fingerprint").get<std::string>().find("7f"), std::string::npos);
+  EXPECT_NE(run.out.find("held by: static FormsApp.ThemeService.ThemeChanged"), std::string::npos)
+      << run.out;
+  // A type with thousands of instances is sampled, and the report says so.
+  for (const auto& f : leak->at("findings")) {
+    if (f.at("type") == "System.String") {
+      ASSERT_TRUE(f.contains("retention")) << f.dump(2);
+      EXPECT_NE(f.at("retention").at("capsHit").dump().find("sampled 5 of"), std::string::npos);
+    }
+  }
+
   // A .NET scenario carries the memory summary and its reconciliation with the GC heap.
   const json& final_cp = forms->at("checkpoints").back();
   ASSERT_TRUE(final_cp.contains("memory")) << final_cp.dump();
@@ -402,6 +421,42 @@ TEST(Cli, KnownLeaksAreSuppressedAndStaleOnesReported) {
   ASSERT_EQ(report.at("staleKnownLeaks").size(), 1u);
   EXPECT_EQ(report.at("staleKnownLeaks")[0].at("type"), "Stack");
   EXPECT_NE(run.out.find("stale known leak"), std::string::npos) << run.out;
+}
+
+TEST(Cli, HeapstatAndRootsOnARunningAppLeaveItRunningAndNoDump) {
+  Workspace ws;
+  SpawnSpec app;
+  app.argv = {"dotnet", forms_app().string(), "--variant", "leak"};
+  app.env["TMPDIR"] = ws.tmp().string();  // where the diagnostics socket is, as for leakgate
+  app.env["DOTNET_TieredCompilation"] = "0";
+  app.stdin_pipe = true;
+  app.stdout_lines = true;
+  ChildProcess child(app);
+  std::string line;
+  ASSERT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
+  ASSERT_TRUE(child.write_line("1 open-close 6"));
+  ASSERT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
+  const std::string pid = std::to_string(child.pid());
+
+  const ToolRun heapstat = ws.leakgate({"heapstat", "--pid", pid, "--json"});
+  ASSERT_EQ(heapstat.status.value, 0) << output_of(heapstat);
+  const json stats = json::parse(heapstat.out);
+  EXPECT_GT(stats.at("gcHeap").at("allocatedBytes").get<std::uint64_t>(), 0u);
+  bool forms = false;
+  for (const auto& t : stats.at("types")) {
+    if (t.at("type") == "FormsApp.CustomerForm") forms = t.at("count").get<int>() == 6;
+  }
+  EXPECT_TRUE(forms) << heapstat.out;
+
+  const ToolRun roots = ws.leakgate({"roots", "--pid", pid, "--type", "FormsApp.CustomerForm"});
+  ASSERT_EQ(roots.status.value, 0) << output_of(roots);
+  EXPECT_NE(roots.out.find("static FormsApp.ThemeService.ThemeChanged -> "), std::string::npos)
+      << roots.out;
+  EXPECT_NE(roots.out.find("-> FormsApp.CustomerForm"), std::string::npos) << roots.out;
+
+  EXPECT_FALSE(child.wait(Deadline(0ms))) << "the app must keep running";
+  EXPECT_TRUE(ws.leftovers().empty());
+  EXPECT_EQ(ws.leakgate({"roots", "--pid", pid, "--type", "NoSuchType"}).status.value, 2);
 }
 
 }  // namespace
