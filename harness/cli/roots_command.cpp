@@ -9,6 +9,7 @@
 #include "collect/sos_session.h"
 #include "common/errors.h"
 #include "model/type_key.h"
+#include "report/retention_json.h"
 
 namespace leakgate {
 
@@ -53,22 +54,10 @@ int roots_command(const RootsOptions& o) {
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& [key, r] : results) {
-      nlohmann::json paths = nlohmann::json::array();
-      for (const auto& g : r.groups) {
-        nlohmann::json chain = nlohmann::json::array();
-        for (const auto& hop : g.shortest.chain) chain.push_back(hop.type);
-        paths.push_back({{"fingerprint", g.fingerprint},
-                         {"rootKind", g.shortest.root_kind},
-                         {"root", g.shortest.root},
-                         {"chain", chain},
-                         {"instances", g.instances},
-                         {"text", render_path(g.shortest)}});
-      }
-      out.push_back({{"type", key},
-                     {"instances", r.instances},
-                     {"sampled", r.sampled},
-                     {"capsHit", r.caps_hit},
-                     {"retentionPaths", paths}});
+      nlohmann::json entry = retention_summary_to_json(r);
+      entry["type"] = key;
+      entry["retentionPaths"] = retention_paths_to_json(r);
+      out.push_back(entry);
     }
     std::cout << out.dump(2) << "\n";
     return kExitOk;

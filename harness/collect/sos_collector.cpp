@@ -1,12 +1,8 @@
 #include "collect/sos_collector.h"
 
-#include <fstream>
-
 #include "collect/sos_parsers.h"
 #include "collect/sos_session.h"
 #include "common/errors.h"
-#include "common/text_lines.h"
-#include "process/child_process.h"
 
 namespace leakgate {
 
@@ -49,10 +45,6 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
   const fs::path dump = request.temp_dir / (request.label + ".dmp");
   const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
   take_dump(request, dump, request.label, &into);
-
-  SpawnSpec spec;
-  spec.cwd = cmd.cwd;
-  spec.env = request.tool_env;
   const fs::path sos_log = request.raw_dir / (request.label + ".sos.txt");
   const std::string analyzed = run_sos_session(cmd, dump, {"eeheap -gc", "dumpheap -stat"},
                                                deadline, sos_log, request.tool_env);

@@ -4,6 +4,7 @@
 
 #include "common/atomic_file.h"
 #include "report/memory_report.h"
+#include "report/retention_json.h"
 
 namespace leakgate {
 
@@ -31,23 +32,8 @@ json finding_to_json(const Finding& f) {
   }
   j["points"] = points;
   if (f.retention) {
-    json paths = json::array();
-    for (const auto& g : f.retention->groups) {
-      json chain = json::array();
-      for (const auto& hop : g.shortest.chain) chain.push_back(hop.type);
-      json p = {{"fingerprint", g.fingerprint}, {"rootKind", g.shortest.root_kind},
-                {"root", g.shortest.root},      {"chain", chain},
-                {"instances", g.instances},     {"text", render_path(g.shortest)}};
-      if (!g.shortest.holder.empty()) {
-        p["holder"] = g.shortest.holder;
-        p["field"] = g.shortest.field;
-      }
-      paths.push_back(p);
-    }
-    j["retentionPaths"] = paths;
-    j["retention"] = {{"instances", f.retention->instances},
-                      {"sampled", f.retention->sampled},
-                      {"capsHit", f.retention->caps_hit}};
+    j["retentionPaths"] = retention_paths_to_json(*f.retention);
+    j["retention"] = retention_summary_to_json(*f.retention);
   }
   return j;
 }
