@@ -1,5 +1,7 @@
 #include "pipeline/scenario_runner.h"
 
+#include <algorithm>
+
 #include "collect/environment_probe.h"
 #include "collect/memory_classifier.h"
 #include "common/errors.h"
@@ -227,6 +229,17 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
     result.error_kind = e.kind();
   }
   result.met = meets(result.expected, result.verdict);
+  // A canary must catch the leak it plants, not just any growth.
+  for (const auto& expected : manifest.expect_findings) {
+    const bool found =
+        std::any_of(result.findings.begin(), result.findings.end(),
+                    [&](const Finding& f) { return f.rule == "growth" && f.type == expected; });
+    if (!found && result.verdict != Verdict::kError) {
+      result.met = false;
+      result.notes.push_back("the canary did not catch its planted leak: no growth finding on " +
+                             expected + " (expectFindings)");
+    }
+  }
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }

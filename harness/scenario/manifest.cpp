@@ -187,6 +187,11 @@ Manifest load_manifest(const fs::path& scenario_dir) {
   m.description = r.optional_string("description").value_or("");
   m.expect =
       r.choice("expect", {"pass", "leak"}) == "leak" ? Expectation::kLeak : Expectation::kPass;
+  if (r.has("expectFindings")) {
+    m.expect_findings = r.string_array("expectFindings", false);
+    if (m.expect != Expectation::kLeak)
+      r.fail("expectFindings", "only a canary (\"expect\": \"leak\") names its findings");
+  }
   auto launch = r.optional_object("launch");
   if (!launch) r.fail("launch", "required field is missing");
   read_launch(*launch, m);

@@ -48,6 +48,8 @@ struct Manifest {
   std::filesystem::path directory;  // .../<name>
   std::string description;
   Expectation expect = Expectation::kPass;
+  // A canary's proof: these types (keys) or memory categories must each have a leak finding.
+  std::vector<std::string> expect_findings;
   std::vector<std::string> argv;
   std::filesystem::path cwd;               // absolute
   std::map<std::string, std::string> env;  // launch.env plus the defaults below

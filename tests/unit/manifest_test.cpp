@@ -106,6 +106,15 @@ TEST_F(ManifestTest, RejectsBadValues) {
             std::string::npos);
 }
 
+TEST_F(ManifestTest, OnlyACanaryNamesItsFindings) {
+  std::string text = kValid;
+  text.replace(text.find("\"expect\": \"leak\""), 16,
+               "\"expect\": \"leak\", \"expectFindings\": [\"App.Form\"]");
+  EXPECT_EQ(load_manifest(write(text)).expect_findings, std::vector<std::string>{"App.Form"});
+  text.replace(text.find("\"expect\": \"leak\""), 16, "\"expect\": \"pass\"");
+  EXPECT_NE(error_of(text).find("/expectFindings"), std::string::npos);
+}
+
 TEST_F(ManifestTest, MissingRequiredFieldIsNamed) {
   EXPECT_NE(error_of(R"({"expect": "pass", "iteration": [{"command": "x"}], "iterations": 1})")
                 .find("/launch: required field is missing"),
