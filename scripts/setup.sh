@@ -5,8 +5,8 @@ LEAKGATE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LEAKGATE_BUILD=${LEAKGATE_BUILD:-$LEAKGATE_ROOT/build}
 
 # Debian packages the build needs, by the package that provides each.
-LEAKGATE_DEBS=(cmake make g++ libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-               libbenchmark-dev)
+LEAKGATE_DEBS=(cmake make g++ pkg-config libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libgtest-dev
+               libgmock-dev libbenchmark-dev)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -27,6 +27,7 @@ struct CollectRequest {
   double timeout_seconds = 300;           // per tool run
   std::map<std::string, std::string> tool_env;  // environment the tools must share with the app
   bool retain_dump = false;  // leave the dump for explain() (the temp dir's owner deletes it)
+  bool live_only = false;    // the app was not settled: count only reachable objects
 };
 
 // One source of measurements. A collector fills its part of the checkpoint and never decides a

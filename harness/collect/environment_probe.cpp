@@ -48,6 +48,18 @@ std::string container_memory_limit(pid_t pid) {
 
 }  // namespace
 
+std::map<std::string, std::string> probe_runtime(pid_t pid) {
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  for (std::string line; std::getline(maps, line);) {
+    const auto at = line.find("/Microsoft.NETCore.App/");
+    if (at == std::string::npos || line.find("/libcoreclr.so") == std::string::npos) continue;
+    const auto start = at + std::string("/Microsoft.NETCore.App/").size();
+    const auto end = line.find('/', start);
+    return {{"runtime", line.substr(start, end - start)}, {"kind", "dotnet"}};
+  }
+  return {};
+}
+
 std::map<std::string, std::string> probe_environment(pid_t pid) {
   return {{"containerMemoryLimit", container_memory_limit(pid)}};
 }

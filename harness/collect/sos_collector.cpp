@@ -46,8 +46,9 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
   const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
   take_dump(request, dump, request.label, &into);
   const fs::path sos_log = request.raw_dir / (request.label + ".sos.txt");
-  const std::string analyzed = run_sos_session(cmd, dump, {"eeheap -gc", "dumpheap -stat"},
-                                               deadline, sos_log, request.tool_env);
+  const std::string analyzed = run_sos_session(
+      cmd, dump, {"eeheap -gc", request.live_only ? "dumpheap -stat -live" : "dumpheap -stat"},
+      deadline, sos_log, request.tool_env);
   into.raw.push_back({"dotnet-dump analyze", sos_log.filename().string()});
   try {
     into.gc_heap = parse_eeheap_gc(analyzed);

@@ -8,6 +8,7 @@
 #include "pipeline/settler.h"
 #include "process/temp_dir.h"
 #include "scenario/session.h"
+#include "scenario/step_runner.h"
 #include "verdict/verdict.h"
 
 namespace leakgate {
@@ -31,12 +32,14 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   CollectRequest request;
   request.pid = session.pid();
   request.label = label;
-  request.runtime = &session.runtime();
+  request.runtime = &ctx.result.runtime;
   request.raw_dir = ctx.raw_dir;
   request.temp_dir = ctx.temp.path();
   request.kept_dump_dir = ctx.options.keep_dumps ? ctx.raw_dir : fs::path();
   request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
   request.retain_dump = label == "final";  // explained after the verdict, then deleted
+  // An app that cannot settle itself: count only what is reachable.
+  request.live_only = !ctx.manifest.protocol;
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
   }
@@ -46,7 +49,7 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
 void prepare_collectors(ScenarioContext& ctx, ScenarioSession& session) {
   const CollectRequest request = make_request(ctx, session, "priming");
   for (auto& collector : ctx.collectors) {
-    if (!collector->applies_to(session.runtime())) continue;
+    if (!collector->applies_to(ctx.result.runtime)) continue;
     if (auto note = collector->prepare(request)) ctx.result.info.push_back(*note);
   }
 }
@@ -62,7 +65,7 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
   cp.settle_rounds = settled.rounds;
   const CollectRequest request = make_request(ctx, session, label);
   for (auto& collector : ctx.collectors) {
-    if (!collector->applies_to(session.runtime())) {
+    if (!collector->applies_to(ctx.result.runtime)) {
       const std::string note = "collector '" + std::string(collector->name()) +
                                "' skipped: " + std::string(collector->skip_reason());
       if (iteration == 0) ctx.result.info.push_back(note);
@@ -82,14 +85,16 @@ void drive(ScenarioContext& ctx) {
   ScenarioSession session(m, ctx.raw_dir);
   ctx.result.runtime = session.runtime();
   ctx.result.runtime.facts.merge(probe_environment(session.pid()));
-  for (const auto& step : m.warmup) session.run(step);
+  for (const auto& step : m.ready) run_step(session, step, m);
+  if (!m.protocol) ctx.result.runtime.facts.merge(probe_runtime(session.pid()));
+  for (const auto& step : m.warmup) run_step(session, step, m);
   prepare_collectors(ctx, session);
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
   // Checkpoints spread evenly over the round trips: growth is fitted on all of them, and a leak
   // must still grow in the last stretch (a cache that fills once is not a leak).
   int next_checkpoint = 1;
   for (int i = 1; i <= m.iterations; ++i) {
-    for (const auto& step : m.iteration) session.run(step);
+    for (const auto& step : m.iteration) run_step(session, step, m);
     if (i == m.iterations || i % 10 == 0) {
       ctx.progress.say(m.name,
                        "iteration " + std::to_string(i) + "/" + std::to_string(m.iterations));

@@ -62,6 +62,11 @@ std::string describe(const std::vector<Reading>& readings) {
 }  // namespace
 
 SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m) {
+  if (!session.speaks_protocol()) {
+    return {0,
+            "not settled: the app does not speak the protocol; heap statistics count live "
+            "objects only (dumpheap -stat -live)"};
+  }
   const Deadline deadline = Deadline::after_seconds(m.timeouts.settle_seconds);
   std::vector<Reading> readings;
   SettleResult result;

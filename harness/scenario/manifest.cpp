@@ -1,5 +1,10 @@
 #include "scenario/manifest.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -15,37 +20,6 @@ namespace {
 
 constexpr double kMaxSeconds = 24 * 3600;
 
-std::vector<Step> read_steps(JsonObjectReader& manifest, const std::string& key, bool required) {
-  const json* steps = manifest.optional_array(key);
-  if (steps == nullptr) {
-    if (required) manifest.fail(key, "required field is missing");
-    return {};
-  }
-  if (required && steps->empty()) manifest.fail(key, "needs at least one step");
-  std::vector<Step> out;
-  for (std::size_t i = 0; i < steps->size(); ++i) {
-    JsonObjectReader r((*steps)[i], manifest.file(),
-                       manifest.pointer(key) + "/" + std::to_string(i));
-    Step step;
-    step.command = r.string("command");
-    if (step.command.empty() || step.command.find_first_of(" \t\r\n") != std::string::npos) {
-      r.fail("command", "must be one word");
-    }
-    if (r.has("args")) {
-      step.args = r.string_array("args", true);
-      for (std::size_t a = 0; a < step.args.size(); ++a) {
-        if (step.args[a].empty() || step.args[a].find_first_of(" \t\r\n") != std::string::npos) {
-          r.fail("args", "argument " + std::to_string(a) + " must be one non-empty word");
-        }
-      }
-    }
-    step.timeout_seconds = r.optional_number("timeoutSeconds", 0.001, kMaxSeconds);
-    r.finish();
-    out.push_back(std::move(step));
-  }
-  return out;
-}
-
 // The folder of the running leakgate binary: native scenario apps are built beside it.
 fs::path leakgate_bin_dir() {
   std::error_code ec;
@@ -53,8 +27,25 @@ fs::path leakgate_bin_dir() {
   return ec ? fs::current_path() : exe.parent_path();
 }
 
-// Replaces ${scenarioDir} and ${leakgateBinDir}; any other ${...} is an error naming the field.
-std::string expand(const std::string& text, const Manifest& m, const JsonObjectReader& r,
+// A free TCP port on 127.0.0.1, chosen once per scenario: the kernel picks it (bind to port 0).
+int scenario_port(Manifest& m) {
+  if (m.port != 0) return m.port;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    m.port = ntohs(address.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return m.port;
+}
+
+// Replaces ${scenarioDir}, ${leakgateBinDir} and ${port}; any other ${...} is an error naming
+// the field.
+std::string expand(const std::string& text, Manifest& m, const JsonObjectReader& r,
                    const std::string& key) {
   std::string out;
   std::size_t i = 0;
@@ -69,18 +60,118 @@ std::string expand(const std::string& text, const Manifest& m, const JsonObjectR
       out += m.directory.string();
     } else if (name == "leakgateBinDir") {
       out += leakgate_bin_dir().string();
+    } else if (name == "port") {
+      out += std::to_string(scenario_port(m));
     } else {
-      r.fail(key, "unknown variable ${" + name + "} (known: ${scenarioDir}, ${leakgateBinDir})");
+      r.fail(key, "unknown variable ${" + name +
+                      "} (known: ${scenarioDir}, ${leakgateBinDir}, ${port})");
     }
     i = close + 1;
   }
   return out + text.substr(i);
 }
 
+std::vector<std::string> words(JsonObjectReader& r, const std::string& key, bool allow_empty) {
+  auto list = r.string_array(key, allow_empty);
+  for (std::size_t a = 0; a < list.size(); ++a) {
+    if (list[a].empty() || list[a].find_first_of(" \t\r\n") != std::string::npos) {
+      r.fail(key, "argument " + std::to_string(a) + " must be one non-empty word");
+    }
+  }
+  return list;
+}
+
+void read_http(JsonObjectReader h, Step& step, Manifest& m) {
+  step.kind = Step::Kind::kHttp;
+  step.method = h.optional_string("method").value_or("GET");
+  step.url = expand(h.string("url"), m, h, "url");
+  // Traffic stays on this machine: loopback only.
+  if (!(step.url.starts_with("http://127.") || step.url.starts_with("http://localhost:") ||
+        step.url.starts_with("http://localhost/") || step.url.starts_with("http://[::1]"))) {
+    h.fail("url", "must be an http:// URL on the loopback interface (127.0.0.1, localhost, [::1])");
+  }
+  if (auto headers = h.optional_object("headers")) {
+    for (const auto& [k, v] : headers->value().items()) {
+      if (!v.is_string()) headers->fail(k, "header values must be strings");
+      step.headers[k] = v.get<std::string>();
+      headers->accept(k);
+    }
+  }
+  step.body = h.optional_string("body").value_or("");
+  step.expect_status = static_cast<int>(h.optional_integer("expectStatus", 100, 599).value_or(200));
+  h.finish();
+}
+
+Step read_step(JsonObjectReader r, Manifest& m) {
+  Step step;
+  int kinds = 0;
+  for (const char* k : {"command", "exec", "http", "waitForOutput", "waitForPort"})
+    kinds += r.has(k);
+  if (kinds != 1) {
+    r.fail("", "a step has exactly one of command, exec, http, waitForOutput, waitForPort");
+  }
+  if (r.has("command")) {
+    step.command = r.string("command");
+    if (step.command.empty() || step.command.find_first_of(" \t\r\n") != std::string::npos) {
+      r.fail("command", "must be one word");
+    }
+    if (r.has("args")) step.args = words(r, "args", true);
+  } else if (auto e = r.optional_object("exec")) {
+    step.kind = Step::Kind::kExec;
+    step.argv = e->string_array("argv", false);
+    for (auto& w : step.argv) w = expand(w, m, *e, "argv");
+    step.expect_exit = static_cast<int>(e->optional_integer("expectExit", 0, 255).value_or(0));
+    e->finish();
+  } else if (auto h = r.optional_object("http")) {
+    read_http(*h, step, m);
+  } else if (auto w = r.optional_object("waitForOutput")) {
+    step.kind = Step::Kind::kWaitForOutput;
+    step.pattern = w->string("pattern");
+    step.stream = w->has("stream") ? w->choice("stream", {"stdout", "stderr", "any"}) : "any";
+    w->finish();
+  } else if (auto p = r.optional_object("waitForPort")) {
+    step.kind = Step::Kind::kWaitForPort;
+    const std::string port = p->has("port") && p->value().at("port").is_string()
+                                 ? expand(p->string("port"), m, *p, "port")
+                                 : std::to_string(p->integer("port", 1, 65535));
+    try {
+      step.port = std::stoi(port);
+    } catch (const std::exception&) {
+      p->fail("port", "not a port number: " + port);
+    }
+    p->finish();
+  }
+  step.timeout_seconds = r.optional_number("timeoutSeconds", 0.001, kMaxSeconds);
+  r.finish();
+  return step;
+}
+
+std::vector<Step> read_steps(JsonObjectReader& manifest, const std::string& key, bool required,
+                             Manifest& m) {
+  const json* steps = manifest.optional_array(key);
+  if (steps == nullptr) {
+    if (required) manifest.fail(key, "required field is missing");
+    return {};
+  }
+  if (required && steps->empty()) manifest.fail(key, "needs at least one step");
+  std::vector<Step> out;
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    out.push_back(read_step(JsonObjectReader((*steps)[i], manifest.file(),
+                                             manifest.pointer(key) + "/" + std::to_string(i)),
+                            m));
+    if (!m.protocol && out.back().kind == Step::Kind::kCommand) {
+      manifest.fail(key, "step " + std::to_string(i) +
+                             " is a protocol command, but launch.protocol is false");
+    }
+  }
+  return out;
+}
+
 void read_launch(JsonObjectReader launch, Manifest& m) {
   m.argv = launch.string_array("argv", false);
   if (m.argv[0].empty()) launch.fail("argv", "the program (argv[0]) must not be empty");
   for (auto& word : m.argv) word = expand(word, m, launch, "argv");
+  m.protocol = launch.optional_bool("protocol").value_or(true);
   const auto cwd = expand(launch.optional_string("cwd").value_or("."), m, launch, "cwd");
   m.cwd = fs::weakly_canonical(m.directory / cwd);
   if (auto env = launch.optional_object("env")) {
@@ -198,8 +289,9 @@ Manifest load_manifest(const fs::path& scenario_dir) {
   if (auto t = r.optional_object("timeouts")) read_timeouts(*t, m.timeouts);
   if (auto t = r.optional_object("settle")) read_settle(*t, m.settle);
   if (auto t = r.optional_object("retention")) read_retention(*t, m.retention);
-  m.warmup = read_steps(r, "warmup", false);
-  m.iteration = read_steps(r, "iteration", true);
+  m.ready = read_steps(r, "ready", false, m);
+  m.warmup = read_steps(r, "warmup", false, m);
+  m.iteration = read_steps(r, "iteration", true, m);
   m.iterations = static_cast<int>(r.integer("iterations", 1, 1000000));
   if (auto k = r.optional_integer("intermediateCheckpoints", 0, 100)) {
     m.intermediate_checkpoints = static_cast<int>(*k);

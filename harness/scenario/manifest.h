@@ -9,15 +9,9 @@
 
 #include "model/expectation.h"
 #include "model/verdict_settings.h"
+#include "scenario/step.h"
 
 namespace leakgate {
-
-// A protocol command sent to the app.
-struct Step {
-  std::string command;
-  std::vector<std::string> args;
-  std::optional<double> timeout_seconds;  // overrides timeouts.commandSeconds
-};
 
 struct Timeouts {
   double start_seconds = 60;     // launch until the hello line
@@ -51,12 +45,15 @@ struct Manifest {
   // A canary's proof: these types (keys) or memory categories must each have a leak finding.
   std::vector<std::string> expect_findings;
   std::vector<std::string> argv;
-  std::filesystem::path cwd;               // absolute
+  std::filesystem::path cwd;  // absolute
+  bool protocol = true;       // the app speaks the control protocol (else: ready steps, no settle)
+  int port = 0;               // a free loopback port, when the manifest uses ${port}
   std::map<std::string, std::string> env;  // launch.env plus the defaults below
   std::vector<std::string> defaulted_env;  // "NAME=value" set by leakgate, not by the manifest
   Timeouts timeouts;
   SettleSettings settle;
   RetentionSettings retention;
+  std::vector<Step> ready;  // after launch, until the app can take work (e.g. waitForPort)
   std::vector<Step> warmup;
   std::vector<Step> iteration;
   int iterations = 0;

@@ -1,5 +1,7 @@
 #include "scenario/session.h"
 
+#include <csignal>
+
 #include "common/errors.h"
 #include "common/text_lines.h"
 #include "process/interrupt.h"
@@ -19,12 +21,6 @@ std::string tail_lines(const std::string& text, std::size_t n) {
   return out;
 }
 
-std::string describe_step(const std::string& command, const std::vector<std::string>& args) {
-  std::string s = "'" + command;
-  for (const auto& a : args) s += " " + a;
-  return s + "'";
-}
-
 }  // namespace
 
 ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem::path& log_dir)
@@ -36,7 +32,7 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   spec.cwd = manifest.cwd;
   spec.env = manifest.env;
   spec.stdin_pipe = true;
-  spec.stdout_lines = true;
+  spec.stdout_lines = manifest.protocol;  // a protocol app's stdout is read line by line
   spec.stdout_log = log_dir / "app.stdout.log";
   spec.stderr_log = log_dir / "app.stderr.log";
   spec.keep_bytes = 64 * 1024;
@@ -48,6 +44,7 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   }
   note("*", "launched pid " + std::to_string(child_->pid()) + ": " + render_argv(spec.argv));
 
+  if (!manifest.protocol) return;  // readiness is the manifest's `ready` steps
   const Deadline deadline = Deadline::after_seconds(manifest.timeouts.start_seconds);
   const std::string doing = "waiting for the hello line";
   const protocol::Message hello = next_message(deadline, doing,
@@ -112,6 +109,10 @@ void ScenarioSession::fail(const std::string& doing, const std::string& what) {
   child_->drain(Deadline(std::chrono::seconds(2)));
   const std::string tail = tail_lines(child_->stderr_text(), kStderrTailLines);
   if (!tail.empty()) message += "\n  app stderr (last lines):" + tail;
+  if (!manifest_.protocol) {
+    const std::string out = tail_lines(child_->stdout_text(), kStderrTailLines);
+    if (!out.empty()) message += "\n  app stdout (last lines):" + out;
+  }
   note("!", message);
   throw ScenarioError(message);
 }
@@ -120,7 +121,10 @@ std::string ScenarioSession::request(const std::string& command,
                                      const std::vector<std::string>& args, double timeout_seconds) {
   const std::uint64_t seq = next_seq_++;
   const std::string line = protocol::format_request(seq, command, args);
-  const std::string doing = "step " + describe_step(command, args);
+  Step step;
+  step.command = command;
+  step.args = args;
+  const std::string doing = "step " + step.describe();
   note(">", line);
   if (!child_->write_line(line)) fail(doing, "");
   const protocol::Message msg =
@@ -146,7 +150,27 @@ std::string ScenarioSession::settle() {
   return request("settle", {}, manifest_.timeouts.settle_seconds);
 }
 
+std::string ScenarioSession::output(const std::string& stream) const {
+  if (stream == "stdout") return child_->stdout_text();
+  if (stream == "stderr") return child_->stderr_text();
+  return child_->stdout_text() + "\n" + child_->stderr_text();
+}
+
+void ScenarioSession::check_alive(const std::string& doing) {
+  if (child_->wait(Deadline(std::chrono::milliseconds(0)))) fail(doing, "");
+}
+
 bool ScenarioSession::shutdown() {
+  if (!manifest_.protocol) {
+    // No quit command: SIGTERM to the group (a graceful stop for services), then SIGKILL.
+    note("*", "stopping with SIGTERM");
+    const auto grace = std::chrono::milliseconds(
+        static_cast<long long>(manifest_.timeouts.shutdown_seconds * 1000));
+    child_->terminate(grace);
+    const auto status = child_->exit_status();
+    note("*", "exited: " + (status ? status->describe() : std::string("unknown")));
+    return status && (!status->signaled || status->value == SIGTERM);
+  }
   const std::uint64_t seq = next_seq_++;
   const std::string line = protocol::format_request(seq, "quit", {});
   note(">", line);

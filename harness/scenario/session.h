@@ -28,8 +28,16 @@ class ScenarioSession {
   const RuntimeFacts& runtime() const { return runtime_; }
   pid_t pid() const { return child_->pid(); }
 
-  // Sends one step and returns the payload of its ok reply.
+  // Sends one protocol command step and returns the payload of its ok reply.
   std::string run(const Step& step);
+  bool speaks_protocol() const { return manifest_.protocol; }
+  // What the app printed so far (the last 64 KiB of each stream).
+  std::string output(const std::string& stream) const;
+  // Fails (as below) when the app has exited.
+  void check_alive(const std::string& doing);
+  // Stops the app's process group and throws a ScenarioError that says what was being done and
+  // ends with the tail of the app's stderr (and stdout, for apps without the protocol).
+  [[noreturn]] void fail(const std::string& doing, const std::string& what);
   // The built-in settle command: full blocking compacting GC, finalizers, GC again.
   std::string settle();
   // Asks the app to quit and waits for it to exit; kills the group if it does not in time.
@@ -39,7 +47,6 @@ class ScenarioSession {
  private:
   std::string request(const std::string& command, const std::vector<std::string>& args,
                       double timeout_seconds);
-  [[noreturn]] void fail(const std::string& doing, const std::string& what);
   // The next protocol message, skipping ordinary output. Fails (with `doing`) on a deadline, a
   // malformed message, or the app exiting: a grandchild may hold stdout open after the app died,
   // so exit is watched directly rather than through end-of-file.

@@ -35,7 +35,10 @@ class MemoryAccuracy : public ::testing::Test {
 
   MemorySummary summary() { return classify_memory(read_process_memory(session_->pid())); }
   void run(const std::string& command, std::vector<std::string> args) {
-    session_->run(Step{command, std::move(args), std::nullopt});
+    Step step;
+    step.command = command;
+    step.args = std::move(args);
+    session_->run(step);
   }
 
   fs::path dir_;

@@ -459,5 +459,28 @@ TEST(Cli, HeapstatAndRootsOnARunningAppLeaveItRunningAndNoDump) {
   EXPECT_EQ(ws.leakgate({"roots", "--pid", pid, "--type", "NoSuchType"}).status.value, 2);
 }
 
+TEST(Cli, AnAppThatNeverBecomesReadyFailsNamingTheCondition) {
+  Workspace ws;
+  const std::string marker = unique_marker();
+  ws.write("scenarios/never-ready/scenario.json",
+           json{{"expect", "pass"},
+                {"launch",
+                 {{"argv", {"/bin/sh", "-c", "echo starting up; exec sleep 600"}},
+                  {"protocol", false},
+                  {"env", {{"LEAKGATE_E2E_MARKER", marker}}}}},
+                {"ready", {{{"waitForPort", {{"port", "${port}"}}}, {"timeoutSeconds", 2}}}},
+                {"iteration", {{{"http", {{"url", "http://127.0.0.1:${port}/"}}}}}},
+                {"iterations", 2}}
+               .dump(2));
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
+  EXPECT_EQ(run.status.value, 3) << output_of(run);
+  const json report = ws.report();
+  const std::string error = find_scenario(report, "never-ready")->at("error").get<std::string>();
+  EXPECT_NE(error.find("waitForPort 127.0.0.1:"), std::string::npos) << error;
+  EXPECT_NE(error.find("nothing accepted connections"), std::string::npos) << error;
+  EXPECT_NE(error.find("starting up"), std::string::npos) << error;  // the app's output tail
+  EXPECT_TRUE(processes_with_marker(marker).empty());
+}
+
 }  // namespace
 }  // namespace leakgate::e2e

@@ -115,6 +115,44 @@ TEST_F(ManifestTest, OnlyACanaryNamesItsFindings) {
   EXPECT_NE(error_of(text).find("/expectFindings"), std::string::npos);
 }
 
+TEST_F(ManifestTest, StepsForAppsWithoutTheProtocol) {
+  const Manifest m = load_manifest(write(R"({
+    "expect": "pass",
+    "launch": {"argv": ["svc", "--urls", "http://127.0.0.1:${port}"], "protocol": false},
+    "ready": [{"waitForPort": {"port": "${port}"}, "timeoutSeconds": 30},
+              {"waitForOutput": {"pattern": "listening", "stream": "stdout"}}],
+    "iteration": [{"http": {"method": "POST", "url": "http://127.0.0.1:${port}/x", "body": "{}",
+                            "expectStatus": 201}},
+                  {"exec": {"argv": ["true"], "expectExit": 0}}],
+    "iterations": 3})"));
+  EXPECT_FALSE(m.protocol);
+  ASSERT_NE(m.port, 0);
+  EXPECT_EQ(m.argv[2], "http://127.0.0.1:" + std::to_string(m.port));
+  ASSERT_EQ(m.ready.size(), 2u);
+  EXPECT_EQ(m.ready[0].kind, Step::Kind::kWaitForPort);
+  EXPECT_EQ(m.ready[0].port, m.port);
+  EXPECT_EQ(m.ready[1].kind, Step::Kind::kWaitForOutput);
+  EXPECT_EQ(m.iteration[0].kind, Step::Kind::kHttp);
+  EXPECT_EQ(m.iteration[0].expect_status, 201);
+  EXPECT_EQ(m.iteration[1].kind, Step::Kind::kExec);
+}
+
+TEST_F(ManifestTest, BadStepsAreNamed) {
+  auto with_iteration = [&](const std::string& steps) {
+    return error_of(R"({"expect": "pass", "launch": {"argv": ["x"], "protocol": false},
+                        "iteration": )" +
+                    steps + R"(, "iterations": 1})");
+  };
+  EXPECT_NE(
+      with_iteration(R"([{"http": {"url": "http://example.com/"}}])").find("/iteration/0/http/url"),
+      std::string::npos);
+  EXPECT_NE(with_iteration(R"([{"command": "go"}])").find("launch.protocol is false"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(R"([{"exec": {"argv": ["a"]}, "http": {"url": "http://127.0.0.1/"}}])")
+                .find("exactly one of"),
+            std::string::npos);
+}
+
 TEST_F(ManifestTest, MissingRequiredFieldIsNamed) {
   EXPECT_NE(error_of(R"({"expect": "pass", "iteration": [{"command": "x"}], "iterations": 1})")
                 .find("/launch: required field is missing"),

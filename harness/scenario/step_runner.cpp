@@ -1,0 +1,143 @@
+#include "scenario/step_runner.h"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <regex>
+#include <thread>
+
+#include "common/errors.h"
+#include "process/child_process.h"
+#include "process/interrupt.h"
+
+namespace leakgate {
+
+namespace {
+
+constexpr auto kPoll = std::chrono::milliseconds(20);
+
+bool port_open(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return ok;
+}
+
+std::string wait_for_port(ScenarioSession& session, const Step& step, Deadline deadline,
+                          const std::string& doing, double seconds) {
+  while (!port_open(step.port)) {
+    session.check_alive(doing);
+    interrupt::check();
+    if (deadline.expired()) {
+      session.fail(doing, "nothing accepted connections on 127.0.0.1:" + std::to_string(step.port) +
+                              " within " + std::to_string(seconds) + " s");
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+  return "port " + std::to_string(step.port) + " open";
+}
+
+std::string wait_for_output(ScenarioSession& session, const Step& step, Deadline deadline,
+                            const std::string& doing, double seconds) {
+  std::regex pattern;
+  try {
+    pattern = std::regex(step.pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    session.fail(doing, "invalid regular expression: " + std::string(e.what()));
+  }
+  while (!std::regex_search(session.output(step.stream), pattern)) {
+    session.check_alive(doing);
+    interrupt::check();
+    if (deadline.expired()) {
+      session.fail(doing, "the app's " + step.stream + " did not match /" + step.pattern +
+                              "/ within " + std::to_string(seconds) + " s");
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+  return "matched";
+}
+
+std::string http(ScenarioSession& session, const Step& step, double seconds,
+                 const std::string& doing) {
+  // "http://host:port/path" -> base and path.
+  const auto path_at = step.url.find('/', 7);
+  const std::string base = path_at == std::string::npos ? step.url : step.url.substr(0, path_at);
+  const std::string path = path_at == std::string::npos ? "/" : step.url.substr(path_at);
+  httplib::Client client(base);
+  const auto timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+  client.set_connection_timeout(timeout);
+  client.set_read_timeout(timeout);
+  client.set_write_timeout(timeout);
+  httplib::Headers headers(step.headers.begin(), step.headers.end());
+  const std::string type =
+      step.headers.count("Content-Type") ? step.headers.at("Content-Type") : "application/json";
+  auto send = [&]() -> httplib::Result {
+    if (step.method == "GET") return client.Get(path, headers);
+    if (step.method == "POST") return client.Post(path, headers, step.body, type);
+    if (step.method == "PUT") return client.Put(path, headers, step.body, type);
+    if (step.method == "DELETE") return client.Delete(path, headers, step.body, type);
+    session.fail(doing, "unsupported method " + step.method + " (GET, POST, PUT, DELETE)");
+  };
+  const httplib::Result result = send();
+  if (!result) {
+    session.check_alive(doing);
+    session.fail(doing, "request failed: " + httplib::to_string(result.error()));
+  }
+  if (result->status != step.expect_status) {
+    std::string body = result->body.substr(0, 500);
+    session.fail(doing, "status " + std::to_string(result->status) + ", expected " +
+                            std::to_string(step.expect_status) + (body.empty() ? "" : ": " + body));
+  }
+  return "status " + std::to_string(result->status);
+}
+
+std::string exec(ScenarioSession& session, const Step& step, const Manifest& m, Deadline deadline,
+                 const std::string& doing) {
+  SpawnSpec spec;
+  spec.argv = step.argv;
+  spec.cwd = m.directory;
+  ToolRun run;
+  try {
+    run = run_to_completion(spec, deadline);
+  } catch (const SpawnError& e) {
+    session.fail(doing, e.what());
+  }
+  if (run.timed_out) session.fail(doing, "did not finish in time");
+  if (run.status.signaled || run.status.value != step.expect_exit) {
+    session.fail(doing, run.status.describe() + ", expected exit code " +
+                            std::to_string(step.expect_exit) + ": " + run.err.substr(0, 500));
+  }
+  return run.status.describe();
+}
+
+}  // namespace
+
+std::string run_step(ScenarioSession& session, const Step& step, const Manifest& m) {
+  if (step.kind == Step::Kind::kCommand) return session.run(step);
+  const double seconds = step.timeout_seconds.value_or(m.timeouts.command_seconds);
+  const Deadline deadline = Deadline::after_seconds(seconds);
+  const std::string doing = "step " + step.describe();
+  switch (step.kind) {
+    case Step::Kind::kWaitForPort:
+      return wait_for_port(session, step, deadline, doing, seconds);
+    case Step::Kind::kWaitForOutput:
+      return wait_for_output(session, step, deadline, doing, seconds);
+    case Step::Kind::kHttp:
+      return http(session, step, seconds, doing);
+    case Step::Kind::kExec:
+      return exec(session, step, m, deadline, doing);
+    case Step::Kind::kCommand:
+      break;
+  }
+  return "";
+}
+
+}  // namespace leakgate
