@@ -38,8 +38,6 @@ std::vector<std::string_view> split_words(std::string_view s) {
   return words;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
-
 std::optional<std::uint64_t> parse_grouped_decimal(std::string_view s) {
   if (s.empty() || s.front() == ',' || s.back() == ',') return std::nullopt;
   std::uint64_t value = 0;

@@ -15,8 +15,6 @@ std::string_view trim(std::string_view s);
 // Splits on runs of spaces and tabs.
 std::vector<std::string_view> split_words(std::string_view s);
 
-bool starts_with(std::string_view s, std::string_view prefix);
-
 // Parses a decimal number that may use ',' as a thousands separator ("95,528").
 std::optional<std::uint64_t> parse_grouped_decimal(std::string_view s);
 

@@ -20,7 +20,6 @@ inline constexpr std::array<const char*, 8> kFingerprintKeys = {"runtime", "kind
 
 // What the scenario app said about its runtime in the protocol handshake.
 struct RuntimeFacts {
-  std::string app;
   int protocol_version = 0;
   std::map<std::string, std::string> facts;  // runtime, gc, concurrent, datas, arch, ...
 };

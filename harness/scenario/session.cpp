@@ -60,7 +60,6 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   }
   runtime_.protocol_version = hello.version;
   runtime_.facts = hello.facts;
-  runtime_.app = hello.facts.count("app") ? hello.facts.at("app") : "";
 }
 
 protocol::Message ScenarioSession::next_message(Deadline deadline, const std::string& doing,

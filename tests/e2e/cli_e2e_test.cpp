@@ -26,6 +26,14 @@ std::string output_of(const ToolRun& run) {
   return "exit: " + run.status.describe() + "\nstdout:\n" + run.out + "\nstderr:\n" + run.err;
 }
 
+std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> args) {
+  const std::vector<std::string> dirs = {"--scenarios-dir", ws.scenarios().string(),
+                                         "--baselines-dir", ws.baselines().string(),
+                                         "--report-dir",    ws.reports().string()};
+  args.insert(args.end(), dirs.begin(), dirs.end());
+  return args;
+}
+
 TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
   Workspace ws;
   const ToolRun run = ws.leakgate({"run", "--scenarios-dir", (source_dir() / "scenarios").string(),
@@ -168,9 +176,7 @@ TEST(Cli, SummaryOfARunningProcessMatchesTheKernelsTotals) {
 TEST(Cli, CanaryExpectedToPassFailsWithExitOne) {
   Workspace ws;
   ws.add_forms_scenario("forms-leak", "leak", "pass", 10);
-  const ToolRun run = ws.leakgate({"run", "--scenario", "forms-leak", "--scenarios-dir",
-                                   ws.scenarios().string(), "--baselines-dir",
-                                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run", "--scenario", "forms-leak"}));
   EXPECT_EQ(run.status.value, 1) << output_of(run);
   const json report = ws.report();
   const json* s = find_scenario(report, "forms-leak");
@@ -183,13 +189,7 @@ TEST(Cli, CanaryExpectedToPassFailsWithExitOne) {
 TEST(Cli, BaselineUpdateRoundTripDoesNotChurn) {
   Workspace ws;
   ws.add_forms_scenario("forms", "correct", "pass", 10);
-  const std::vector<std::string> dirs = {"--scenarios-dir", ws.scenarios().string(),
-                                         "--baselines-dir", ws.baselines().string(),
-                                         "--report-dir",    ws.reports().string()};
-  auto with = [&](std::vector<std::string> args) {
-    args.insert(args.end(), dirs.begin(), dirs.end());
-    return args;
-  };
+  auto with = [&](std::vector<std::string> args) { return dirs_of(ws, std::move(args)); };
   const fs::path file = ws.baselines() / "forms.json";
 
   ToolRun run = ws.leakgate(with({"baseline", "update", "--scenario", "forms"}));
@@ -216,9 +216,7 @@ TEST(Cli, BaselineUpdateRoundTripDoesNotChurn) {
 TEST(Cli, BaselineUpdateRefusesGrowthInAPassScenario) {
   Workspace ws;
   ws.add_forms_scenario("leaky", "leak", "pass", 10);
-  const ToolRun run = ws.leakgate({"baseline", "update", "--scenario", "leaky", "--scenarios-dir",
-                                   ws.scenarios().string(), "--baselines-dir",
-                                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"baseline", "update", "--scenario", "leaky"}));
   EXPECT_EQ(run.status.value, 1) << output_of(run);
   EXPECT_NE(run.out.find("refusing"), std::string::npos) << run.out;
   EXPECT_TRUE(fs::is_empty(ws.baselines()));
@@ -241,9 +239,7 @@ TEST(Cli, InvalidBaselineExitsTwo) {
   Workspace ws;
   ws.add_forms_scenario("forms", "correct", "pass", 3);
   ws.write("baselines/forms.json", R"({"schemaVersion": 1, "scenario": "forms"})");
-  const ToolRun run =
-      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
-                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
   EXPECT_EQ(run.status.value, 2) << output_of(run);
   EXPECT_NE(run.err.find("forms.json: /iterations"), std::string::npos) << run.err;
 }
@@ -263,9 +259,7 @@ TEST(Cli, CrashMidRunExitsThreeAndLeavesNoProcess) {
   const std::string marker = unique_marker();
   ws.add_forms_scenario("crashy", "correct", "pass", 10, {"--crash-after", "4", "--spawn-child"},
                         marker);
-  const ToolRun run =
-      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
-                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
   EXPECT_EQ(run.status.value, 3) << output_of(run);
   const json report = ws.report();
   const json* s = find_scenario(report, "crashy");
@@ -287,9 +281,7 @@ TEST(Cli, HungAppTimesOutWithExitThreeAndLeavesNoProcess) {
   json manifest = json::parse(read(ws.scenarios() / "hangs" / "scenario.json"));
   manifest["timeouts"] = {{"commandSeconds", 2}};
   ws.write("scenarios/hangs/scenario.json", manifest.dump());
-  const ToolRun run =
-      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
-                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
   EXPECT_EQ(run.status.value, 3) << output_of(run);
   const json report = ws.report();
   const json* s = find_scenario(report, "hangs");
@@ -304,9 +296,7 @@ TEST(Cli, HungAppTimesOutWithExitThreeAndLeavesNoProcess) {
 TEST(Cli, AnAppThatNeverSettlesIsAnErrorNotALeak) {
   Workspace ws;
   ws.add_forms_scenario("churn", "correct", "pass", 3, {"--churn"});
-  const ToolRun run =
-      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
-                   ws.baselines().string(), "--report-dir", ws.reports().string()});
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
   EXPECT_EQ(run.status.value, 3) << output_of(run);
   const json report = ws.report();
   const json* s = find_scenario(report, "churn");
@@ -348,14 +338,6 @@ TEST(Cli, InterruptStopsTheRunAndLeavesNothingBehind) {
   EXPECT_EQ(status->value, 130) << status->describe() << "\n" << leakgate.stderr_text();
   EXPECT_TRUE(processes_with_marker(marker).empty());
   EXPECT_TRUE(ws.leftovers().empty());
-}
-
-std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> args) {
-  const std::vector<std::string> dirs = {"--scenarios-dir", ws.scenarios().string(),
-                                         "--baselines-dir", ws.baselines().string(),
-                                         "--report-dir",    ws.reports().string()};
-  args.insert(args.end(), dirs.begin(), dirs.end());
-  return args;
 }
 
 TEST(Cli, CalibrateStoresTheSpreadAndTheNextRunUsesIt) {
