@@ -35,6 +35,11 @@ struct RootsOptions {
   std::string dotnet_dump;
 };
 
+struct GcOptions {
+  int pid = 0;
+  double timeout_seconds = 120;
+};
+
 struct SummaryOptions {
   int pid = 0;
   bool json = false;
@@ -50,5 +55,6 @@ int summary_command(const SummaryOptions& options);
 int calibrate_command(const CalibrateOptions& options);
 int heapstat_command(const HeapstatOptions& options);
 int roots_command(const RootsOptions& options);
+int gc_command(const GcOptions& options);
 
 }  // namespace leakgate

@@ -73,6 +73,16 @@ int main(int argc, char** argv) {
   roots->add_flag("--json", roots_options.json, "JSON instead of text");
   roots->add_option("--dotnet-dump", roots_options.dotnet_dump, "dotnet-dump executable");
 
+  GcOptions gc_options;
+  CLI::App* gc = app.add_subcommand(
+      "gc",
+      "Make a running .NET process run a full blocking GC, from the outside (diagnostics IPC, "
+      "as dotnet-gcdump does)");
+  gc->add_option("--pid", gc_options.pid, "Process")->required();
+  gc->add_option("--timeout", gc_options.timeout_seconds, "Seconds to wait for the runtime")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -87,6 +97,7 @@ int main(int argc, char** argv) {
     if (*calibrate) return calibrate_command(calibrate_options);
     if (*heapstat) return heapstat_command(heapstat_options);
     if (*roots) return roots_command(roots_options);
+    if (*gc) return gc_command(gc_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (const Error& e) {

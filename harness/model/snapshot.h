@@ -36,6 +36,7 @@ struct Checkpoint {
   int iteration = 0;         // round trips completed when it was taken
   std::string settle_reply;  // the app's reply to the last settle
   int settle_rounds = 0;     // settles it took until two measurements agreed
+  std::string settled_by;    // how: the app's settle, an induced GC, or not at all (live only)
   std::optional<HeapStats> heap;
   std::optional<GcHeapSummary> gc_heap;
   std::optional<MemorySummary> memory;

@@ -7,6 +7,7 @@
 #include "common/errors.h"
 #include "pipeline/settler.h"
 #include "process/temp_dir.h"
+#include "scenario/protocol.h"
 #include "scenario/session.h"
 #include "scenario/step_runner.h"
 #include "verdict/verdict.h"
@@ -16,6 +17,10 @@ namespace leakgate {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* kFinalizerBlocked =
+    "the app's finalizer thread did not drain the finalization queue at a settle "
+    "(finalizerBlocked=true): objects waiting for finalization stay on the heap and are counted";
 
 struct ScenarioContext {
   const Manifest& manifest;
@@ -28,7 +33,7 @@ struct ScenarioContext {
 };
 
 CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
-                            const std::string& label) {
+                            const std::string& label, bool live_only = false) {
   CollectRequest request;
   request.pid = session.pid();
   request.label = label;
@@ -38,8 +43,7 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   request.kept_dump_dir = ctx.options.keep_dumps ? ctx.raw_dir : fs::path();
   request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
   request.retain_dump = label == "final";  // explained after the verdict, then deleted
-  // An app that cannot settle itself: count only what is reachable.
-  request.live_only = !ctx.manifest.protocol;
+  request.live_only = live_only;
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
   }
@@ -60,10 +64,17 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
   Checkpoint cp;
   cp.label = label;
   cp.iteration = iteration;
-  const SettleResult settled = settle_until_stable(session, ctx.manifest);
+  const SettleResult settled =
+      settle_until_stable(session, ctx.manifest, ctx.result.runtime.facts.count("runtime") != 0);
   cp.settle_reply = settled.reply;
   cp.settle_rounds = settled.rounds;
-  const CollectRequest request = make_request(ctx, session, label);
+  cp.settled_by = settled.settled_by;
+  if (protocol::parse_facts(settled.reply).count("finalizerBlocked") != 0 &&
+      std::find(ctx.result.notes.begin(), ctx.result.notes.end(), kFinalizerBlocked) ==
+          ctx.result.notes.end()) {
+    ctx.result.notes.push_back(kFinalizerBlocked);
+  }
+  const CollectRequest request = make_request(ctx, session, label, settled.live_only);
   for (auto& collector : ctx.collectors) {
     if (!collector->applies_to(ctx.result.runtime)) {
       const std::string note = "collector '" + std::string(collector->name()) +

@@ -5,6 +5,7 @@
 
 #include "collect/proc_parsers.h"
 #include "common/errors.h"
+#include "runtime/diagnostics_ipc.h"
 #include "scenario/protocol.h"
 
 namespace leakgate {
@@ -28,6 +29,8 @@ std::optional<std::uint64_t> resident_kb(pid_t pid) {
 
 Reading read(const std::string& reply, pid_t pid) {
   Reading r;
+  r.rss_kb = resident_kb(pid);
+  if (reply.empty()) return r;
   const auto facts = protocol::parse_facts(reply);
   // promotedBytes (what survived the full collection) is steadier than heapBytes, which also
   // counts the allocation context the settle itself used.
@@ -40,7 +43,6 @@ Reading read(const std::string& reply, pid_t pid) {
     } catch (const std::exception&) {
     }
   }
-  r.rss_kb = resident_kb(pid);
   return r;
 }
 
@@ -61,17 +63,26 @@ std::string describe(const std::vector<Reading>& readings) {
 
 }  // namespace
 
-SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m) {
-  if (!session.speaks_protocol()) {
-    return {0,
-            "not settled: the app does not speak the protocol; heap statistics count live "
-            "objects only (dumpheap -stat -live)"};
+SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bool dotnet) {
+  SettleResult result;
+  if (m.settle.method == SettleMethod::kLiveOnly) {
+    result.settled_by = "not settled (settle.method live-only): live objects only";
+    result.live_only = true;
+    return result;
   }
+  if (m.settle.method == SettleMethod::kInducedGc && !dotnet) {
+    result.settled_by = "not settled: no .NET runtime to collect and no protocol to ask";
+    return result;
+  }
+  const bool induced = m.settle.method == SettleMethod::kInducedGc;
   const Deadline deadline = Deadline::after_seconds(m.timeouts.settle_seconds);
   std::vector<Reading> readings;
-  SettleResult result;
   while (true) {
-    result.reply = session.settle();
+    if (induced) {
+      diagnostics::induce_full_gc(session.pid(), deadline);
+    } else {
+      result.reply = session.settle();
+    }
     ++result.rounds;
     readings.push_back(read(result.reply, session.pid()));
     if (readings.size() >= 2) {
@@ -79,19 +90,24 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m) {
       const Reading& b = readings.back();
       if (close(a.heap_bytes, b.heap_bytes, m.settle.heap_tolerance_bytes) &&
           close(a.rss_kb, b.rss_kb, m.settle.rss_tolerance_kb)) {
-        return result;
+        break;
       }
     }
     if (result.rounds >= m.settle.max_rounds || deadline.expired()) {
-      throw ScenarioError("scenario '" + m.name +
-                          "': the app did not settle: " + std::to_string(result.rounds) +
-                          " settles, no two consecutive readings agreed (" + describe(readings) +
+      throw ScenarioError("scenario '" + m.name + "': the app did not settle: " +
+                          std::to_string(result.rounds) + (induced ? " induced GCs" : " settles") +
+                          ", no two consecutive readings agreed (" + describe(readings) +
                           "). Something keeps allocating between settles: stop background work "
                           "before checkpoints, or widen settle.heapToleranceBytes / "
                           "settle.rssToleranceKb in " +
                           m.file.string());
     }
   }
+  result.settled_by =
+      induced ? "induced full blocking GC over the diagnostics IPC, " +
+                    std::to_string(result.rounds) + " rounds"
+              : "the app's settle command, " + std::to_string(result.rounds) + " rounds";
+  return result;
 }
 
 }  // namespace leakgate

@@ -9,14 +9,17 @@ namespace leakgate {
 
 struct SettleResult {
   int rounds = 0;
-  std::string reply;  // the last settle's reply
+  std::string reply;       // the app's last settle reply (empty for other methods)
+  std::string settled_by;  // for the report: how the checkpoint was settled
+  bool live_only = false;  // nothing settled the heap: count only reachable objects
 };
 
-// Settles the app, then again and again until two consecutive measurements agree within the
-// manifest's settle tolerances: the app's own heap figure (promotedBytes= or heapBytes= in the
-// reply, when it gives one) and the process's resident memory (smaps_rollup Rss). Bounded by
-// settle.maxRounds and timeouts.settleSeconds; an app that never settles is a ScenarioError that
-// shows the readings.
-SettleResult settle_until_stable(ScenarioSession& session, const Manifest& manifest);
+// Brings the app's heap to rest by the manifest's settle.method, again and again until two
+// consecutive measurements agree within the manifest's settle tolerances: the app's own heap
+// figure (promotedBytes= or heapBytes= in a settle reply, when it gives one) and the process's
+// resident memory (smaps_rollup Rss). Bounded by settle.maxRounds and timeouts.settleSeconds; an
+// app that never settles is a ScenarioError that shows the readings. `dotnet`: the process runs a
+// .NET runtime (an induced GC needs one; a native app without the protocol is not settled).
+SettleResult settle_until_stable(ScenarioSession& session, const Manifest& manifest, bool dotnet);
 
 }  // namespace leakgate

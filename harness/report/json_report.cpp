@@ -42,7 +42,8 @@ json checkpoint_to_json(const Checkpoint& c) {
   json j = {{"label", c.label},
             {"iteration", c.iteration},
             {"settle", c.settle_reply},
-            {"settleRounds", c.settle_rounds}};
+            {"settleRounds", c.settle_rounds},
+            {"settledBy", c.settled_by}};
   if (c.gc_heap) {
     j["gcHeap"] = {{"heaps", c.gc_heap->heap_count},
                    {"allocatedBytes", c.gc_heap->allocated_bytes},

@@ -57,7 +57,14 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       for (std::size_t i = 0; i < s.findings.size() && i < kFindingsShown; ++i) {
         const Finding& f = s.findings[i];
         out << "  " << describe(f) << "\n";
-        if (!f.retention || f.retention->groups.empty()) continue;
+        if (!f.retention) continue;
+        if (f.retention->groups.empty()) {
+          if (f.retention->sampled > 0) {
+            out << "      held by: gcroot found no root for any of the " << f.retention->sampled
+                << " sampled instances (see docs/retention.md)\n";
+          }
+          continue;
+        }
         const RetentionGroup& g = f.retention->groups.front();
         out << "      held by: " << render_path(g.shortest) << "  (" << g.instances << "/"
             << f.retention->sampled << " sampled";

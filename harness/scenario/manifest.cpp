@@ -205,7 +205,18 @@ void read_timeouts(JsonObjectReader t, Timeouts& out) {
   t.finish();
 }
 
-void read_settle(JsonObjectReader r, SettleSettings& out) {
+void read_settle(JsonObjectReader r, SettleSettings& out, bool protocol) {
+  if (r.has("method")) {
+    const std::string method = r.choice("method", {"app", "induced-gc", "live-only"});
+    if (method == "app" && !protocol) {
+      r.fail("method",
+             "\"app\" settles with the protocol's settle command, but launch.protocol "
+             "is false: use \"induced-gc\" or \"live-only\"");
+    }
+    out.method = method == "app"          ? SettleMethod::kApp
+                 : method == "induced-gc" ? SettleMethod::kInducedGc
+                                          : SettleMethod::kLiveOnly;
+  }
   if (auto v = r.optional_integer("maxRounds", 2, 100)) out.max_rounds = static_cast<int>(*v);
   if (auto v = r.optional_integer("heapToleranceBytes", 0, std::int64_t{1} << 50)) {
     out.heap_tolerance_bytes = static_cast<std::uint64_t>(*v);
@@ -287,7 +298,8 @@ Manifest load_manifest(const fs::path& scenario_dir) {
   if (!launch) r.fail("launch", "required field is missing");
   read_launch(*launch, m);
   if (auto t = r.optional_object("timeouts")) read_timeouts(*t, m.timeouts);
-  if (auto t = r.optional_object("settle")) read_settle(*t, m.settle);
+  if (!m.protocol) m.settle.method = SettleMethod::kInducedGc;
+  if (auto t = r.optional_object("settle")) read_settle(*t, m.settle, m.protocol);
   if (auto t = r.optional_object("retention")) read_retention(*t, m.retention);
   m.ready = read_steps(r, "ready", false, m);
   m.warmup = read_steps(r, "warmup", false, m);

@@ -21,8 +21,16 @@ struct Timeouts {
   double shutdown_seconds = 15;  // quit until the app has exited
 };
 
+// How a checkpoint's heap is brought to rest before it is measured.
+enum class SettleMethod {
+  kApp,        // the app's `settle` command (GC, finalizers, GC): needs the protocol
+  kInducedGc,  // a full blocking GC induced from the outside over the diagnostics IPC (.NET)
+  kLiveOnly,   // no settle: count only reachable objects (dumpheap -stat -live)
+};
+
 // Settling that proves itself: settle again until two consecutive measurements agree.
 struct SettleSettings {
+  SettleMethod method = SettleMethod::kApp;  // default: kApp with the protocol, else kInducedGc
   int max_rounds = 6;
   std::uint64_t heap_tolerance_bytes = 8192;  // the app's own heap figure (heapBytes=)
   std::uint64_t rss_tolerance_kb = 512;       // the process's resident memory

@@ -119,7 +119,71 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
   EXPECT_TRUE(heap_finding) << native_leak->at("findings").dump(2);
   EXPECT_NE(native_leak->at("info").dump().find("not a .NET process"), std::string::npos);
   EXPECT_FALSE(native_leak->at("checkpoints").back().contains("heap"));
+
+  // A blocked finalizer thread: the objects it should have finalized pile up on its queue.
+  const json* finalizer = find_scenario(report, "pattern-blocked-finalizer-leak");
+  ASSERT_NE(finalizer, nullptr);
+  EXPECT_TRUE(finalizer->at("met").get<bool>()) << finalizer->at("findings").dump(2);
+  for (const auto& f : finalizer->at("findings")) {
+    if (f.at("type") != "PatternsApp.ThumbnailHandle") continue;
+    ASSERT_TRUE(f.contains("retentionPaths")) << f.dump(2);
+    EXPECT_EQ(f.at("retentionPaths").at(0).at("rootKind"), "finalizer queue");
+  }
+  EXPECT_NE(finalizer->at("notes").dump().find("finalizerBlocked=true"), std::string::npos);
+
+  // The web service: driven over HTTP only, settled from the outside, gone afterwards.
+  for (const char* name : {"web-service", "web-service-leak"}) {
+    const json* web = find_scenario(report, name);
+    ASSERT_NE(web, nullptr) << name;
+    EXPECT_TRUE(web->at("met").get<bool>()) << web->at("findings").dump(2);
+    for (const auto& cp : web->at("checkpoints")) {
+      EXPECT_NE(cp.at("settledBy").get<std::string>().find("induced full blocking GC"),
+                std::string::npos)
+          << cp.dump();
+    }
+    const std::string log = read(ws.reports() / name / "app.stdout.log");
+    const auto at = log.find("Now listening on: http://127.0.0.1:");
+    ASSERT_NE(at, std::string::npos) << log;
+    EXPECT_EQ(log.find("Now listening on:", at + 1), std::string::npos) << "one address only";
+    const int port =
+        std::stoi(log.substr(at + std::string("Now listening on: http://127.0.0.1:").size()));
+    EXPECT_FALSE(listening_on(port)) << name << " left port " << port << " listening";
+  }
   EXPECT_TRUE(ws.leftovers().empty());
+}
+
+TEST(Cli, GcInducesAFullCollectionInARunningApp) {
+  Workspace ws;
+  SpawnSpec app;
+  app.argv = {"dotnet", forms_app().string(), "--variant", "correct"};
+  app.env["TMPDIR"] = ws.tmp().string();
+  app.stdin_pipe = true;
+  app.stdout_lines = true;
+  ChildProcess child(app);
+  std::string line;
+  ASSERT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
+  int seq = 0;
+  // The app's own count of full collections, read through a settle (which runs two of them).
+  const auto gen2_after_settle = [&] {
+    EXPECT_TRUE(child.write_line(std::to_string(++seq) + " settle"));
+    EXPECT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
+    const auto at = line.find("gen2Collections=");
+    EXPECT_NE(at, std::string::npos) << line;
+    return at == std::string::npos ? -1 : std::stoi(line.substr(at + 16));
+  };
+  const int before = gen2_after_settle();
+  const int plain = gen2_after_settle();
+  const ToolRun gc = ws.leakgate({"gc", "--pid", std::to_string(child.pid())});
+  ASSERT_EQ(gc.status.value, 0) << output_of(gc);
+  const int induced = gen2_after_settle();
+  EXPECT_EQ(plain - before, 2) << "a settle runs two full collections";
+  EXPECT_GE(induced - plain, 3) << "leakgate gc added no full collection";
+  EXPECT_FALSE(child.wait(Deadline(0ms))) << "the app must keep running";
+
+  // Not a .NET process: exit 3, the socket it looked for named.
+  const ToolRun not_dotnet = ws.leakgate({"gc", "--pid", std::to_string(::getpid())});
+  EXPECT_EQ(not_dotnet.status.value, 3);
+  EXPECT_NE(not_dotnet.err.find("no diagnostics socket"), std::string::npos) << not_dotnet.err;
 }
 
 TEST(Cli, SummaryOfARunningProcessMatchesTheKernelsTotals) {

@@ -113,6 +113,23 @@ std::vector<pid_t> processes_with_marker(const std::string& marker) {
   return pids;
 }
 
+bool listening_on(int port) {
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      const auto colon = local.rfind(':');
+      if (colon == std::string::npos || state != "0A") continue;  // 0A: LISTEN
+      if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) return true;
+    }
+  }
+  return false;
+}
+
 const json* find_scenario(const json& report, const std::string& name) {
   for (const auto& s : report.at("scenarios")) {
     if (s.at("name") == name) return &s;

@@ -52,6 +52,9 @@ std::string unique_marker();
 // PIDs of live processes whose environment holds LEAKGATE_E2E_MARKER=<marker>.
 std::vector<pid_t> processes_with_marker(const std::string& marker);
 
+// Whether a TCP socket of this machine listens on `port` (any address; /proc/net/tcp and tcp6).
+bool listening_on(int port);
+
 const nlohmann::json* find_scenario(const nlohmann::json& report, const std::string& name);
 
 }  // namespace leakgate::e2e

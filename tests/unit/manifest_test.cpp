@@ -137,6 +137,31 @@ TEST_F(ManifestTest, StepsForAppsWithoutTheProtocol) {
   EXPECT_EQ(m.iteration[1].kind, Step::Kind::kExec);
 }
 
+TEST_F(ManifestTest, SettleMethodFollowsTheProtocolUnlessSet) {
+  const auto method = [&](const std::string& launch, const std::string& settle) {
+    return load_manifest(
+               write(R"({"expect": "pass", "launch": )" + launch + settle +
+                     R"(, "iteration": [{"exec": {"argv": ["true"]}}], "iterations": 1})"))
+        .settle.method;
+  };
+  EXPECT_EQ(method(R"({"argv": ["x"]})", ""), SettleMethod::kApp);
+  EXPECT_EQ(method(R"({"argv": ["x"], "protocol": false})", ""), SettleMethod::kInducedGc);
+  EXPECT_EQ(method(R"({"argv": ["x"]})", R"(, "settle": {"method": "induced-gc"})"),
+            SettleMethod::kInducedGc);
+  EXPECT_EQ(
+      method(R"({"argv": ["x"], "protocol": false})", R"(, "settle": {"method": "live-only"})"),
+      SettleMethod::kLiveOnly);
+  const std::string no_protocol = error_of(
+      R"({"expect": "pass", "launch": {"argv": ["x"], "protocol": false}, "settle": {"method": "app"},
+          "iteration": [{"exec": {"argv": ["true"]}}], "iterations": 1})");
+  EXPECT_NE(no_protocol.find("/settle/method"), std::string::npos) << no_protocol;
+  EXPECT_NE(no_protocol.find("launch.protocol is false"), std::string::npos) << no_protocol;
+  EXPECT_NE(error_of(R"({"expect": "pass", "launch": {"argv": ["x"]}, "settle": {"method": "gc"},
+                         "iteration": [{"command": "go"}], "iterations": 1})")
+                .find("/settle/method"),
+            std::string::npos);
+}
+
 TEST_F(ManifestTest, BadStepsAreNamed) {
   auto with_iteration = [&](const std::string& steps) {
     return error_of(R"({"expect": "pass", "launch": {"argv": ["x"], "protocol": false},

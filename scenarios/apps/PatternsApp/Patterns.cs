@@ -128,6 +128,74 @@ public sealed class UnmanagedPattern(bool leak) : IPattern
     }
 }
 
+/// <summary>Objects that free a native resource in their finalizer, dropped without Dispose (the
+/// finalizer cleans up). The leak: one finalizer in the process never returns (it waits on a lock
+/// nobody releases), so the finalizer thread is stuck and every finalizable object after it stays
+/// on the finalization queue, with everything it references.</summary>
+public sealed class BlockedFinalizerPattern(bool leak) : IPattern
+{
+    private const int PerUnit = 4;
+
+    public void Work(int unit)
+    {
+        if (leak && unit == 1) FinalizerBlocker.BlockTheFinalizerThread();
+        for (var i = 0; i < PerUnit; i++) Drop(unit * PerUnit + i);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Drop(int id) => _ = new ThumbnailHandle(id);
+}
+
+/// <summary>Holds a native buffer and a managed cache; frees the buffer in its finalizer.</summary>
+public sealed class ThumbnailHandle
+{
+    private readonly IntPtr _native;
+    private readonly byte[] _preview = new byte[1024];
+
+    public ThumbnailHandle(int id)
+    {
+        _native = Marshal.AllocHGlobal(256);
+        _preview[0] = (byte)id;
+    }
+
+    public int Id => _preview[0];
+
+    ~ThumbnailHandle() => Marshal.FreeHGlobal(_native);
+}
+
+/// <summary>A finalizer that never returns: it waits for a release that never comes.</summary>
+public sealed class FinalizerBlocker
+{
+    private static readonly ManualResetEventSlim Entered = new();
+    private static readonly ManualResetEventSlim Release = new();
+
+    /// <summary>Drops a blocker and collects until its finalizer has started (and so blocks the
+    /// finalizer thread from then on).</summary>
+    public static void BlockTheFinalizerThread()
+    {
+        Drop();
+        for (var attempt = 0; attempt < 100 && !Entered.IsSet; attempt++)
+        {
+            GC.Collect();
+            Entered.Wait(TimeSpan.FromMilliseconds(100));
+        }
+        if (!Entered.IsSet) throw new InvalidOperationException("the blocking finalizer never ran");
+    }
+
+    /// <summary>Lets the blocked finalizer return (on quit: the runtime's shutdown waits for the
+    /// finalizer thread).</summary>
+    public static void Unblock() => Release.Set();
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Drop() => _ = new FinalizerBlocker();
+
+    ~FinalizerBlocker()
+    {
+        Entered.Set();
+        Release.Wait();
+    }
+}
+
 /// <summary>Not a leak: a bounded cache that fills during the first round trips and then stays
 /// full (two entries per unit of work, 30 at most, oldest evicted).</summary>
 public sealed class BoundedCachePattern : IPattern

@@ -6,8 +6,8 @@ namespace PatternsApp;
 /// <summary>
 /// The classic .NET leak patterns, each with a correct twin, and two traps that only look like
 /// leaks. Usage: PatternsApp --pattern NAME [--variant correct|leak]; command `work N`.
-/// Patterns: static-cache, timer, closure, cancellation, unmanaged (leak or correct),
-/// bounded-cache, array-pool (traps: always correct).
+/// Patterns: static-cache, timer, closure, cancellation, unmanaged, blocked-finalizer (leak or
+/// correct), bounded-cache, array-pool (traps: always correct).
 /// </summary>
 public static class Program
 {
@@ -34,13 +34,14 @@ public static class Program
             "closure" => new ClosurePattern(leak),
             "cancellation" => new CancellationPattern(leak),
             "unmanaged" => new UnmanagedPattern(leak),
+            "blocked-finalizer" => new BlockedFinalizerPattern(leak),
             "bounded-cache" => new BoundedCachePattern(),
             "array-pool" => new ArrayPoolPattern(),
             _ => null,
         };
         if (chosen is null) return Fail($"unknown --pattern '{pattern}'");
         var units = 0;
-        return new ScenarioHost($"patterns-{pattern}")
+        var rc = new ScenarioHost($"patterns-{pattern}")
             .Command("work", a =>
             {
                 var n = a.Length > 0 ? int.Parse(a[0], CultureInfo.InvariantCulture) : 1;
@@ -48,6 +49,9 @@ public static class Program
                 return string.Create(CultureInfo.InvariantCulture, $"units={units}");
             })
             .Run();
+        // The runtime's shutdown waits for the finalizer thread: let a blocked one go.
+        FinalizerBlocker.Unblock();
+        return rc;
     }
 
     private static int Fail(string message)

@@ -86,17 +86,52 @@ public sealed class ScenarioHost
         }
     }
 
+    /// <summary>How long a settle waits for the finalizer thread before it calls it blocked.</summary>
+    private static readonly TimeSpan FinalizerWait = TimeSpan.FromSeconds(5);
+
+    private static readonly AutoResetEvent FinalizerWaitRequested = new(false);
+    private static readonly ManualResetEventSlim FinalizerWaitDone = new(true);
+    private static Thread? _finalizerWaiter;
+
     /// <summary>A full, blocking, compacting collection; finalizers run; collected again so
-    /// what the finalizers released is gone too. Returns the heap facts after it.</summary>
+    /// what the finalizers released is gone too. Returns the heap facts after it. A finalizer
+    /// thread that does not finish the queue within <see cref="FinalizerWait"/> is reported as
+    /// <c>finalizerBlocked=true</c> instead of hanging the settle (a blocked finalizer thread is
+    /// itself a leak: the queue only grows).</summary>
     public static string Settle()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
+        var finalized = WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         return string.Create(CultureInfo.InvariantCulture,
-            $"heapBytes={GC.GetTotalMemory(false)} gen2Collections={GC.CollectionCount(2)} promotedBytes={info.PromotedBytes}");
+            $"heapBytes={GC.GetTotalMemory(false)} gen2Collections={GC.CollectionCount(2)} promotedBytes={info.PromotedBytes}")
+            + (finalized ? "" : " finalizerBlocked=true");
+    }
+
+    /// <summary>GC.WaitForPendingFinalizers with a deadline. The wait runs on one background
+    /// thread, started at the first settle and reused (so settles allocate nothing new); while an
+    /// earlier wait is still stuck, no second one is asked for.</summary>
+    private static bool WaitForPendingFinalizers()
+    {
+        if (!FinalizerWaitDone.IsSet) return false;
+        if (_finalizerWaiter is null)
+        {
+            _finalizerWaiter = new Thread(() =>
+            {
+                while (true)
+                {
+                    FinalizerWaitRequested.WaitOne();
+                    GC.WaitForPendingFinalizers();
+                    FinalizerWaitDone.Set();
+                }
+            }) { IsBackground = true, Name = "leakgate finalizer wait" };
+            _finalizerWaiter.Start();
+        }
+        FinalizerWaitDone.Reset();
+        FinalizerWaitRequested.Set();
+        return FinalizerWaitDone.Wait(FinalizerWait);
     }
 
     private static string RuntimeFacts()
