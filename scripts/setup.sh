@@ -7,12 +7,16 @@ LEAKGATE_BUILD=${LEAKGATE_BUILD:-$LEAKGATE_ROOT/build}
 # Debian packages the build needs, by the package that provides each.
 LEAKGATE_DEBS=(cmake make g++ pkg-config libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libgtest-dev
                libgmock-dev libbenchmark-dev)
+# ... and what only the tests need: a real browser for the HTML report, an independent JUnit reader.
+LEAKGATE_TEST_DEBS=(chromium python3-junitparser)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
+# ensure_debs [PACKAGE...]: installs those of the packages (default: LEAKGATE_DEBS) not installed.
 ensure_debs() {
-  local missing=()
-  for pkg in "${LEAKGATE_DEBS[@]}"; do
+  local missing=() wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${LEAKGATE_DEBS[@]}")
+  for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
       missing+=("$pkg")
   done

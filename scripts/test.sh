@@ -5,5 +5,6 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 setup_all
+ensure_debs "${LEAKGATE_TEST_DEBS[@]}"
 cd "$LEAKGATE_BUILD"
 exec ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)" "$@"

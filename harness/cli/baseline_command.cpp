@@ -5,8 +5,10 @@
 #include "cli/baseline_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "pipeline/progress.h"
 #include "pipeline/suite.h"
 #include "report/json_report.h"
+#include "report/report_files.h"
 #include "report/text_summary.h"
 
 namespace leakgate {
@@ -47,7 +49,7 @@ void print_changes(const std::string& name, const std::vector<BaselineChange>& c
 int baseline_update_command(const BaselineUpdateOptions& o) {
   const SuitePlan plan = plan_suite(o.run);
   const RunResult run = run_suite(plan, o.run);
-  write_json_report(o.run.report_dir, run, exit_code_for(run));
+  write_report_files(o.run.report_dir, report_to_json(run, exit_code_for(run)));
 
   int refused_code = kExitOk;
   for (const auto& s : run.scenarios) {
@@ -58,7 +60,7 @@ int baseline_update_command(const BaselineUpdateOptions& o) {
   }
   if (refused_code != kExitOk) {
     std::cout << "no baseline was written\n";
-    write_text_summary(std::cout, run, o.run.report_dir);
+    write_text_summary(std::cout, run, o.run.report_dir, use_colour(1));
     return refused_code;
   }
 

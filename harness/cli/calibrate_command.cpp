@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "pipeline/suite.h"
 #include "report/json_report.h"
+#include "report/report_files.h"
 
 namespace leakgate {
 
@@ -43,7 +44,7 @@ int calibrate_command(const CalibrateOptions& o) {
     runs.push_back(run_suite(plan, o.run));
     const ScenarioResult& s = runs.back().scenarios.front();
     if (auto why = refusal(s, false)) {
-      write_json_report(o.run.report_dir, runs.back(), why->first);
+      write_report_files(o.run.report_dir, report_to_json(runs.back(), why->first));
       std::cout << name << ": calibration run " << i << " cannot be used: " << why->second
                 << "\nno baseline was written\n";
       return why->first;
@@ -72,7 +73,7 @@ int calibrate_command(const CalibrateOptions& o) {
               << " (`leakgate baseline update --tighten` narrows it)\n";
   }
   store_baseline(o.run.baselines_dir, next);
-  write_json_report(o.run.report_dir, runs.back(), kExitOk);
+  write_report_files(o.run.report_dir, report_to_json(runs.back(), kExitOk));
   std::cout << "  wrote " << baseline_path(o.run.baselines_dir, name).string()
             << (previous == nullptr ? " (new baseline from the last run)" : "") << "\n";
   return kExitOk;

@@ -35,6 +35,11 @@ struct RootsOptions {
   std::string dotnet_dump;
 };
 
+struct ReportMergeOptions {
+  std::filesystem::path out = "reports";
+  std::vector<std::filesystem::path> inputs;
+};
+
 struct GcOptions {
   int pid = 0;
   double timeout_seconds = 120;
@@ -56,5 +61,6 @@ int calibrate_command(const CalibrateOptions& options);
 int heapstat_command(const HeapstatOptions& options);
 int roots_command(const RootsOptions& options);
 int gc_command(const GcOptions& options);
+int report_merge_command(const ReportMergeOptions& options);
 
 }  // namespace leakgate

@@ -25,4 +25,17 @@ int exit_code_for(const RunResult& run) {
   return code;
 }
 
+int exit_code_for(const nlohmann::json& report) {
+  RunResult run;
+  for (const auto& s : report.value("scenarios", nlohmann::json::array())) {
+    ScenarioResult r;
+    r.met = s.value("met", false);
+    r.verdict = s.value("verdict", "") == "error" ? Verdict::kError : Verdict::kPass;
+    ErrorKind kind = ErrorKind::kTool;
+    if (parse_error_kind(s.value("errorKind", ""), kind)) r.error_kind = kind;
+    run.scenarios.push_back(std::move(r));
+  }
+  return exit_code_for(run);
+}
+
 }  // namespace leakgate

@@ -83,6 +83,17 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
+  ReportMergeOptions merge_options;
+  CLI::App* report = app.add_subcommand("report", "Work with report folders");
+  report->require_subcommand(1);
+  CLI::App* merge = report->add_subcommand(
+      "merge",
+      "Combine the reports of shards (--shard I/N) into one report, in every format; exits as "
+      "the whole run would have");
+  merge->add_option("--out", merge_options.out, "Folder of the merged report")
+      ->capture_default_str();
+  merge->add_option("dirs", merge_options.inputs, "The shards' report folders")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -98,6 +109,7 @@ int main(int argc, char** argv) {
     if (*heapstat) return heapstat_command(heapstat_options);
     if (*roots) return roots_command(roots_options);
     if (*gc) return gc_command(gc_options);
+    if (*merge) return report_merge_command(merge_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (const Error& e) {

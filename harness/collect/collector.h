@@ -23,11 +23,12 @@ struct CollectRequest {
   const RuntimeFacts* runtime = nullptr;  // from the handshake
   std::filesystem::path raw_dir;          // raw tool output is saved here (kept with the report)
   std::filesystem::path temp_dir;         // private scratch space, removed after the scenario
-  std::filesystem::path kept_dump_dir;    // where a dump goes when dumps are kept; empty: delete
   double timeout_seconds = 300;           // per tool run
   std::map<std::string, std::string> tool_env;  // environment the tools must share with the app
-  bool retain_dump = false;  // leave the dump for explain() (the temp dir's owner deletes it)
-  bool live_only = false;    // the app was not settled: count only reachable objects
+  // Leave the dump in temp_dir (for explain(), or to be kept with the report); the temp dir's
+  // owner deletes what nobody keeps.
+  bool retain_dump = false;
+  bool live_only = false;  // the app was not settled: count only reachable objects
 };
 
 // One source of measurements. A collector fills its part of the checkpoint and never decides a
@@ -36,6 +37,8 @@ class Collector {
  public:
   virtual ~Collector() = default;
   virtual std::string_view name() const = 0;
+  // What it does, for progress lines ("heap dump and SOS").
+  virtual std::string_view activity() const { return name(); }
   // Whether this collector can measure the process (SOS needs a .NET runtime).
   virtual bool applies_to(const RuntimeFacts& runtime) const = 0;
   // Said in the report when applies_to is false.

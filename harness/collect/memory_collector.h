@@ -20,6 +20,7 @@ ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text = nullptr,
 class MemoryCollector : public Collector {
  public:
   std::string_view name() const override { return "memory"; }
+  std::string_view activity() const override { return "memory summary from /proc"; }
   bool applies_to(const RuntimeFacts&) const override { return true; }
   void collect(const CollectRequest& request, Checkpoint& into) override;
 };

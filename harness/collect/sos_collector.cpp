@@ -58,17 +58,7 @@ void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
                     sos_log.string() + "): " + e.what());
   }
 
-  if (!request.kept_dump_dir.empty()) {
-    const fs::path kept = request.kept_dump_dir / dump.filename();
-    std::error_code ec;
-    fs::rename(dump, kept, ec);
-    if (ec) {  // another file system: copy, then the temp dir's owner deletes the original
-      fs::copy_file(dump, kept, fs::copy_options::overwrite_existing);
-    }
-    fs::permissions(kept, fs::perms::owner_read | fs::perms::owner_write, ec);
-    into.kept_dump = fs::absolute(kept).string();
-    into.dump_file = into.kept_dump;
-  } else if (request.retain_dump) {
+  if (request.retain_dump) {
     into.dump_file = dump.string();
   } else {
     fs::remove(dump);

@@ -15,6 +15,7 @@ class SosCollector : public Collector {
  public:
   explicit SosCollector(ToolSettings settings);
   std::string_view name() const override { return "sos"; }
+  std::string_view activity() const override { return "heap dump and SOS (eeheap, dumpheap)"; }
   bool applies_to(const RuntimeFacts& runtime) const override;
   std::string_view skip_reason() const override {
     return "not a .NET process (its hello names no runtime): the memory summary alone decides";

@@ -15,6 +15,11 @@ enum class ErrorKind {
   kInterrupted,  // SIGINT/SIGTERM while running
 };
 
+// "usage", "input", "scenario", "tool", "interrupted" (report.json's errorKind), and back;
+// parse_error_kind returns false for an unknown name.
+const char* error_kind_name(ErrorKind kind);
+bool parse_error_kind(const std::string& name, ErrorKind& out);
+
 class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}

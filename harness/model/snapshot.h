@@ -42,7 +42,6 @@ struct Checkpoint {
   std::optional<MemorySummary> memory;
   std::optional<Reconciliation> reconciliation;  // when both memory and gc_heap were taken
   std::vector<RawArtifact> raw;
-  std::optional<std::string> kept_dump;  // absolute path when dumps are kept
   // Where the checkpoint's dump is while the scenario runs (in its private temp dir, or kept),
   // for the retention analysis after the verdict; not reported.
   std::optional<std::string> dump_file;

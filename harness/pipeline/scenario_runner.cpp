@@ -40,9 +40,9 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   request.runtime = &ctx.result.runtime;
   request.raw_dir = ctx.raw_dir;
   request.temp_dir = ctx.temp.path();
-  request.kept_dump_dir = ctx.options.keep_dumps ? ctx.raw_dir : fs::path();
   request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
-  request.retain_dump = label == "final";  // explained after the verdict, then deleted
+  // The final dump is explained after the verdict; any may be kept with the report.
+  request.retain_dump = label == "final" || ctx.options.keep_dumps != KeepDumps::kNever;
   request.live_only = live_only;
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
@@ -82,6 +82,8 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
       if (iteration == 0) ctx.result.info.push_back(note);
       continue;
     }
+    ctx.progress.say(ctx.manifest.name,
+                     "checkpoint '" + label + "': " + std::string(collector->activity()));
     collector->collect(request, cp);
   }
   if (cp.memory && cp.gc_heap) {
@@ -184,7 +186,7 @@ void explain_findings(const Manifest& m, std::vector<std::unique_ptr<Collector>>
 ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseline>& baseline,
                             const std::vector<KnownLeak>& known_leaks, const RunOptions& options,
                             std::vector<std::unique_ptr<Collector>>& collectors,
-                            const Progress& progress) {
+                            const Progress& progress, DumpKeeper& dumps) {
   const auto started = Clock::now();
   ScenarioResult result;
   result.name = manifest.name;
@@ -201,9 +203,10 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
   const fs::path raw_dir = options.report_dir / manifest.name;
   fs::remove_all(raw_dir);
   fs::create_directories(raw_dir);
+  std::optional<TempDir> temp;  // outlives the verdict: its dumps may be kept
   try {
-    TempDir temp("leakgate-" + manifest.name);
-    ScenarioContext ctx{manifest, options, collectors, progress, raw_dir, temp, result};
+    temp.emplace("leakgate-" + manifest.name);
+    ScenarioContext ctx{manifest, options, collectors, progress, raw_dir, *temp, result};
     drive(ctx);
     Evidence evidence{
         {}, manifest.iterations, manifest.verdict, baseline ? &*baseline : nullptr, &known_leaks};
@@ -256,6 +259,7 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
                              expected + " (expectFindings)");
     }
   }
+  if (temp) dumps.keep(temp->path(), raw_dir, result);
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }

@@ -7,6 +7,7 @@
 #include "baseline/baseline.h"
 #include "baseline/known_leaks.h"
 #include "collect/collector.h"
+#include "pipeline/dump_keeper.h"
 #include "pipeline/progress.h"
 #include "pipeline/run_options.h"
 #include "scenario/manifest.h"
@@ -20,6 +21,6 @@ namespace leakgate {
 ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseline>& baseline,
                             const std::vector<KnownLeak>& known_leaks, const RunOptions& options,
                             std::vector<std::unique_ptr<Collector>>& collectors,
-                            const Progress& progress);
+                            const Progress& progress, DumpKeeper& dumps);
 
 }  // namespace leakgate

@@ -139,10 +139,22 @@ std::vector<char*> c_array(std::vector<std::string>& words) {
 
 }  // namespace
 
+namespace {
+std::function<void(const SpawnSpec&)>& spawn_trace() {
+  static std::function<void(const SpawnSpec&)> trace;
+  return trace;
+}
+}  // namespace
+
+void set_spawn_trace(std::function<void(const SpawnSpec&)> trace) {
+  spawn_trace() = std::move(trace);
+}
+
 ChildProcess::ChildProcess(const SpawnSpec& spec)
     : out_(std::make_unique<Stream>()), err_(std::make_unique<Stream>()) {
   if (spec.argv.empty()) throw SpawnError("empty argv");
   interrupt::check();
+  if (spawn_trace()) spawn_trace()(spec);
   std::vector<std::string> argv = spec.argv;
   std::vector<std::string> env = merged_environment(spec.env);
   auto argv_c = c_array(argv);

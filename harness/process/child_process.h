@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -31,6 +32,10 @@ struct SpawnSpec {
   std::filesystem::path stderr_log;
   std::size_t keep_bytes = std::numeric_limits<std::size_t>::max();  // per stream, the tail kept
 };
+
+// Called with the argv and working directory of every child about to be started (--verbose);
+// none by default. Set it before starting children; the callback must be thread-safe.
+void set_spawn_trace(std::function<void(const SpawnSpec&)> trace);
 
 struct ExitStatus {
   bool signaled = false;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "common/atomic_file.h"
 #include "report/memory_report.h"
 #include "report/retention_json.h"
 
@@ -66,8 +65,18 @@ json checkpoint_to_json(const Checkpoint& c) {
   json raw = json::array();
   for (const auto& r : c.raw) raw.push_back({{"label", r.label}, {"path", r.path}});
   j["raw"] = raw;
-  if (c.kept_dump) j["keptDump"] = *c.kept_dump;
   return j;
+}
+
+json kept_dumps_to_json(const std::vector<KeptDump>& dumps) {
+  json out = json::array();
+  for (const auto& d : dumps) {
+    out.push_back({{"checkpoint", d.checkpoint},
+                   {"path", d.path},
+                   {"bytes", d.bytes},
+                   {"open", "dotnet-dump analyze '" + d.path + "'"}});
+  }
+  return out;
 }
 
 json scenario_to_json(const ScenarioResult& s) {
@@ -95,8 +104,10 @@ json scenario_to_json(const ScenarioResult& s) {
             {"info", s.info},
             {"checkpoints", checkpoints},
             {"rawOutput", s.report_subdir},
+            {"keptDumps", kept_dumps_to_json(s.kept_dumps)},
             {"seconds", s.seconds}};
   j["error"] = s.error ? json(*s.error) : json(nullptr);
+  if (s.error_kind) j["errorKind"] = error_kind_name(*s.error_kind);
   return j;
 }
 
@@ -126,12 +137,6 @@ json report_to_json(const RunResult& run, int exit_code) {
             {"exitCode", exit_code}}},
           {"scenarios", scenarios},
           {"staleKnownLeaks", stale}};
-}
-
-void write_json_report(const std::filesystem::path& report_dir, const RunResult& run,
-                       int exit_code) {
-  std::filesystem::create_directories(report_dir);
-  write_file_atomically(report_dir / "report.json", report_to_json(run, exit_code).dump(2) + "\n");
 }
 
 }  // namespace leakgate

@@ -11,8 +11,4 @@ namespace leakgate {
 // metric, baseline, actual, growthPerIteration) plus everything measured.
 nlohmann::json report_to_json(const RunResult& run, int exit_code);
 
-// Writes <report_dir>/report.json atomically.
-void write_json_report(const std::filesystem::path& report_dir, const RunResult& run,
-                       int exit_code);
-
 }  // namespace leakgate

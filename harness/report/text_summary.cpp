@@ -38,15 +38,17 @@ std::string describe(const Finding& f) {
 }  // namespace
 
 void write_text_summary(std::ostream& out, const RunResult& run,
-                        const std::filesystem::path& report_dir) {
+                        const std::filesystem::path& report_dir, bool colour) {
   std::size_t width = 8;
   for (const auto& s : run.scenarios) width = std::max(width, s.name.size() + 2);
   out << "leakgate: " << run.scenarios.size() << " scenario(s) in " << fixed(run.seconds, 1)
       << " s\n";
   for (const auto& s : run.scenarios) {
-    out << "  " << pad(status_word(s), 6) << pad(s.name, width) << pad(to_string(s.verdict), 11)
-        << "expected " << pad(to_string(s.expected), 5) << "  " << s.findings.size()
-        << " finding(s)  " << fixed(s.seconds, 1) << " s\n";
+    const std::string word = pad(status_word(s), 6);
+    const char* tint = s.verdict == Verdict::kError ? "\033[33m" : s.met ? "\033[32m" : "\033[31m";
+    out << "  " << (colour ? tint + word + "\033[0m" : word) << pad(s.name, width)
+        << pad(to_string(s.verdict), 11) << "expected " << pad(to_string(s.expected), 5) << "  "
+        << s.findings.size() << " finding(s)  " << fixed(s.seconds, 1) << " s\n";
   }
   for (const auto& s : run.scenarios) {
     if (s.error) out << "\n" << s.name << ": " << *s.error << "\n";
@@ -93,6 +95,10 @@ void write_text_summary(std::ostream& out, const RunResult& run,
           << "\n";
     }
     for (const auto& note : s.notes) out << "  note (" << s.name << "): " << note << "\n";
+    for (const auto& d : s.kept_dumps) {
+      out << "  dump kept (" << s.name << ", " << d.checkpoint << "): dotnet-dump analyze '"
+          << d.path << "'\n";
+    }
   }
   for (const auto& k : run.stale_known_leaks) {
     out << "\nstale known leak (matched nothing; remove it from known-leaks.json): " << k.scenario

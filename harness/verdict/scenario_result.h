@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +15,13 @@
 #include "verdict/verdict.h"
 
 namespace leakgate {
+
+// A heap dump kept with the report (--keep-dumps).
+struct KeptDump {
+  std::string checkpoint;  // its label
+  std::string path;        // absolute
+  std::uint64_t bytes = 0;
+};
 
 // Everything known about one scenario after a run: the one result model every writer reads.
 struct ScenarioResult {
@@ -34,6 +42,7 @@ struct ScenarioResult {
   std::vector<Checkpoint> checkpoints;
   bool has_baseline = false;
   std::string report_subdir;  // raw output, relative to the report dir
+  std::vector<KeptDump> kept_dumps;
   double seconds = 0;
 };
 

@@ -1,0 +1,183 @@
+#include "report/html_report.h"
+
+#include <sstream>
+
+#include "report/markup.h"
+#include "report/report_views.h"
+#include "report/svg_chart.h"
+
+namespace leakgate {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kChartedFindings = 8;
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}
+th{background:#f4f4f4}code,pre{font-family:ui-monospace,monospace;font-size:12px}
+pre{background:#f7f7f7;padding:8px;overflow-x:auto;white-space:pre-wrap}
+.ok{color:#0a6b2d}.bad{color:#b00020}.warn{color:#8a5a00}
+.badge{font-size:12px;padding:2px 8px;border-radius:10px;margin-left:8px;background:#eee}
+.charts{display:flex;flex-wrap:wrap;gap:12px}.num{text-align:right}
+)";
+
+// Checks the charts after layout: every <svg class="chart"> has a size and its points.
+constexpr const char* kSelfCheck = R"(
+(function(){var charts=document.querySelectorAll('svg.chart'),drawn=0;
+for(var i=0;i<charts.length;i++){var r=charts[i].getBoundingClientRect();
+if(r.width>0&&r.height>0&&charts[i].querySelectorAll('circle').length>0)drawn++;}
+document.body.setAttribute('data-charts',String(charts.length));
+document.body.setAttribute('data-charts-drawn',String(drawn));
+if(charts.length>0){var f=charts[0].getBoundingClientRect();
+document.body.setAttribute('data-first-chart',charts[0].querySelector('title').textContent);
+document.body.setAttribute('data-first-chart-bottom',String(Math.ceil(f.bottom+window.scrollY)));}})();
+)";
+
+std::string css_class(const json& s) {
+  if (errored(s)) return "warn";
+  return failed(s) ? "bad" : "ok";
+}
+
+std::string anchor(const std::string& name) {
+  std::string id = "s-";
+  for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return id;
+}
+
+std::string finding_chart(const json& f) {
+  ChartSpec spec;
+  const std::string metric = f.value("metric", "");
+  spec.title = f.value("type", "?") + " (" + metric + ")";
+  spec.x_label = "iteration";
+  spec.y_label = metric;
+  ChartSeries series;
+  series.name = f.value("type", "?");
+  for (const auto& p : f.value("points", json::array())) {
+    series.points.emplace_back(p.value("iteration", 0.0), p.value("value", 0.0));
+  }
+  spec.series.push_back(series);
+  return render_line_chart(spec);
+}
+
+std::string memory_chart(const json& s) {
+  ChartSpec spec;
+  spec.title = "Memory summary: KiB above the warm-up checkpoint, per category";
+  spec.x_label = "iteration";
+  spec.y_label = "KiB";
+  // Growth from the first checkpoint: categories differ by orders of magnitude in size, not in
+  // what a leak adds to them.
+  std::map<std::string, ChartSeries> by_category;
+  std::map<std::string, double> first;
+  for (const auto& cp : s.value("checkpoints", json::array())) {
+    if (!cp.contains("memory") || !cp["memory"].contains("categories")) continue;
+    for (const auto& [category, v] : cp["memory"]["categories"].items()) {
+      auto& series = by_category[category];
+      series.name = category;
+      const double kb = v.value("kbytes", 0.0);
+      first.emplace(category, kb);
+      series.points.emplace_back(cp.value("iteration", 0.0), kb - first[category]);
+    }
+  }
+  if (by_category.empty()) return "";
+  for (auto& [name, series] : by_category) spec.series.push_back(std::move(series));
+  spec.height = 260;
+  spec.width = 720;
+  return render_line_chart(spec);
+}
+
+void write_scenario(std::ostringstream& o, const json& s) {
+  const std::string name = s.value("name", "?");
+  o << "<section id=\"" << anchor(name) << "\"><h2>" << escape_markup(name)
+    << "<span class=\"badge " << css_class(s) << "\">" << escape_markup(outcome_of(s))
+    << "</span></h2>\n";
+  if (!s.value("description", "").empty()) {
+    o << "<p>" << escape_markup(s.value("description", "")) << "</p>\n";
+  }
+  o << "<p>expected <b>" << escape_markup(s.value("expected", "")) << "</b>, verdict <b>"
+    << escape_markup(s.value("verdict", "")) << "</b>, " << s.value("iterations", 0)
+    << " iterations, " << format_number(s.value("seconds", 0.0), 1) << " s</p>\n";
+  if (s.value("error", json()).is_string()) {
+    o << "<pre class=\"bad\">" << escape_markup(s["error"].get<std::string>()) << "</pre>\n";
+  }
+  const auto& notes = s.value("notes", json::array());
+  if (!notes.empty()) {
+    o << "<ul>";
+    for (const auto& n : notes) o << "<li>" << escape_markup(n.get<std::string>()) << "</li>";
+    o << "</ul>\n";
+  }
+  const auto& kept = s.value("keptDumps", json::array());
+  if (!kept.empty()) {
+    o << "<p>Heap dumps kept:</p><pre>";
+    for (const auto& d : kept) o << escape_markup(d.value("open", "")) << "\n";
+    o << "</pre>\n";
+  }
+  const auto& findings = s.value("findings", json::array());
+  if (!findings.empty()) {
+    o << "<table><tr><th>type</th><th>metric</th><th>rule</th><th>warm-up</th><th>final</th>"
+         "<th>baseline</th><th>growth / iteration</th></tr>\n";
+    for (const json* finding : ordered_findings(s)) {
+      const json& f = *finding;
+      const auto num = [&](const char* key) {
+        const json v = f.value(key, json());
+        return v.is_number() ? format_number(v.get<double>()) : std::string("-");
+      };
+      o << "<tr><td><code>" << escape_markup(f.value("type", "")) << "</code>";
+      const auto lines = retention_lines(f);
+      if (!lines.empty()) {
+        o << "<details><summary>held by</summary><pre>";
+        for (const auto& line : lines) o << escape_markup(line) << "\n";
+        o << "</pre></details>";
+      }
+      o << "</td><td>" << escape_markup(f.value("metric", "")) << "</td><td>"
+        << escape_markup(f.value("rule", "")) << "</td><td class=\"num\">" << num("warmup")
+        << "</td><td class=\"num\">" << num("actual") << "</td><td class=\"num\">"
+        << num("baseline") << "</td><td class=\"num\">" << num("growthPerIteration")
+        << "</td></tr>\n";
+    }
+    o << "</table>\n";
+  }
+  o << "<div class=\"charts\">";
+  const auto charted = ordered_findings(s);
+  for (std::size_t i = 0; i < charted.size() && i < kChartedFindings; ++i) {
+    o << finding_chart(*charted[i]);
+  }
+  o << memory_chart(s) << "</div>\n</section>\n";
+}
+
+}  // namespace
+
+std::string render_html(const json& report) {
+  const json summary = report.value("summary", json::object());
+  std::ostringstream o;
+  o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+    << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
+    << "<title>leakgate report</title><style>" << kStyle << "</style></head>\n<body>\n";
+  o << "<h1>leakgate report</h1>\n<p>" << summary.value("scenarios", 0) << " scenario(s), "
+    << summary.value("met", 0) << " as expected, " << summary.value("unmet", 0) << " not, "
+    << summary.value("errors", 0) << " error(s); exit code " << summary.value("exitCode", 0) << "; "
+    << format_number(report.value("seconds", 0.0), 1) << " s.";
+  for (const auto& [tool, version] : tools_of(report).items()) {
+    o << " " << escape_markup(tool) << " " << escape_markup(version.get<std::string>()) << ".";
+  }
+  o << "</p>\n<table><tr><th>scenario</th><th>expected</th><th>outcome</th><th>findings</th>"
+       "<th>time</th></tr>\n";
+  for (const auto& s : report.value("scenarios", json::array())) {
+    const std::string name = s.value("name", "?");
+    o << "<tr><td><a href=\"#" << anchor(name) << "\">" << escape_markup(name) << "</a></td><td>"
+      << escape_markup(s.value("expected", "")) << "</td><td class=\"" << css_class(s) << "\">"
+      << escape_markup(outcome_of(s)) << "</td><td class=\"num\">"
+      << s.value("findings", json::array()).size() << "</td><td class=\"num\">"
+      << format_number(s.value("seconds", 0.0), 1) << " s</td></tr>\n";
+  }
+  o << "</table>\n";
+  for (const auto& s : report.value("scenarios", json::array())) write_scenario(o, s);
+  o << "<script>" << kSelfCheck << "</script>\n</body></html>\n";
+  return o.str();
+}
+
+}  // namespace leakgate

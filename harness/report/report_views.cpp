@@ -1,0 +1,105 @@
+#include "report/report_views.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "report/markup.h"
+
+namespace leakgate {
+
+using nlohmann::json;
+
+namespace {
+
+std::string value_text(const json& v) {
+  return v.is_number() ? format_number(v.get<double>(), 0) : std::string("-");
+}
+
+}  // namespace
+
+std::string describe_finding(const json& f) {
+  std::string s = f.value("type", "?") + "  " + f.value("metric", "") + " ";
+  if (f.value("rule", "") == "growth") {
+    s += value_text(f.value("warmup", json())) + " -> " + value_text(f.value("actual", json())) +
+         " (+" + format_number(f.value("growthPerIteration", 0.0)) + "/iteration)";
+  } else {
+    s += value_text(f.value("actual", json())) + " (baseline " +
+         value_text(f.value("baseline", json())) + ", limit " +
+         value_text(f.value("limit", json())) + ")";
+  }
+  return s + "  [" + f.value("rule", "?") + "]";
+}
+
+std::vector<const json*> ordered_findings(const json& s) {
+  std::vector<const json*> out;
+  const auto it = s.find("findings");
+  if (it == s.end() || !it->is_array()) return out;
+  // Depth of each type in the retention chains of all findings (the smallest seen).
+  std::map<std::string, std::size_t> depth;
+  for (const auto& f : *it) {
+    for (const auto& path : f.value("retentionPaths", json::array())) {
+      const auto& chain = path.value("chain", json::array());
+      for (std::size_t i = 0; i < chain.size(); ++i) {
+        const std::string type = chain[i].is_string() ? chain[i].get<std::string>() : "";
+        const auto [d, added] = depth.emplace(type, i);
+        if (!added) d->second = std::min(d->second, i);
+      }
+    }
+  }
+  const auto framework = [](const json* f) {
+    const std::string type = f->value("type", "");
+    return type.starts_with("System.") || type.starts_with("Microsoft.");
+  };
+  const auto depth_of = [&](const json* f) {
+    const auto d = depth.find(f->value("type", ""));
+    return d == depth.end() ? std::numeric_limits<std::size_t>::max() : d->second;
+  };
+  for (const auto& f : *it) out.push_back(&f);
+  std::stable_sort(out.begin(), out.end(), [&](const json* a, const json* b) {
+    if (framework(a) != framework(b)) return !framework(a);
+    return !framework(a) && depth_of(a) < depth_of(b);
+  });
+  return out;
+}
+
+const json* headline_finding(const json& s) {
+  const auto ordered = ordered_findings(s);
+  return ordered.empty() ? nullptr : ordered.front();
+}
+
+std::vector<std::string> retention_lines(const json& f) {
+  std::vector<std::string> lines;
+  const int sampled = f.contains("retention") ? f["retention"].value("sampled", 0) : 0;
+  if (f.contains("retentionPaths")) {
+    for (const auto& p : f["retentionPaths"]) {
+      lines.push_back(p.value("text", "") + "  (" + std::to_string(p.value("instances", 0)) + "/" +
+                      std::to_string(sampled) + " sampled)");
+    }
+  }
+  if (lines.empty() && sampled > 0) {
+    lines.push_back("gcroot found no root for any of the " + std::to_string(sampled) +
+                    " sampled instances");
+  }
+  return lines;
+}
+
+const json& tools_of(const json& report) {
+  static const json kNone = json::object();
+  const auto it = report.find("tools");
+  return it != report.end() && it->is_object() ? *it : kNone;
+}
+
+bool errored(const json& s) { return s.value("verdict", "") == "error"; }
+
+bool failed(const json& s) { return !s.value("met", false); }
+
+std::string outcome_of(const json& s) {
+  const std::string verdict = s.value("verdict", "error");
+  const bool canary = s.value("expected", "pass") == "leak";
+  if (verdict == "error") return "error";
+  if (canary) return s.value("met", false) ? "leak caught (canary)" : "canary caught nothing";
+  return verdict;
+}
+
+}  // namespace leakgate

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace leakgate {
+
+// Read-only helpers over a report document (report.json), shared by the JUnit, Markdown and HTML
+// writers: they render what the run decided and never decide anything themselves.
+
+// "FormsApp.CustomerForm  instances 5 -> 25 (+1.00/iteration)  [growth]"
+std::string describe_finding(const nlohmann::json& finding);
+// A scenario's findings in reading order: the app's own types (not System.* or Microsoft.*)
+// first, and among them the one nearest the root of the retention paths first (the one that holds
+// the others: a leaked form before its controls), then the rest in report order.
+std::vector<const nlohmann::json*> ordered_findings(const nlohmann::json& scenario);
+// The first of ordered_findings; nullptr when there is none.
+const nlohmann::json* headline_finding(const nlohmann::json& scenario);
+// The retention paths of a finding as text lines ("static X.Y -> ... (5/5 sampled)").
+std::vector<std::string> retention_lines(const nlohmann::json& finding);
+// "pass", "LEAK (expected)", "REGRESSION", "ERROR", "canary caught nothing", ...
+std::string outcome_of(const nlohmann::json& scenario);
+// Whether the scenario failed the build (its verdict is not what it expects).
+bool failed(const nlohmann::json& scenario);
+bool errored(const nlohmann::json& scenario);
+// The report's "tools" object (an empty one when absent), by reference: safe to iterate.
+const nlohmann::json& tools_of(const nlohmann::json& report);
+
+}  // namespace leakgate

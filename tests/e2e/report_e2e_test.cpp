@@ -1,0 +1,262 @@
+// End-to-end tests of the report views: JUnit read by an independent reader, the HTML page in a
+// real headless Chromium, shards merged.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "e2e/e2e_support.h"
+
+namespace leakgate::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string bundled(const char* what) { return (source_dir() / what).string(); }
+
+// The value of attribute `name` on the <body> of a DOM dump; empty when absent.
+std::string body_attribute(const std::string& dom, const std::string& name) {
+  const auto body = dom.find("<body");
+  if (body == std::string::npos) return "";
+  const auto end = dom.find('>', body);
+  const std::string tag = dom.substr(body, end - body);
+  const auto at = tag.find(name + "=\"");
+  if (at == std::string::npos) return "";
+  const auto start = at + name.size() + 2;
+  return tag.substr(start, tag.find('"', start) - start);
+}
+
+SpawnSpec chromium(const Workspace& ws, std::vector<std::string> extra, const fs::path& page) {
+  SpawnSpec spec;
+  spec.argv = {"chromium",
+               "--headless",
+               "--no-sandbox",
+               "--disable-gpu",
+               "--disable-background-networking",
+               "--disable-dev-shm-usage",
+               "--no-first-run",
+               "--hide-scrollbars",
+               "--enable-logging=stderr",
+               "--v=0",
+               "--user-data-dir=" + (ws.tmp() / "chromium-profile").string()};
+  spec.argv.insert(spec.argv.end(), extra.begin(), extra.end());
+  spec.argv.push_back("file://" + page.string());
+  return spec;
+}
+
+TEST(Reports, EveryViewIsWrittenAndJunitPassesAnIndependentReader) {
+  Workspace ws;
+  const ToolRun run = ws.leakgate(
+      {"run", "--scenarios-dir", bundled("scenarios"), "--baselines-dir", bundled("baselines"),
+       "--report-dir", ws.reports().string(), "--scenario", "forms", "--scenario", "forms-leak"});
+  ASSERT_EQ(run.status.value, 0) << run.out << run.err;
+  for (const char* file : {"report.json", "junit.xml", "summary.md", "index.html"}) {
+    EXPECT_TRUE(fs::exists(ws.reports() / file)) << file;
+  }
+  // junitparser (Debian's python3-junitparser), not our own reading of what we wrote.
+  SpawnSpec check;
+  check.argv = {"/usr/bin/python3", "-c",
+                "import sys, junitparser\n"
+                "xml = junitparser.JUnitXml.fromfile(sys.argv[1])\n"
+                "for suite in xml:\n"
+                "    print('suite', suite.name, suite.tests, suite.failures, suite.errors)\n"
+                "    for case in suite:\n"
+                "        print('case', case.name, len(case.result), case.time > 0)\n",
+                (ws.reports() / "junit.xml").string()};
+  const ToolRun read = run_to_completion(check, Deadline(60s));
+  ASSERT_EQ(read.status.value, 0) << read.err;
+  EXPECT_NE(read.out.find("suite leakgate 2 0 0"), std::string::npos) << read.out;
+  EXPECT_NE(read.out.find("case forms 0 True"), std::string::npos) << read.out;
+  EXPECT_NE(read.out.find("case forms-leak 0 True"), std::string::npos) << read.out;
+
+  // A scenario that misses its expectation is a failure the reader sees, with its findings.
+  ws.add_forms_scenario("forms-leak-as-pass", "leak", "pass", 10);
+  const ToolRun failing =
+      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
+                   ws.baselines().string(), "--report-dir", (ws.root() / "failing").string()});
+  ASSERT_EQ(failing.status.value, 1) << failing.out << failing.err;
+  check.argv.back() = (ws.root() / "failing" / "junit.xml").string();
+  check.argv[2] =
+      "import sys, junitparser\n"
+      "for suite in junitparser.JUnitXml.fromfile(sys.argv[1]):\n"
+      "    for case in suite:\n"
+      "        for r in case.result:\n"
+      "            print(type(r).__name__, r.message)\n"
+      "            print(r.text)\n";
+  const ToolRun failure = run_to_completion(check, Deadline(60s));
+  ASSERT_EQ(failure.status.value, 0) << failure.err;
+  EXPECT_NE(failure.out.find("Failure forms-leak-as-pass: leak"), std::string::npos) << failure.out;
+  EXPECT_NE(failure.out.find("FormsApp.CustomerForm  instances"), std::string::npos) << failure.out;
+  const std::string md = slurp(ws.root() / "failing" / "summary.md");
+  EXPECT_NE(md.find("### ❌ `forms-leak-as-pass`: leak"), std::string::npos) << md;
+}
+
+TEST(Reports, HtmlOpensInHeadlessChromiumWithItsChartsDrawn) {
+  Workspace ws;
+  const ToolRun run = ws.leakgate({"run", "--scenarios-dir", bundled("scenarios"),
+                                   "--baselines-dir", bundled("baselines"), "--report-dir",
+                                   ws.reports().string(), "--scenario", "forms-leak"});
+  ASSERT_EQ(run.status.value, 0) << run.out << run.err;
+  const fs::path page = ws.reports() / "index.html";
+
+  const ToolRun dom = run_to_completion(chromium(ws, {"--dump-dom"}, page), Deadline(120s));
+  ASSERT_EQ(dom.status.value, 0) << "is Debian's chromium installed (scripts/test.sh does)?\n"
+                                 << dom.err;
+  const std::string charts = body_attribute(dom.out, "data-charts");
+  ASSERT_FALSE(charts.empty()) << "the page's check did not run";
+  EXPECT_GE(std::stoi(charts), 2);
+  EXPECT_EQ(body_attribute(dom.out, "data-charts-drawn"), charts);
+  EXPECT_EQ(body_attribute(dom.out, "data-first-chart"), "FormsApp.CustomerForm (instances)");
+  // No console message at all: no error, no blocked request (the page loads nothing).
+  EXPECT_EQ(dom.err.find(":CONSOLE"), std::string::npos) << dom.err;
+
+  // The screenshot, kept in the test output, holds the growth chart of forms-leak.
+  const int height = 2400;
+  const int chart_bottom = std::stoi(body_attribute(dom.out, "data-first-chart-bottom"));
+  EXPECT_LT(chart_bottom, height);
+  const fs::path shots = fs::path(LEAKGATE_TEST_OUTPUT_DIR);
+  fs::create_directories(shots);
+  const fs::path shot = shots / "forms-leak-report.png";
+  fs::remove(shot);
+  const ToolRun screenshot = run_to_completion(
+      chromium(ws,
+               {"--window-size=1280," + std::to_string(height), "--screenshot=" + shot.string()},
+               page),
+      Deadline(120s));
+  ASSERT_EQ(screenshot.status.value, 0) << screenshot.err;
+  ASSERT_TRUE(fs::exists(shot));
+  const std::string png = slurp(shot);
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  // IHDR: width and height, big-endian, at bytes 16 and 20.
+  const auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned char>(png[at]) << 24) |
+           (static_cast<unsigned char>(png[at + 1]) << 16) |
+           (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+  };
+  EXPECT_EQ(be32(16), 1280);
+  EXPECT_EQ(be32(20), height);
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
+std::map<std::string, std::string> verdicts(const json& report) {
+  std::map<std::string, std::string> out;
+  for (const auto& s : report.at("scenarios")) {
+    out[s.at("name").get<std::string>()] =
+        s.at("verdict").get<std::string>() + (s.at("met").get<bool>() ? " met" : " unmet");
+  }
+  return out;
+}
+
+json read_report(const fs::path& dir) { return json::parse(slurp(dir / "report.json")); }
+
+TEST(Reports, ShardsMergedAndParallelJobsGiveTheVerdictsOfOneRun) {
+  Workspace ws;
+  ws.add_forms_scenario("forms", "correct", "pass", 10);
+  ws.add_forms_scenario("forms-leak", "leak", "leak", 10);
+  ws.add_forms_scenario("forms-leak-as-pass", "leak", "pass", 10);  // fails the run
+  ws.add_native_scenario("native", "correct", "pass", 10);
+  ws.add_native_scenario("native-leak", "leak", "leak", 10);
+  const auto run = [&](const std::string& dir, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run",
+                                     "--scenarios-dir",
+                                     ws.scenarios().string(),
+                                     "--baselines-dir",
+                                     ws.baselines().string(),
+                                     "--report-dir",
+                                     (ws.root() / dir).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ws.leakgate(args);
+  };
+  const ToolRun whole = run("whole", {});
+  ASSERT_EQ(whole.status.value, 1) << whole.out << whole.err;
+  const auto expected = verdicts(read_report(ws.root() / "whole"));
+  ASSERT_EQ(expected.size(), 5u);
+
+  const ToolRun first = run("shard1", {"--shard", "1/2"});
+  const ToolRun second = run("shard2", {"--shard", "2/2"});
+  const auto one = verdicts(read_report(ws.root() / "shard1"));
+  const auto two = verdicts(read_report(ws.root() / "shard2"));
+  EXPECT_EQ(one.size(), 3u);  // round-robin over the names: 3 + 2
+  EXPECT_EQ(two.size(), 2u);
+  for (const auto& [name, v] : one) EXPECT_EQ(two.count(name), 0u) << name << " in both shards";
+
+  const ToolRun merge =
+      ws.leakgate({"report", "merge", "--out", (ws.root() / "merged").string(),
+                   (ws.root() / "shard1").string(), (ws.root() / "shard2").string()});
+  EXPECT_EQ(merge.status.value, 1) << "the merge exits as the whole run did\n"
+                                   << merge.out << merge.err;
+  const json merged = read_report(ws.root() / "merged");
+  EXPECT_EQ(verdicts(merged), expected);
+  EXPECT_EQ(merged.at("summary").at("exitCode"), 1);
+  for (const char* file : {"junit.xml", "summary.md", "index.html"}) {
+    EXPECT_TRUE(fs::exists(ws.root() / "merged" / file)) << file;
+  }
+  // The raw output came along.
+  EXPECT_TRUE(fs::exists(ws.root() / "merged" / "forms-leak" / "final.sos.txt"));
+  EXPECT_EQ(ws.leakgate({"report", "merge", "--out", (ws.root() / "twice").string(),
+                         (ws.root() / "shard1").string(), (ws.root() / "shard1").string()})
+                .status.value,
+            2);
+
+  const ToolRun parallel = run("parallel", {"--jobs", "2"});
+  EXPECT_EQ(parallel.status.value, 1) << parallel.out << parallel.err;
+  EXPECT_EQ(verdicts(read_report(ws.root() / "parallel")), expected);
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
+TEST(Reports, KeepDumpsOnFailureKeepsOnlyTheFailingScenariosDumpsWithinTheCap) {
+  Workspace ws;
+  ws.add_forms_scenario("forms", "correct", "pass", 5);
+  ws.add_forms_scenario("forms-leak-as-pass", "leak", "pass", 5);
+  const auto run = [&](const std::string& dir, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run",
+                                     "--scenarios-dir",
+                                     ws.scenarios().string(),
+                                     "--baselines-dir",
+                                     ws.baselines().string(),
+                                     "--report-dir",
+                                     (ws.root() / dir).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ws.leakgate(args);
+  };
+  ASSERT_EQ(run("kept", {"--keep-dumps=on-failure"}).status.value, 1);
+  const json report = read_report(ws.root() / "kept");
+  const json* failing = find_scenario(report, "forms-leak-as-pass");
+  const json* passing = find_scenario(report, "forms");
+  ASSERT_NE(failing, nullptr);
+  ASSERT_NE(passing, nullptr);
+  EXPECT_TRUE(passing->at("keptDumps").empty());
+  ASSERT_EQ(failing->at("keptDumps").size(), failing->at("checkpoints").size());
+  for (const auto& d : failing->at("keptDumps")) {
+    const fs::path path = d.at("path").get<std::string>();
+    EXPECT_TRUE(fs::exists(path)) << path;
+    EXPECT_EQ(fs::status(path).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_EQ(d.at("open"), "dotnet-dump analyze '" + path.string() + "'");
+  }
+  EXPECT_TRUE(fs::directory_iterator(ws.root() / "kept" / "forms") != fs::directory_iterator());
+  for (const auto& e : fs::directory_iterator(ws.root() / "kept" / "forms")) {
+    EXPECT_NE(e.path().extension(), ".dmp") << e.path();
+  }
+  // A cap below one dump keeps none, and says so.
+  ASSERT_EQ(run("capped", {"--keep-dumps", "--keep-dumps-max-mb", "1"}).status.value, 1);
+  const json capped = read_report(ws.root() / "capped");
+  EXPECT_TRUE(find_scenario(capped, "forms-leak-as-pass")->at("keptDumps").empty());
+  EXPECT_NE(find_scenario(capped, "forms")->at("notes").dump().find("--keep-dumps-max-mb"),
+            std::string::npos);
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
+}  // namespace
+}  // namespace leakgate::e2e

@@ -1,0 +1,139 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/errors.h"
+#include "report/html_report.h"
+#include "report/junit_report.h"
+#include "report/markdown_report.h"
+#include "report/markup.h"
+#include "report/merge.h"
+#include "report/svg_chart.h"
+#include "test_support.h"
+
+namespace leakgate {
+namespace {
+
+using nlohmann::json;
+
+// A real report of `leakgate run --scenario forms-leak --scenario forms` (see fixtures/README.md).
+json forms_pair() { return json::parse(test::fixture("report/forms-pair.json")); }
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+json* scenario(json& report, const std::string& name) {
+  for (auto& s : report["scenarios"]) {
+    if (s["name"] == name) return &s;
+  }
+  return nullptr;
+}
+
+TEST(Markup, EscapesEverythingMarkupCares) {
+  EXPECT_EQ(escape_markup("Dictionary<String, List<Int32>> & \"x\" 'y'"),
+            "Dictionary&lt;String, List&lt;Int32&gt;&gt; &amp; &quot;x&quot; &#39;y&#39;");
+  EXPECT_EQ(escape_markup(std::string("a\x01z", 3)), "a\xEF\xBF\xBDz");
+  EXPECT_EQ(format_number(2.0), "2");
+  EXPECT_EQ(format_number(2.345, 2), "2.35");
+  EXPECT_EQ(format_number(-0.0001), "0");
+}
+
+TEST(SvgChart, DrawsEveryPointAndEscapesNames) {
+  ChartSpec spec;
+  spec.title = "List<Foo> & co";
+  spec.series.push_back({"List<Foo>", {{0, 5}, {10, 15}, {20, 25}}});
+  spec.series.push_back({"Bar", {{0, 1}, {20, 1}}});
+  const std::string svg = render_line_chart(spec);
+  EXPECT_EQ(count(svg, "<circle"), 5u);
+  EXPECT_EQ(count(svg, "<polyline"), 2u);
+  EXPECT_EQ(svg.find("List<Foo>"), std::string::npos);
+  EXPECT_NE(svg.find("List&lt;Foo&gt; &amp; co"), std::string::npos);
+  EXPECT_EQ(svg.find("nan"), std::string::npos);  // a flat series is still drawn
+  EXPECT_EQ(render_line_chart(ChartSpec{}).find("no data") == std::string::npos, false);
+}
+
+TEST(Junit, OneTestcasePerScenarioAndFailuresCarryTheFindings) {
+  json report = forms_pair();
+  std::string xml = render_junit(report);
+  EXPECT_EQ(count(xml, "<testcase "), report["scenarios"].size());
+  EXPECT_EQ(count(xml, "<failure"), 0u);  // the canary caught its leak: that is a pass
+  EXPECT_EQ(xml.find("List<"), std::string::npos);
+
+  scenario(report, "forms-leak")->at("expected") = "pass";
+  scenario(report, "forms-leak")->at("met") = false;
+  xml = render_junit(report);
+  EXPECT_EQ(count(xml, "<failure"), 1u);
+  EXPECT_NE(xml.find("failures=\"1\""), std::string::npos);
+  const auto failure = xml.substr(xml.find("<failure"));
+  EXPECT_NE(failure.find("FormsApp.CustomerForm  instances"), std::string::npos);
+  EXPECT_NE(failure.find("held by: static FormsApp.ThemeService.ThemeChanged"), std::string::npos);
+
+  json* forms = scenario(report, "forms");
+  (*forms)["verdict"] = "error";
+  (*forms)["met"] = false;
+  (*forms)["error"] = "scenario 'forms': the app exited with code 134 <core dumped>";
+  xml = render_junit(report);
+  EXPECT_NE(xml.find("errors=\"1\""), std::string::npos);
+  EXPECT_NE(xml.find("<error type=\"error\" message=\"scenario &#39;forms&#39;"),
+            std::string::npos);
+}
+
+TEST(Markdown, TableRowPerScenarioAndDetailsForFailures) {
+  json report = forms_pair();
+  std::string md = render_markdown(report);
+  EXPECT_NE(md.find("✅ all 2 scenario(s) as expected"), std::string::npos) << md;
+  EXPECT_EQ(count(md, "\n| ✅ |"), 2u) << md;
+  // The canary list names the planted type, not a framework type that grew with it.
+  EXPECT_NE(md.find("`forms-leak`: FormsApp."), std::string::npos) << md;
+
+  scenario(report, "forms")->at("met") = false;
+  scenario(report, "forms")->at("verdict") = "leak";
+  report["summary"]["unmet"] = 1;
+  md = render_markdown(report);
+  EXPECT_NE(md.find("❌ 1 of 2 scenario(s) failed"), std::string::npos) << md;
+  EXPECT_NE(md.find("### ❌ `forms`: leak"), std::string::npos) << md;
+}
+
+TEST(Html, SelfContainedEscapedAndChartsPerFinding) {
+  const json report = forms_pair();
+  const std::string html = render_html(report);
+  EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("List<FormsApp"), std::string::npos);
+  EXPECT_NE(html.find("List&lt;FormsApp.Control&gt;"), std::string::npos);
+  const json& leak = *std::find_if(report["scenarios"].begin(), report["scenarios"].end(),
+                                   [](const json& s) { return s["name"] == "forms-leak"; });
+  const std::size_t charted = std::min<std::size_t>(leak["findings"].size(), 8);
+  // A chart per charted finding, and a memory chart per scenario.
+  EXPECT_EQ(count(html, "<svg "), charted + report["scenarios"].size());
+  EXPECT_NE(html.find("FormsApp.CustomerForm (instances)"), std::string::npos);
+}
+
+TEST(Merge, UnionOfShardsInNameOrderAndOverlapIsAnError) {
+  const json whole = forms_pair();
+  json a = whole, b = whole;
+  a["scenarios"] = json::array({whole["scenarios"][1]});
+  b["scenarios"] = json::array({whole["scenarios"][0]});
+  a["staleKnownLeaks"] = json::array({{{"scenario", "*"}, {"type", "X"}, {"reason", "r"}},
+                                      {{"scenario", "forms"}, {"type", "Y"}, {"reason", "r"}}});
+  b["staleKnownLeaks"] = json::array();
+  a["seconds"] = 5.0;
+  b["seconds"] = 7.0;
+  const json merged = merge_reports({{"/shard1", a}, {"/shard2", b}});
+  ASSERT_EQ(merged["scenarios"].size(), 2u);
+  EXPECT_EQ(merged["scenarios"][0]["name"], "forms");
+  EXPECT_EQ(merged["scenarios"][1]["name"], "forms-leak");
+  EXPECT_EQ(merged["summary"]["met"], 2);
+  EXPECT_EQ(merged["seconds"], 7.0);
+  // "*" was used by the second shard (it lists it as stale only in the first): not stale.
+  ASSERT_EQ(merged["staleKnownLeaks"].size(), 1u);
+  EXPECT_EQ(merged["staleKnownLeaks"][0]["type"], "Y");
+  EXPECT_THROW(merge_reports({{"/shard1", a}, {"/shard3", a}}), InputError);
+}
+
+}  // namespace
+}  // namespace leakgate
