@@ -15,25 +15,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string output_of(const ToolRun& run) {
-  return "exit: " + run.status.describe() + "\nstdout:\n" + run.out + "\nstderr:\n" + run.err;
-}
-
-std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> args) {
-  const std::vector<std::string> dirs = {"--scenarios-dir", ws.scenarios().string(),
-                                         "--baselines-dir", ws.baselines().string(),
-                                         "--report-dir",    ws.reports().string()};
-  args.insert(args.end(), dirs.begin(), dirs.end());
-  return args;
-}
-
 TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
   Workspace ws;
   const ToolRun run = ws.leakgate({"run", "--scenarios-dir", (source_dir() / "scenarios").string(),

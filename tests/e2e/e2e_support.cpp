@@ -113,6 +113,27 @@ std::vector<pid_t> processes_with_marker(const std::string& marker) {
   return pids;
 }
 
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string output_of(const ToolRun& run) {
+  return "exit: " + run.status.describe() + "\nstdout:\n" + run.out + "\nstderr:\n" + run.err;
+}
+
+std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> args,
+                                 const fs::path& report_dir) {
+  const std::vector<std::string> dirs = {
+      "--scenarios-dir", ws.scenarios().string(),
+      "--baselines-dir", ws.baselines().string(),
+      "--report-dir",    (report_dir.empty() ? ws.reports() : report_dir).string()};
+  args.insert(args.end(), dirs.begin(), dirs.end());
+  return args;
+}
+
 bool listening_on(int port) {
   for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
     std::ifstream in(table);

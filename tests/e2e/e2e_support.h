@@ -48,6 +48,14 @@ class Workspace {
   std::filesystem::path root_;
 };
 
+// The whole content of a file ("" when it cannot be read).
+std::string read(const std::filesystem::path& p);
+std::string output_of(const ToolRun& run);
+// `args` plus the workspace's --scenarios-dir and --baselines-dir, and --report-dir (the
+// workspace's reports/ unless named).
+std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> args,
+                                 const std::filesystem::path& report_dir = {});
+
 std::string unique_marker();
 // PIDs of live processes whose environment holds LEAKGATE_E2E_MARKER=<marker>.
 std::vector<pid_t> processes_with_marker(const std::string& marker);

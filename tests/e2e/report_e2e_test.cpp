@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string bundled(const char* what) { return (source_dir() / what).string(); }
 
 // The value of attribute `name` on the <body> of a DOM dump; empty when absent.
@@ -56,13 +49,25 @@ SpawnSpec chromium(const Workspace& ws, std::vector<std::string> extra, const fs
 
 TEST(Reports, EveryViewIsWrittenAndJunitPassesAnIndependentReader) {
   Workspace ws;
-  const ToolRun run = ws.leakgate(
-      {"run", "--scenarios-dir", bundled("scenarios"), "--baselines-dir", bundled("baselines"),
-       "--report-dir", ws.reports().string(), "--scenario", "forms", "--scenario", "forms-leak"});
+  SpawnSpec spec =
+      ws.leakgate_spec({"run", "--verbose", "--scenarios-dir", bundled("scenarios"),
+                        "--baselines-dir", bundled("baselines"), "--report-dir",
+                        ws.reports().string(), "--scenario", "forms", "--scenario", "forms-leak"});
+  const fs::path step_summary = ws.root() / "step-summary.md";
+  ws.write("step-summary.md", "earlier step\n");
+  spec.env["GITHUB_STEP_SUMMARY"] = step_summary.string();
+  const ToolRun run = run_to_completion(spec, Deadline(10min));
   ASSERT_EQ(run.status.value, 0) << run.out << run.err;
   for (const char* file : {"report.json", "junit.xml", "summary.md", "index.html"}) {
     EXPECT_TRUE(fs::exists(ws.reports() / file)) << file;
   }
+  // The summary is appended to the CI step summary, after what was there.
+  EXPECT_EQ(read(step_summary), "earlier step\n" + read(ws.reports() / "summary.md") + "\n");
+  // --verbose shows every tool command; not a terminal: no colour, no redrawing.
+  EXPECT_NE(run.err.find("leakgate: $ "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("dotnet-dump"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out.find("\033["), std::string::npos);
+  EXPECT_EQ(run.err.find("\033["), std::string::npos);
   // junitparser (Debian's python3-junitparser), not our own reading of what we wrote.
   SpawnSpec check;
   check.argv = {"/usr/bin/python3", "-c",
@@ -73,17 +78,15 @@ TEST(Reports, EveryViewIsWrittenAndJunitPassesAnIndependentReader) {
                 "    for case in suite:\n"
                 "        print('case', case.name, len(case.result), case.time > 0)\n",
                 (ws.reports() / "junit.xml").string()};
-  const ToolRun read = run_to_completion(check, Deadline(60s));
-  ASSERT_EQ(read.status.value, 0) << read.err;
-  EXPECT_NE(read.out.find("suite leakgate 2 0 0"), std::string::npos) << read.out;
-  EXPECT_NE(read.out.find("case forms 0 True"), std::string::npos) << read.out;
-  EXPECT_NE(read.out.find("case forms-leak 0 True"), std::string::npos) << read.out;
+  const ToolRun reader = run_to_completion(check, Deadline(60s));
+  ASSERT_EQ(reader.status.value, 0) << reader.err;
+  EXPECT_NE(reader.out.find("suite leakgate 2 0 0"), std::string::npos) << reader.out;
+  EXPECT_NE(reader.out.find("case forms 0 True"), std::string::npos) << reader.out;
+  EXPECT_NE(reader.out.find("case forms-leak 0 True"), std::string::npos) << reader.out;
 
   // A scenario that misses its expectation is a failure the reader sees, with its findings.
   ws.add_forms_scenario("forms-leak-as-pass", "leak", "pass", 10);
-  const ToolRun failing =
-      ws.leakgate({"run", "--scenarios-dir", ws.scenarios().string(), "--baselines-dir",
-                   ws.baselines().string(), "--report-dir", (ws.root() / "failing").string()});
+  const ToolRun failing = ws.leakgate(dirs_of(ws, {"run"}, ws.root() / "failing"));
   ASSERT_EQ(failing.status.value, 1) << failing.out << failing.err;
   check.argv.back() = (ws.root() / "failing" / "junit.xml").string();
   check.argv[2] =
@@ -97,7 +100,7 @@ TEST(Reports, EveryViewIsWrittenAndJunitPassesAnIndependentReader) {
   ASSERT_EQ(failure.status.value, 0) << failure.err;
   EXPECT_NE(failure.out.find("Failure forms-leak-as-pass: leak"), std::string::npos) << failure.out;
   EXPECT_NE(failure.out.find("FormsApp.CustomerForm  instances"), std::string::npos) << failure.out;
-  const std::string md = slurp(ws.root() / "failing" / "summary.md");
+  const std::string md = read(ws.root() / "failing" / "summary.md");
   EXPECT_NE(md.find("### ❌ `forms-leak-as-pass`: leak"), std::string::npos) << md;
 }
 
@@ -135,7 +138,7 @@ TEST(Reports, HtmlOpensInHeadlessChromiumWithItsChartsDrawn) {
       Deadline(120s));
   ASSERT_EQ(screenshot.status.value, 0) << screenshot.err;
   ASSERT_TRUE(fs::exists(shot));
-  const std::string png = slurp(shot);
+  const std::string png = read(shot);
   ASSERT_GT(png.size(), 24u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
   // IHDR: width and height, big-endian, at bytes 16 and 20.
@@ -158,7 +161,7 @@ std::map<std::string, std::string> verdicts(const json& report) {
   return out;
 }
 
-json read_report(const fs::path& dir) { return json::parse(slurp(dir / "report.json")); }
+json read_report(const fs::path& dir) { return json::parse(read(dir / "report.json")); }
 
 TEST(Reports, ShardsMergedAndParallelJobsGiveTheVerdictsOfOneRun) {
   Workspace ws;
@@ -168,15 +171,8 @@ TEST(Reports, ShardsMergedAndParallelJobsGiveTheVerdictsOfOneRun) {
   ws.add_native_scenario("native", "correct", "pass", 10);
   ws.add_native_scenario("native-leak", "leak", "leak", 10);
   const auto run = [&](const std::string& dir, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"run",
-                                     "--scenarios-dir",
-                                     ws.scenarios().string(),
-                                     "--baselines-dir",
-                                     ws.baselines().string(),
-                                     "--report-dir",
-                                     (ws.root() / dir).string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return ws.leakgate(args);
+    extra.insert(extra.begin(), "run");
+    return ws.leakgate(dirs_of(ws, extra, ws.root() / dir));
   };
   const ToolRun whole = run("whole", {});
   ASSERT_EQ(whole.status.value, 1) << whole.out << whole.err;
@@ -220,15 +216,8 @@ TEST(Reports, KeepDumpsOnFailureKeepsOnlyTheFailingScenariosDumpsWithinTheCap) {
   ws.add_forms_scenario("forms", "correct", "pass", 5);
   ws.add_forms_scenario("forms-leak-as-pass", "leak", "pass", 5);
   const auto run = [&](const std::string& dir, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"run",
-                                     "--scenarios-dir",
-                                     ws.scenarios().string(),
-                                     "--baselines-dir",
-                                     ws.baselines().string(),
-                                     "--report-dir",
-                                     (ws.root() / dir).string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return ws.leakgate(args);
+    extra.insert(extra.begin(), "run");
+    return ws.leakgate(dirs_of(ws, extra, ws.root() / dir));
   };
   ASSERT_EQ(run("kept", {"--keep-dumps=on-failure"}).status.value, 1);
   const json report = read_report(ws.root() / "kept");
