@@ -33,6 +33,23 @@ TEST(GcRootParser, ReadsHandleAndStackRootsOfARealSession) {
   EXPECT_EQ(host.chain[0].type, "LeakGate.Scenario.ScenarioHost");
 }
 
+TEST(GcRootParser, ReadsFinalizerQueueRootsOfARealSession) {
+  // Objects waiting behind a blocked finalizer thread (pattern-blocked-finalizer-leak).
+  const auto results = parse_gcroot_session(test::fixture("sos/gcroot-finalizer-queue.txt"));
+  ASSERT_EQ(results.size(), 2u);  // two gcroot commands
+  for (const auto& paths : results) {
+    ASSERT_EQ(paths.size(), 1u);
+    EXPECT_EQ(paths[0].root_kind, "finalizer queue");
+    ASSERT_EQ(paths[0].chain.size(), 1u);
+    EXPECT_EQ(paths[0].chain[0].type, "PatternsApp.ThumbnailHandle");
+  }
+  // Two instances on two queue entries: one group, whose fingerprint holds no address.
+  const auto groups = group_paths({results[0], results[1]}, {}, 32);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].instances, 2);
+  EXPECT_EQ(groups[0].fingerprint.find("0000"), std::string::npos) << groups[0].fingerprint;
+}
+
 TEST(GcRootParser, ReadsOtherRootKindsAndAnnotations) {
   const std::string text =
       "Finalizer Queue:\n    000055aa00001000 (finalizer root)\n"
