@@ -1,6 +1,7 @@
 #include "common/text_lines.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace leakgate::text {
 
@@ -58,6 +59,15 @@ std::optional<std::uint64_t> parse_hex(std::string_view s) {
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value, 16);
   if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
   return value;
+}
+
+std::string seconds(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.3f", value);
+  std::string s = buffer;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s + " s";
 }
 
 }  // namespace leakgate::text

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,5 +20,8 @@ std::vector<std::string_view> split_words(std::string_view s);
 std::optional<std::uint64_t> parse_grouped_decimal(std::string_view s);
 
 std::optional<std::uint64_t> parse_hex(std::string_view s);
+
+// A duration for messages: "2 s", "0.5 s", "120 s" (at most three decimals, no trailing zeros).
+std::string seconds(double value);
 
 }  // namespace leakgate::text

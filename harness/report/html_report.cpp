@@ -145,7 +145,19 @@ void write_scenario(std::ostringstream& o, const json& s) {
   for (std::size_t i = 0; i < charted.size() && i < kChartedFindings; ++i) {
     o << finding_chart(*charted[i]);
   }
-  o << memory_chart(s) << "</div>\n</section>\n";
+  o << memory_chart(s) << "</div>\n";
+  // What the tools printed, next to this page (relative links: they work from the artifact too).
+  const std::string sub = s.value("rawOutput", "");
+  std::string links;
+  for (const auto& cp : s.value("checkpoints", json::array())) {
+    for (const auto& raw : cp.value("raw", json::array())) {
+      const std::string path = raw.value("path", "");
+      links +=
+          " <a href=\"" + escape_markup(sub + "/" + path) + "\">" + escape_markup(path) + "</a>";
+    }
+  }
+  if (!sub.empty() && !links.empty()) o << "<p>Raw output:" << links << "</p>\n";
+  o << "</section>\n";
 }
 
 }  // namespace

@@ -49,8 +49,8 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   const std::string doing = "waiting for the hello line";
   const protocol::Message hello = next_message(deadline, doing,
                                                "no hello within timeouts.startSeconds (" +
-                                                   std::to_string(manifest.timeouts.start_seconds) +
-                                                   " s); does the app use the protocol library?");
+                                                   text::seconds(manifest.timeouts.start_seconds) +
+                                                   "); does the app use the protocol library?");
   if (hello.kind != protocol::Message::Kind::kHello) {
     fail(doing, "the first message was not hello");
   }
@@ -126,9 +126,8 @@ std::string ScenarioSession::request(const std::string& command,
   const std::string doing = "step " + step.describe();
   note(">", line);
   if (!child_->write_line(line)) fail(doing, "");
-  const protocol::Message msg =
-      next_message(Deadline::after_seconds(timeout_seconds), doing,
-                   "no reply within " + std::to_string(timeout_seconds) + " s");
+  const protocol::Message msg = next_message(Deadline::after_seconds(timeout_seconds), doing,
+                                             "no reply within " + text::seconds(timeout_seconds));
   if (msg.kind == protocol::Message::Kind::kHello) fail(doing, "unexpected second hello");
   if (msg.seq != seq) {
     fail(doing, "reply to request " + std::to_string(msg.seq) + " while waiting for " +

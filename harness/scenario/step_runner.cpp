@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/errors.h"
+#include "common/text_lines.h"
 #include "process/child_process.h"
 #include "process/interrupt.h"
 
@@ -38,7 +39,7 @@ std::string wait_for_port(ScenarioSession& session, const Step& step, Deadline d
     interrupt::check();
     if (deadline.expired()) {
       session.fail(doing, "nothing accepted connections on 127.0.0.1:" + std::to_string(step.port) +
-                              " within " + std::to_string(seconds) + " s");
+                              " within " + text::seconds(seconds));
     }
     std::this_thread::sleep_for(kPoll);
   }
@@ -58,7 +59,7 @@ std::string wait_for_output(ScenarioSession& session, const Step& step, Deadline
     interrupt::check();
     if (deadline.expired()) {
       session.fail(doing, "the app's " + step.stream + " did not match /" + step.pattern +
-                              "/ within " + std::to_string(seconds) + " s");
+                              "/ within " + text::seconds(seconds));
     }
     std::this_thread::sleep_for(kPoll);
   }
