@@ -35,7 +35,18 @@ void DumpKeeper::keep(const fs::path& temp_dir, const fs::path& raw_dir, Scenari
     const fs::path kept = raw_dir / dump.filename();
     fs::rename(dump, kept, ec);
     if (ec) {  // another file system: copy; the temp dir's owner deletes the original
-      fs::copy_file(dump, kept, fs::copy_options::overwrite_existing);
+      ec.clear();
+      fs::copy_file(dump, kept, fs::copy_options::overwrite_existing, ec);
+    }
+    if (ec) {  // a full disk, say: the run goes on without this dump
+      fs::remove(kept, ec);
+      {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        used_bytes_ -= bytes;
+      }
+      result.notes.push_back("dump " + dump.filename().string() + " not kept: cannot move it to " +
+                             raw_dir.string() + ": " + ec.message());
+      continue;
     }
     fs::permissions(kept, fs::perms::owner_read | fs::perms::owner_write, ec);
     result.kept_dumps.push_back(

@@ -34,7 +34,9 @@ json merge_reports(const std::vector<ShardReport>& shards) {
   double seconds = 0;
   std::map<std::string, json> stale_specific;
   std::map<std::string, int> stale_everywhere;  // "*" entries: in how many shards stale
+  int shards_with_scenarios = 0;  // a shard that ran nothing cannot have used an entry
   for (const auto& shard : shards) {
+    if (!shard.report["scenarios"].empty()) ++shards_with_scenarios;
     for (const auto& s : shard.report["scenarios"]) {
       const std::string name = s.value("name", "");
       const auto [it, added] = scenarios.emplace(name, std::make_pair(s, shard.dir));
@@ -68,8 +70,7 @@ json merge_reports(const std::vector<ShardReport>& shards) {
   json stale = json::array();
   for (const auto& [key, k] : stale_specific) {
     const auto everywhere = stale_everywhere.find(key);
-    if (everywhere != stale_everywhere.end() &&
-        everywhere->second < static_cast<int>(shards.size())) {
+    if (everywhere != stale_everywhere.end() && everywhere->second < shards_with_scenarios) {
       continue;  // another shard used it
     }
     stale.push_back(k);

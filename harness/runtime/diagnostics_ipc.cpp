@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include "common/errors.h"
 
@@ -64,15 +65,19 @@ class Connection {
  public:
   Connection(const fs::path& socket_path, const Deadline& deadline)
       : path_(socket_path), deadline_(deadline) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) fail("socket", errno);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     const std::string p = path_.string();
     if (p.size() >= sizeof(addr.sun_path)) fail("path too long", 0);
     std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
-      fail("connect", errno);
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) fail("socket", errno);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      const int err = errno;
+      ::close(fd_);  // the destructor does not run for a constructor that throws
+      fd_ = -1;
+      fail("connect (a stale socket of a process that is gone?)", err);
+    }
   }
   ~Connection() {
     if (fd_ >= 0) ::close(fd_);
@@ -136,7 +141,8 @@ class Connection {
   void wait_for(short events, const std::string& what) {
     pollfd p{fd_, events, 0};
     while (true) {
-      const int ms = static_cast<int>(deadline_.remaining().count());
+      const int ms = static_cast<int>(
+          std::min<long long>(deadline_.remaining().count(), std::numeric_limits<int>::max()));
       const int r = ::poll(&p, 1, ms);
       if (r > 0) return;
       if (r < 0 && errno == EINTR) continue;

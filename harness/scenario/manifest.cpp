@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
+#include <set>
 
 #include "common/errors.h"
 #include "common/json_reader.h"
@@ -27,9 +29,9 @@ fs::path leakgate_bin_dir() {
   return ec ? fs::current_path() : exe.parent_path();
 }
 
-// A free TCP port on 127.0.0.1, chosen once per scenario: the kernel picks it (bind to port 0).
-int scenario_port(Manifest& m) {
-  if (m.port != 0) return m.port;
+// A free TCP port on 127.0.0.1 that the kernel picks (bind to port 0).
+int free_loopback_port() {
+  int port = 0;
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -37,9 +39,23 @@ int scenario_port(Manifest& m) {
   socklen_t length = sizeof address;
   if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    m.port = ntohs(address.sin_port);
+    port = ntohs(address.sin_port);
   }
   if (fd >= 0) ::close(fd);
+  return port;
+}
+
+// The port of a scenario, chosen once per scenario and never the same for two scenarios of one
+// process (they may run at once with --jobs).
+int scenario_port(Manifest& m) {
+  if (m.port != 0) return m.port;
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  const std::lock_guard<std::mutex> lock(mutex);
+  for (int attempt = 0; attempt < 100 && m.port == 0; ++attempt) {
+    const int port = free_loopback_port();
+    if (port != 0 && handed_out.insert(port).second) m.port = port;
+  }
   return m.port;
 }
 

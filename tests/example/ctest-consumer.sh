@@ -22,4 +22,11 @@ for f in report.json junit.xml summary.md index.html; do
   [ -s "$work/merged/$f" ] || { echo "merge wrote no $f"; exit 1; }
 done
 grep -q '"scenarios": 4' "$work/merged/report.json" || { echo "merged report lacks 4 scenarios"; exit 1; }
+# Merging into the parent of the per-test folders (as documented) keeps every input in place.
+"$leakgate" report merge --out "$work/leakgate-reports" "$work"/leakgate-reports/*/ >/dev/null
+for name in forms forms-leak native native-leak; do
+  [ -s "$work/leakgate-reports/$name/report.json" ] || { echo "merge lost the $name folder"; exit 1; }
+done
+grep -q '"rawOutput": "forms-leak/forms-leak"' "$work/leakgate-reports/report.json" ||
+  { echo "merged rawOutput does not point into the per-test folder"; exit 1; }
 echo "ctest consumer: 4 scenarios registered, 2 canaries by label, all passed, reports merged"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "common/errors.h"
 #include "unit/test_support.h"
 
@@ -135,6 +137,18 @@ TEST_F(ManifestTest, StepsForAppsWithoutTheProtocol) {
   EXPECT_EQ(m.iteration[0].kind, Step::Kind::kHttp);
   EXPECT_EQ(m.iteration[0].expect_status, 201);
   EXPECT_EQ(m.iteration[1].kind, Step::Kind::kExec);
+}
+
+TEST_F(ManifestTest, ScenariosOfOneRunNeverShareAPort) {
+  // With --jobs they run at once: each ${port} must be a port no other scenario was given.
+  std::set<int> ports;
+  for (int i = 0; i < 20; ++i) {
+    const Manifest m = load_manifest(write(R"({"expect": "pass",
+      "launch": {"argv": ["svc", "--urls", "http://127.0.0.1:${port}"], "protocol": false},
+      "iteration": [{"waitForPort": {"port": "${port}"}}], "iterations": 1})"));
+    ASSERT_GT(m.port, 0);
+    EXPECT_TRUE(ports.insert(m.port).second) << "port " << m.port << " handed out twice";
+  }
 }
 
 TEST_F(ManifestTest, SettleMethodFollowsTheProtocolUnlessSet) {

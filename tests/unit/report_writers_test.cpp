@@ -133,6 +133,16 @@ TEST(Merge, UnionOfShardsInNameOrderAndOverlapIsAnError) {
   ASSERT_EQ(merged["staleKnownLeaks"].size(), 1u);
   EXPECT_EQ(merged["staleKnownLeaks"][0]["type"], "Y");
   EXPECT_THROW(merge_reports({{"/shard1", a}, {"/shard3", a}}), InputError);
+  // A shard that ran nothing (--shard 3/3 of two scenarios) used no entry: "*" stays stale.
+  json empty = b;
+  empty["scenarios"] = json::array();
+  json a_only_star = a;
+  a_only_star["staleKnownLeaks"] = json::array({a["staleKnownLeaks"][0]});
+  json b_star = b;
+  b_star["staleKnownLeaks"] = a_only_star["staleKnownLeaks"];
+  const json with_empty = merge_reports({{"/s1", a_only_star}, {"/s2", b_star}, {"/s3", empty}});
+  ASSERT_EQ(with_empty["staleKnownLeaks"].size(), 1u);
+  EXPECT_EQ(with_empty["staleKnownLeaks"][0]["scenario"], "*");
 }
 
 }  // namespace
