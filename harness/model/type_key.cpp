@@ -58,4 +58,9 @@ std::string type_key(std::string_view name) {
   return out;
 }
 
+bool is_framework_type(std::string_view type_name) {
+  return type_name.starts_with("System.") || type_name.starts_with("Microsoft.") ||
+         type_name == "Free";
+}
+
 }  // namespace leakgate

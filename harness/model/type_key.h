@@ -15,4 +15,8 @@ namespace leakgate {
 // Names inside generic arguments are normalised too. Other names are returned unchanged.
 std::string type_key(std::string_view type_name);
 
+// Whether a type belongs to the runtime or the framework (System.*, Microsoft.*, the GC's Free),
+// not to the app: readers and the retention analysis put the app's own types first.
+bool is_framework_type(std::string_view type_name);
+
 }  // namespace leakgate

@@ -5,6 +5,7 @@
 #include "collect/environment_probe.h"
 #include "collect/memory_classifier.h"
 #include "common/errors.h"
+#include "model/type_key.h"
 #include "pipeline/settler.h"
 #include "process/temp_dir.h"
 #include "scenario/protocol.h"
@@ -148,9 +149,7 @@ std::vector<std::string> types_to_explain(const std::vector<Finding>& findings) 
   std::vector<std::string> own, framework;
   for (const auto& f : findings) {
     if (f.kind != "managed" || f.metric == "gcHeapAllocatedBytes") continue;
-    const bool fw =
-        f.type.starts_with("System.") || f.type.starts_with("Microsoft.") || f.type == "Free";
-    (fw ? framework : own).push_back(f.type);
+    (is_framework_type(f.type) ? framework : own).push_back(f.type);
   }
   own.insert(own.end(), framework.begin(), framework.end());
   return own;

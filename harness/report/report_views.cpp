@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 
+#include "model/type_key.h"
 #include "report/markup.h"
 
 namespace leakgate {
@@ -47,10 +48,7 @@ std::vector<const json*> ordered_findings(const json& s) {
       }
     }
   }
-  const auto framework = [](const json* f) {
-    const std::string type = f->value("type", "");
-    return type.starts_with("System.") || type.starts_with("Microsoft.");
-  };
+  const auto framework = [](const json* f) { return is_framework_type(f->value("type", "")); };
   const auto depth_of = [&](const json* f) {
     const auto d = depth.find(f->value("type", ""));
     return d == depth.end() ? std::numeric_limits<std::size_t>::max() : d->second;

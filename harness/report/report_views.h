@@ -11,7 +11,7 @@ namespace leakgate {
 
 // "FormsApp.CustomerForm  instances 5 -> 25 (+1.00/iteration)  [growth]"
 std::string describe_finding(const nlohmann::json& finding);
-// A scenario's findings in reading order: the app's own types (not System.* or Microsoft.*)
+// A scenario's findings in reading order: the app's own types (not is_framework_type)
 // first, and among them the one nearest the root of the retention paths first (the one that holds
 // the others: a leaked form before its controls), then the rest in report order.
 std::vector<const nlohmann::json*> ordered_findings(const nlohmann::json& scenario);

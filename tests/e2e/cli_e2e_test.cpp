@@ -135,19 +135,13 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
 
 TEST(Cli, GcInducesAFullCollectionInARunningApp) {
   Workspace ws;
-  SpawnSpec app;
-  app.argv = {"dotnet", forms_app().string(), "--variant", "correct"};
-  app.env["TMPDIR"] = ws.tmp().string();
-  app.stdin_pipe = true;
-  app.stdout_lines = true;
-  ChildProcess child(app);
-  std::string line;
-  ASSERT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
+  const auto app = start_protocol_app({"dotnet", forms_app().string(), "--variant", "correct"},
+                                      {{"TMPDIR", ws.tmp().string()}});
+  ChildProcess& child = *app;
   int seq = 0;
   // The app's own count of full collections, read through a settle (which runs two of them).
   const auto gen2_after_settle = [&] {
-    EXPECT_TRUE(child.write_line(std::to_string(++seq) + " settle"));
-    EXPECT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
+    const std::string line = request(child, std::to_string(++seq) + " settle");
     const auto at = line.find("gen2Collections=");
     EXPECT_NE(at, std::string::npos) << line;
     return at == std::string::npos ? -1 : std::stoi(line.substr(at + 16));
@@ -169,16 +163,10 @@ TEST(Cli, GcInducesAFullCollectionInARunningApp) {
 
 TEST(Cli, SummaryOfARunningProcessMatchesTheKernelsTotals) {
   Workspace ws;
-  SpawnSpec app;
-  app.argv = {(fs::path(LEAKGATE_BIN).parent_path() / "native-scenario").string(), "--variant",
-              "leak"};
-  app.stdin_pipe = true;
-  app.stdout_lines = true;
-  ChildProcess child(app);
-  std::string line;
-  ASSERT_EQ(child.next_line(line, Deadline(30s)), ChildProcess::LineStatus::kLine);
-  ASSERT_TRUE(child.write_line("1 work 50"));
-  ASSERT_EQ(child.next_line(line, Deadline(30s)), ChildProcess::LineStatus::kLine);
+  const auto app = start_protocol_app(
+      {(fs::path(LEAKGATE_BIN).parent_path() / "native-scenario").string(), "--variant", "leak"});
+  ChildProcess& child = *app;
+  const std::string line = request(child, "1 work 50");
   ASSERT_EQ(line.rfind("@leakgate ok 1", 0), 0u) << line;
   const std::string pid = std::to_string(child.pid());
 
@@ -452,17 +440,12 @@ TEST(Cli, KnownLeaksAreSuppressedAndStaleOnesReported) {
 
 TEST(Cli, HeapstatAndRootsOnARunningAppLeaveItRunningAndNoDump) {
   Workspace ws;
-  SpawnSpec app;
-  app.argv = {"dotnet", forms_app().string(), "--variant", "leak"};
-  app.env["TMPDIR"] = ws.tmp().string();  // where the diagnostics socket is, as for leakgate
-  app.env["DOTNET_TieredCompilation"] = "0";
-  app.stdin_pipe = true;
-  app.stdout_lines = true;
-  ChildProcess child(app);
-  std::string line;
-  ASSERT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
-  ASSERT_TRUE(child.write_line("1 open-close 6"));
-  ASSERT_EQ(child.next_line(line, Deadline(60s)), ChildProcess::LineStatus::kLine);
+  const auto app = start_protocol_app(
+      {"dotnet", forms_app().string(), "--variant", "leak"},
+      {{"TMPDIR", ws.tmp().string()},  // where the diagnostics socket is, as for leakgate
+       {"DOTNET_TieredCompilation", "0"}});
+  ChildProcess& child = *app;
+  request(child, "1 open-close 6");
   const std::string pid = std::to_string(child.pid());
 
   const ToolRun heapstat = ws.leakgate({"heapstat", "--pid", pid, "--json"});

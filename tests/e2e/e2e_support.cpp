@@ -134,6 +134,31 @@ std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> a
   return args;
 }
 
+std::unique_ptr<ChildProcess> start_protocol_app(const std::vector<std::string>& argv,
+                                                 const std::map<std::string, std::string>& env) {
+  SpawnSpec spec;
+  spec.argv = argv;
+  spec.env = env;
+  spec.stdin_pipe = true;
+  spec.stdout_lines = true;
+  auto app = std::make_unique<ChildProcess>(spec);
+  std::string hello;
+  if (app->next_line(hello, Deadline(std::chrono::seconds(60))) !=
+      ChildProcess::LineStatus::kLine) {
+    throw std::runtime_error("no hello line from " + argv.front());
+  }
+  return app;
+}
+
+std::string request(ChildProcess& app, const std::string& line) {
+  std::string reply;
+  if (!app.write_line(line) ||
+      app.next_line(reply, Deadline(std::chrono::seconds(60))) != ChildProcess::LineStatus::kLine) {
+    throw std::runtime_error("no reply to '" + line + "'");
+  }
+  return reply;
+}
+
 bool listening_on(int port) {
   for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
     std::ifstream in(table);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -59,6 +60,14 @@ std::vector<std::string> dirs_of(const Workspace& ws, std::vector<std::string> a
 std::string unique_marker();
 // PIDs of live processes whose environment holds LEAKGATE_E2E_MARKER=<marker>.
 std::vector<pid_t> processes_with_marker(const std::string& marker);
+
+// Starts a protocol app by hand (stdin and stdout piped, `env` added) and waits for its hello
+// line; throws when none comes within a minute.
+std::unique_ptr<ChildProcess> start_protocol_app(
+    const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+// Sends one request line ("1 settle") and returns the app's reply line; throws when the app does
+// not take it or does not answer within a minute.
+std::string request(ChildProcess& app, const std::string& line);
 
 // Whether a TCP socket of this machine listens on `port` (any address; /proc/net/tcp and tcp6).
 bool listening_on(int port);
