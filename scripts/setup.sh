@@ -6,7 +6,7 @@ LEAKGATE_BUILD=${LEAKGATE_BUILD:-$LEAKGATE_ROOT/build}
 
 # Debian packages the build needs, by the package that provides each.
 LEAKGATE_DEBS=(cmake make g++ pkg-config libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libgtest-dev
-               libgmock-dev libbenchmark-dev)
+               libgmock-dev libbenchmark-dev libre2-dev)
 # ... and what only the tests need: a real browser for the HTML report, an independent JUnit reader.
 LEAKGATE_TEST_DEBS=(chromium python3-junitparser)
 

@@ -162,13 +162,13 @@ void render(const json& value, const std::string& indent, std::string& out) {
       (value.size() > 3 ||
        std::any_of(value.begin(), value.end(), [](const json& v) { return v.is_structured(); }));
   if (!expand) {
-    out += value.dump();
+    out += dump_json(value);
     return;
   }
   out += "{\n";
   std::size_t i = 0;
   for (const auto& [key, inner] : value.items()) {
-    out += indent + "  " + json(key).dump() + ": ";
+    out += indent + "  " + dump_json(json(key)) + ": ";
     render(inner, indent + "  ", out);
     out += ++i < value.size() ? ",\n" : "\n";
   }

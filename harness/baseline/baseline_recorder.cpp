@@ -1,8 +1,10 @@
 #include "baseline/baseline_recorder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
+#include "baseline/calibration.h"
 #include "model/type_totals.h"
 
 namespace leakgate {
@@ -19,6 +21,28 @@ bool within_tolerance(const TypeBaseline& now, const TypeBaseline& before,
                 t.relative_tolerance, t.absolute_count) &&
          within(static_cast<double>(now.bytes), static_cast<double>(before.bytes),
                 t.relative_tolerance, t.absolute_bytes);
+}
+
+// Whether a value measured now may stay recorded as `old`: judged by the limit the verdict will
+// apply to it (baseline_limit: an override, else the calibrated spread, else the scenario's
+// tolerance), so an update never reports "unchanged" for a value the next run fails on.
+bool keeps(double value, double old, const ToleranceOverride* override_, const Spread* spread,
+           double floor, double relative, double absolute) {
+  if (override_ != nullptr && (override_->relative || override_->absolute)) {
+    return within(value, old, override_->relative.value_or(0), override_->absolute.value_or(0));
+  }
+  if (spread != nullptr) {
+    const double margin = calibrated_margin(*spread, floor);
+    return value <= std::max(spread->max, old) + margin &&
+           value >= std::min(spread->min, old) - margin;
+  }
+  return within(value, old, relative, absolute);
+}
+
+template <typename Map>
+const typename Map::mapped_type* find_in(const Map& map, const std::string& key) {
+  const auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
 }
 
 std::string render(const TypeBaseline& t) {
@@ -48,7 +72,19 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
       const auto it = previous->types.find(name);
       if (it != previous->types.end()) old = &it->second;
     }
-    if (old != nullptr && within_tolerance(value, *old, t)) {
+    const Spread* spread =
+        b.calibration ? find_in(b.calibration->type_counts, name) : nullptr;
+    const bool count_kept =
+        old != nullptr && keeps(static_cast<double>(value.count), static_cast<double>(old->count),
+                                find_in(b.type_tolerances, name), spread,
+                                std::max(t.noise_floor_count, 10.0), t.relative_tolerance,
+                                t.absolute_count);
+    if (old != nullptr && spread != nullptr && !count_kept) {
+      b.calibration->type_counts.erase(name);  // measured around a value that is gone
+    }
+    if (old != nullptr && count_kept &&
+        within(static_cast<double>(value.bytes), static_cast<double>(old->bytes),
+               t.relative_tolerance, t.absolute_bytes)) {
       b.types[name] = *old;
     } else if (old != nullptr || value.count >= kRecordMinCount || value.bytes >= kRecordMinBytes) {
       b.types[name] = value;
@@ -65,10 +101,14 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
       const std::string label(category_label(c));
       const auto kb = final.memory->row(c).kbytes;
       const MemoryTolerance tolerance = t.memory_tolerance(c);
+      const Spread* spread = b.calibration ? find_in(b.calibration->memory_kb, label) : nullptr;
+      const bool known = previous != nullptr && previous->memory_kb.count(label) != 0;
       const bool keep =
-          previous != nullptr && previous->memory_kb.count(label) != 0 &&
-          within(static_cast<double>(kb), static_cast<double>(previous->memory_kb.at(label)),
-                 tolerance.relative, tolerance.absolute_kb);
+          known && keeps(static_cast<double>(kb), static_cast<double>(previous->memory_kb.at(label)),
+                         find_in(b.memory_tolerances, label), spread,
+                         std::max(t.noise_floor_kb, 256.0), tolerance.relative,
+                         tolerance.absolute_kb);
+      if (known && spread != nullptr && !keep) b.calibration->memory_kb.erase(label);
       b.memory_kb[label] = keep ? previous->memory_kb.at(label) : kb;
     }
   }

@@ -9,14 +9,17 @@ std::vector<KnownLeak> load_known_leaks(const std::filesystem::path& baselines_d
   const auto file = baselines_dir / "known-leaks.json";
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return {};
-  const auto doc = read_json_file(file.string());
-  JsonObjectReader r(doc, file.string(), "");
+  return parse_known_leaks(read_json_file(file.string()), file.string());
+}
+
+std::vector<KnownLeak> parse_known_leaks(const nlohmann::json& doc, const std::string& file) {
+  JsonObjectReader r(doc, file, "");
   r.integer("schemaVersion", 1, 1);
   const auto* entries = r.optional_array("entries");
   if (entries == nullptr) r.fail("entries", "required field is missing");
   std::vector<KnownLeak> out;
   for (std::size_t i = 0; i < entries->size(); ++i) {
-    JsonObjectReader e((*entries)[i], file.string(), "/entries/" + std::to_string(i));
+    JsonObjectReader e((*entries)[i], file, "/entries/" + std::to_string(i));
     KnownLeak leak;
     leak.scenario = e.string("scenario");
     leak.type = e.string("type");

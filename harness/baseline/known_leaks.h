@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,7 @@ struct KnownLeak {
 
 // <baselines_dir>/known-leaks.json; empty when the file does not exist. InputError on bad input.
 std::vector<KnownLeak> load_known_leaks(const std::filesystem::path& baselines_dir);
+// The same checks on a document already read (`file` is named in messages).
+std::vector<KnownLeak> parse_known_leaks(const nlohmann::json& doc, const std::string& file);
 
 }  // namespace leakgate

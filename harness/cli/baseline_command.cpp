@@ -5,8 +5,12 @@
 #include "cli/baseline_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/report_scope.h"
+#include "common/atomic_file.h"
+#include "common/errors.h"
 #include "pipeline/progress.h"
 #include "pipeline/suite.h"
+#include "process/interrupt.h"
 #include "report/json_report.h"
 #include "report/report_files.h"
 #include "report/text_summary.h"
@@ -47,44 +51,78 @@ void print_changes(const std::string& name, const std::vector<BaselineChange>& c
 }  // namespace
 
 int baseline_update_command(const BaselineUpdateOptions& o) {
-  const SuitePlan plan = plan_suite(o.run);
-  const RunResult run = run_suite(plan, o.run);
-  write_report_files(o.run.report_dir, report_to_json(run, exit_code_for(run)));
+  return with_fresh_report(o.run, [&] {
+    const SuitePlan plan = plan_suite(o.run);
+    const RunResult run = run_suite(plan, o.run);
+    nlohmann::json report = report_to_json(run, exit_code_for(run));
+    nlohmann::json written = nlohmann::json::array();
+    // The verdicts go to stdout first (they reach the log even when the disk is full), then the
+    // report, which says what became of the baselines.
+    const auto finish = [&](const char* status, int code, const std::string& error) {
+      report["baselineUpdate"] = {{"status", status}, {"written", written}};
+      if (!error.empty()) report["baselineUpdate"]["error"] = error;
+      report["summary"]["exitCode"] = code;
+      write_text_summary(std::cout, run, o.run.report_dir, use_colour(1));
+      std::cout.flush();
+      write_report_files(o.run.report_dir, report);
+      return code;
+    };
 
-  int refused_code = kExitOk;
-  for (const auto& s : run.scenarios) {
-    if (auto why = refusal(s, o.accept_growth.has_value())) {
-      std::cout << s.name << ": refusing to record a baseline: " << why->second << "\n";
-      refused_code = std::max(refused_code, why->first);
+    int refused_code = kExitOk;
+    std::string refused;
+    for (const auto& s : run.scenarios) {
+      if (auto why = refusal(s, o.accept_growth.has_value())) {
+        std::cout << s.name << ": refusing to record a baseline: " << why->second << "\n";
+        refused += (refused.empty() ? "" : "; ") + s.name + ": " + why->second;
+        refused_code = std::max(refused_code, why->first);
+      }
     }
-  }
-  if (refused_code != kExitOk) {
-    std::cout << "no baseline was written\n";
-    write_text_summary(std::cout, run, o.run.report_dir, use_colour(1));
-    return refused_code;
-  }
+    if (refused_code != kExitOk) {
+      std::cout << "no baseline was written\n";
+      return finish("refused", refused_code, refused);
+    }
 
-  for (std::size_t i = 0; i < run.scenarios.size(); ++i) {
-    const ScenarioResult& s = run.scenarios[i];
-    const Manifest& m = plan.manifests[i];
-    const Baseline* previous = plan.baselines[i] ? &*plan.baselines[i] : nullptr;
-    Baseline next = record_baseline(s.name, m.iterations, s.checkpoints.back(),
-                                    recorded_with(s, run), m.verdict, previous);
-    if (s.verdict == Verdict::kLeak && s.expected == Expectation::kPass) {
-      next.accepted_growth = o.accept_growth;
+    std::vector<FileContent> files;
+    for (std::size_t i = 0; i < run.scenarios.size(); ++i) {
+      const ScenarioResult& s = run.scenarios[i];
+      const Manifest& m = plan.manifests[i];
+      const Baseline* previous = plan.baselines[i] ? &*plan.baselines[i] : nullptr;
+      Baseline next = record_baseline(s.name, m.iterations, s.checkpoints.back(),
+                                      recorded_with(s, run), m.verdict, previous);
+      if (s.verdict == Verdict::kLeak && s.expected == Expectation::kPass) {
+        next.accepted_growth = o.accept_growth;
+      }
+      if (o.tighten) {
+        const int narrowed = tighten(next, loose_entries(next));
+        std::cout << s.name << ": --tighten narrowed " << narrowed << " tolerance override(s)\n";
+      }
+      const auto changes = diff_baselines(previous, next);
+      print_changes(s.name, changes, previous == nullptr);
+      if (!changes.empty()) {
+        files.push_back({baseline_path(o.run.baselines_dir, s.name), render_baseline(next)});
+      }
     }
-    if (o.tighten) {
-      const int narrowed = tighten(next, loose_entries(next));
-      std::cout << s.name << ": --tighten narrowed " << narrowed << " tolerance override(s)\n";
+    // All of them or none: an interrupt up to the end of the renames, or a write that fails,
+    // leaves every baseline as it was.
+    try {
+      std::filesystem::create_directories(o.run.baselines_dir);
+      write_files_atomically(files, interrupt::check, interrupt::check);
+    } catch (const InterruptedError&) {
+      std::cout << "interrupted: no baseline was written\n";
+      throw;
+    } catch (const Error& e) {
+      std::cout << "no baseline was written: " << e.what() << "\n";
+      return finish("failed", exit_code_for(e.kind()), e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+      std::cout << "no baseline was written: " << e.what() << "\n";
+      return finish("failed", kExitFailure, e.what());
     }
-    const auto changes = diff_baselines(previous, next);
-    print_changes(s.name, changes, previous == nullptr);
-    if (!changes.empty()) {
-      store_baseline(o.run.baselines_dir, next);
-      std::cout << "  wrote " << baseline_path(o.run.baselines_dir, s.name).string() << "\n";
+    for (const auto& f : files) {
+      std::cout << "  wrote " << f.path.string() << "\n";
+      written.push_back(f.path.string());
     }
-  }
-  return kExitOk;
+    return finish(files.empty() ? "unchanged" : "written", kExitOk, "");
+  });
 }
 
 }  // namespace leakgate

@@ -5,8 +5,10 @@
 #include "cli/baseline_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/report_scope.h"
 #include "common/errors.h"
 #include "pipeline/suite.h"
+#include "process/interrupt.h"
 #include "report/json_report.h"
 #include "report/report_files.h"
 
@@ -31,11 +33,12 @@ void print_calibration(const std::string& name, const Calibration& cal) {
   std::cout << "  (" << steady << " other values identical in every run)\n";
 }
 
-}  // namespace
-
-int calibrate_command(const CalibrateOptions& o) {
-  if (o.run.scenarios.size() != 1) throw UsageError("calibrate takes exactly one --scenario");
+int calibrate_scenario(const CalibrateOptions& o) {
   const SuitePlan plan = plan_suite(o.run);
+  if (plan.manifests.size() != 1) {
+    throw UsageError("calibrate: --shard " + std::to_string(o.run.shard_index) + "/" +
+                     std::to_string(o.run.shard_count) + " leaves no scenario to calibrate");
+  }
   const std::string& name = plan.manifests.front().name;
   std::vector<RunResult> runs;
   for (int i = 1; i <= o.runs; ++i) {
@@ -72,11 +75,19 @@ int calibrate_command(const CalibrateOptions& o) {
               << ", calibration observed a margin of " << entry.calibrated
               << " (`leakgate baseline update --tighten` narrows it)\n";
   }
+  interrupt::check();  // an interrupt up to here leaves the baseline as it was
   store_baseline(o.run.baselines_dir, next);
   write_report_files(o.run.report_dir, report_to_json(runs.back(), kExitOk));
   std::cout << "  wrote " << baseline_path(o.run.baselines_dir, name).string()
             << (previous == nullptr ? " (new baseline from the last run)" : "") << "\n";
   return kExitOk;
+}
+
+}  // namespace
+
+int calibrate_command(const CalibrateOptions& o) {
+  if (o.run.scenarios.size() != 1) throw UsageError("calibrate takes exactly one --scenario");
+  return with_fresh_report(o.run, [&] { return calibrate_scenario(o); });
 }
 
 }  // namespace leakgate

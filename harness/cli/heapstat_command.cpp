@@ -9,6 +9,7 @@
 #include "collect/sos_parsers.h"
 #include "collect/sos_session.h"
 #include "common/errors.h"
+#include "common/json_reader.h"
 #include "model/type_key.h"
 
 namespace leakgate {
@@ -34,16 +35,16 @@ int heapstat_command(const HeapstatOptions& o) {
       types.push_back(
           {{"type", t.type}, {"key", type_key(t.type)}, {"count", t.count}, {"bytes", t.bytes}});
     }
-    std::cout << nlohmann::json{{"pid", o.pid},
-                                {"live", o.live},
-                                {"gcHeap",
-                                 {{"heaps", gc.heap_count},
-                                  {"allocatedBytes", gc.allocated_bytes},
-                                  {"committedBytes", gc.committed_bytes}}},
-                                {"totalObjects", heap.total_objects},
-                                {"totalBytes", heap.total_bytes},
-                                {"types", types}}
-                     .dump(2)
+    std::cout << dump_json(nlohmann::json{{"pid", o.pid},
+                                          {"live", o.live},
+                                          {"gcHeap",
+                                           {{"heaps", gc.heap_count},
+                                            {"allocatedBytes", gc.allocated_bytes},
+                                            {"committedBytes", gc.committed_bytes}}},
+                                          {"totalObjects", heap.total_objects},
+                                          {"totalBytes", heap.total_bytes},
+                                          {"types", types}},
+                           2)
               << "\n";
     return kExitOk;
   }

@@ -1,10 +1,13 @@
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "common/errors.h"
+#include "process/interrupt.h"
 #include "report/merge.h"
 #include "report/report_files.h"
+#include "report/report_views.h"
 
 namespace leakgate {
 
@@ -14,31 +17,45 @@ namespace {
 
 bool inside(const fs::path& path, const fs::path& folder) {
   const fs::path rel = path.lexically_relative(folder);
-  return !rel.empty() && *rel.begin() != "..";
+  return !rel.empty() && *rel.begin() != ".." && rel != ".";
 }
 
-// Each scenario's raw output (and kept dumps) goes along into the merged folder: copied to
-// <out>/<rawOutput>, or, when it already lies inside <out> (merging the per-test folders of a
-// CTest run into their parent), left where it is. rawOutput and the kept dumps' paths are
-// rewritten to where the files are now. Never deletes or overwrites an input folder.
-void place_raw_output(ShardReport& shard, const fs::path& out,
-                      const std::vector<fs::path>& inputs) {
+// Where a scenario's raw output goes in the merged folder: <out>/<rawOutput>, or nullopt when it
+// already lies inside <out> (merging the per-test folders of a CTest run into their parent) and
+// stays where it is. Throws when the copy would land outside <out> (a symbolic link inside it) or
+// on an input folder: a merge never deletes or overwrites an input, and never touches anything
+// outside <out> (parse_shard_report has confined every path to its own shard).
+std::optional<fs::path> copy_target(const fs::path& from, const fs::path& out,
+                                    const std::string& sub, const std::vector<fs::path>& inputs) {
+  if (inside(from, out)) return std::nullopt;
+  const fs::path to = fs::weakly_canonical(out / sub);
+  if (!inside(to, out)) {
+    throw UsageError("report merge: " + (out / sub).string() + " resolves to " + to.string() +
+                     ", outside --out " + out.string() + " (a symbolic link?)");
+  }
+  for (const auto& input : inputs) {
+    if (to == input || inside(input, to) || inside(to, input)) {
+      throw UsageError("report merge: copying " + from.string() + " to " + to.string() +
+                       " would overwrite the input " + input.string() + "; choose another --out");
+    }
+  }
+  return to;
+}
+
+// Copies each scenario's raw output (and kept dumps) into the merged folder and rewrites
+// rawOutput and the kept dumps' paths to where the files are now. With `dry_run`, only checks.
+void place_raw_output(ShardReport& shard, const fs::path& out, const std::vector<fs::path>& inputs,
+                      bool dry_run) {
   for (auto& s : shard.report["scenarios"]) {
     const std::string sub = s.value("rawOutput", "");
     if (sub.empty()) continue;
     const fs::path from = fs::weakly_canonical(shard.dir / sub);
     if (!fs::exists(from)) continue;
-    fs::path to = out / sub;
-    if (inside(from, out) || from == out) {
-      to = from;
-    } else {
-      for (const auto& input : inputs) {
-        if (to == input || inside(input, to)) {
-          throw UsageError("report merge: copying " + from.string() + " to " + to.string() +
-                           " would overwrite the input " + input.string() +
-                           "; choose another --out");
-        }
-      }
+    const auto target = copy_target(from, out, sub, inputs);
+    if (dry_run) continue;
+    interrupt::check();
+    const fs::path to = target.value_or(from);
+    if (target) {
       fs::remove_all(to);
       fs::create_directories(to.parent_path());
       fs::copy(from, to, fs::copy_options::recursive);
@@ -47,7 +64,7 @@ void place_raw_output(ShardReport& shard, const fs::path& out,
     for (auto& d : s["keptDumps"]) {
       const fs::path dump = to / fs::path(d.value("path", "")).filename();
       d["path"] = dump.string();
-      d["open"] = "dotnet-dump analyze '" + dump.string() + "'";
+      d["open"] = open_dump_command(dump.string());
     }
   }
 }
@@ -56,14 +73,24 @@ void place_raw_output(ShardReport& shard, const fs::path& out,
 
 int report_merge_command(const ReportMergeOptions& o) {
   if (o.inputs.empty()) throw UsageError("report merge: name at least one shard report folder");
-  fs::create_directories(o.out);
   const fs::path out = fs::weakly_canonical(o.out);
   std::vector<fs::path> inputs;
-  for (const auto& dir : o.inputs) inputs.push_back(fs::weakly_canonical(dir));
+  for (const auto& dir : o.inputs) {
+    inputs.push_back(fs::weakly_canonical(dir));
+    if (inputs.back() == out) {
+      throw UsageError("report merge: --out " + o.out.string() + " is also an input (" +
+                       dir.string() +
+                       "); the merged report would overwrite it: choose another --out");
+    }
+  }
   std::vector<ShardReport> shards;
   for (const auto& dir : o.inputs) shards.push_back(read_shard_report(dir));
   nlohmann::json merged = merge_reports(shards);  // checks the shards before anything is copied
-  for (auto& shard : shards) place_raw_output(shard, out, inputs);
+  // Every copy is checked before the first file is touched.
+  for (auto& shard : shards) place_raw_output(shard, out, inputs, true);
+  fs::create_directories(o.out);
+  for (auto& shard : shards) place_raw_output(shard, out, inputs, false);
+  interrupt::check();
   merged = merge_reports(shards);
   const int code = exit_code_for(merged);
   merged["summary"]["exitCode"] = code;

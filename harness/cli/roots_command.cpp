@@ -8,6 +8,7 @@
 #include "collect/sos_parsers.h"
 #include "collect/sos_session.h"
 #include "common/errors.h"
+#include "common/json_reader.h"
 #include "model/type_key.h"
 #include "report/retention_json.h"
 
@@ -59,7 +60,7 @@ int roots_command(const RootsOptions& o) {
       entry["retentionPaths"] = retention_paths_to_json(r);
       out.push_back(entry);
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << dump_json(out, 2) << "\n";
     return kExitOk;
   }
   for (const auto& [key, r] : results) {

@@ -7,6 +7,7 @@
 #include "collect/memory_classifier.h"
 #include "collect/memory_collector.h"
 #include "common/errors.h"
+#include "common/json_reader.h"
 #include "report/memory_report.h"
 
 namespace leakgate {
@@ -17,7 +18,7 @@ int summary_command(const SummaryOptions& o) {
   }
   const MemorySummary summary = classify_memory(read_process_memory(o.pid));
   if (o.json) {
-    std::cout << memory_to_json(summary, o.modules).dump(2) << "\n";
+    std::cout << dump_json(memory_to_json(summary, o.modules), 2) << "\n";
   } else {
     write_memory_table(std::cout, summary, o.modules);
   }

@@ -115,6 +115,19 @@ MemorySummary classify_memory(const ProcessMemory& p) {
     } else {
       c = MemoryCategory::kMappedData;
     }
+    if (c == MemoryCategory::kStack) {
+      const auto idle = p.idle_stack_kb.find(v.start);
+      if (idle != p.idle_stack_kb.end()) {
+        // Out of the private column (stacks are private), so the columns still add up.
+        const std::uint64_t kb = std::min({idle->second, r.kbytes, r.private_kb});
+        MemoryRow used = r;
+        used.kbytes -= kb;
+        used.private_kb -= kb;
+        s.idle_stack_kb += kb;
+        s.categories[c] += used;
+        continue;
+      }
+    }
     s.categories[c] += r;
   }
   // Threads whose stack pointer was read: each pointer lies in exactly one stack mapping.

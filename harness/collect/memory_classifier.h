@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "collect/proc_parsers.h"
@@ -15,6 +16,10 @@ struct ProcessMemory {
   std::vector<std::uint64_t> stack_pointers;  // one per thread whose stack pointer was read
   int threads = 0;
   std::uint64_t page_kb = 4;
+  // Per stack mapping (by start address): resident pages below the thread's stack pointer that
+  // hold only zeros. Reading a process (a heap dump reads every thread stack whole) makes such
+  // pages resident on some kernels; the thread never used them, so Stack leaves them out.
+  std::map<std::uint64_t, std::uint64_t> idle_stack_kb;
 };
 
 // Puts every mapping in one category and adds up the columns (pure: no I/O).

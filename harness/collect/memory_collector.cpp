@@ -1,6 +1,10 @@
 #include "collect/memory_collector.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <map>
 
 #include <cerrno>
 #include <cstring>
@@ -9,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/atomic_file.h"
 #include "common/errors.h"
 
 namespace leakgate {
@@ -54,8 +59,51 @@ std::vector<std::uint64_t> stack_pointers(pid_t pid, int& threads) {
 }
 
 std::string save(const fs::path& file, const std::string& text) {
-  std::ofstream(file, std::ios::binary) << text;
+  write_file_atomically(file, text);  // a full disk fails the checkpoint, never truncates it
   return file.filename().string();
+}
+
+// Resident pages below each thread's stack pointer that hold only zeros (ProcessMemory::
+// idle_stack_kb). /proc/PID/pagemap says which pages are present without touching them; only
+// those are read, through /proc/PID/mem. When either cannot be read, nothing is left out.
+std::map<std::uint64_t, std::uint64_t> idle_stack_kb(pid_t pid, const std::vector<Vma>& vmas,
+                                                     const std::vector<std::uint64_t>& sps) {
+  std::map<std::uint64_t, std::uint64_t> idle;
+  const fs::path dir = fs::path("/proc") / std::to_string(pid);
+  const int pagemap = ::open((dir / "pagemap").c_str(), O_RDONLY | O_CLOEXEC);
+  const int mem = ::open((dir / "mem").c_str(), O_RDONLY | O_CLOEXEC);
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<std::uint64_t> entries;
+  std::vector<char> bytes(page);
+  for (const auto& v : vmas) {
+    if (pagemap < 0 || mem < 0) break;
+    if (v.rss_kb == 0) continue;
+    // The lowest stack pointer in this mapping: the pages below it are not in use now.
+    std::uint64_t sp = 0;
+    for (const auto p : sps) {
+      if (p >= v.start && p < v.end && (sp == 0 || p < sp)) sp = p;
+    }
+    if (sp == 0) continue;
+    const std::uint64_t first = v.start / page, last = sp / page;  // [first, last)
+    if (last <= first) continue;
+    entries.resize(last - first);
+    const auto want = static_cast<ssize_t>(entries.size() * sizeof(std::uint64_t));
+    if (::pread(pagemap, entries.data(), static_cast<std::size_t>(want),
+                static_cast<off_t>(first * sizeof(std::uint64_t))) != want) {
+      continue;
+    }
+    std::uint64_t zero_pages = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if ((entries[i] >> 63 & 1) == 0) continue;  // not present
+      const auto at = static_cast<off_t>((first + i) * page);
+      if (::pread(mem, bytes.data(), page, at) != static_cast<ssize_t>(page)) continue;
+      if (std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; })) ++zero_pages;
+    }
+    if (zero_pages > 0) idle[v.start] = zero_pages * page / 1024;
+  }
+  if (pagemap >= 0) ::close(pagemap);
+  if (mem >= 0) ::close(mem);
+  return idle;
 }
 
 }  // namespace
@@ -70,6 +118,7 @@ ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::strin
   try {
     p.vmas = parse_smaps(smaps);
     p.page_table_kb = parse_status_kb(status, "VmPTE").value_or(0);
+    p.idle_stack_kb = idle_stack_kb(pid, p.vmas, p.stack_pointers);
   } catch (const ParseError& e) {
     throw ToolError("cannot read the memory map of pid " + std::to_string(pid) + ": " + e.what());
   }

@@ -1,7 +1,6 @@
 #include "collect/sos_session.h"
 
-#include <fstream>
-
+#include "common/atomic_file.h"
 #include "common/errors.h"
 #include "common/text_lines.h"
 #include "process/child_process.h"
@@ -10,12 +9,14 @@ namespace leakgate {
 
 namespace {
 
+// The raw output beside the report; a file that cannot be written (a full disk) fails the
+// checkpoint rather than leaving a truncated record behind.
 void save(const std::filesystem::path& file, const ToolRun& run,
           const std::vector<std::string>& argv) {
-  std::ofstream out(file);
-  out << "$ " << render_argv(argv) << "\n" << run.out;
-  if (!run.err.empty()) out << "\n--- stderr ---\n" << run.err;
-  out << "\n--- " << (run.timed_out ? "timed out" : run.status.describe()) << " ---\n";
+  std::string text = "$ " + render_argv(argv) + "\n" + run.out;
+  if (!run.err.empty()) text += "\n--- stderr ---\n" + run.err;
+  text += "\n--- " + (run.timed_out ? std::string("timed out") : run.status.describe()) + " ---\n";
+  write_file_atomically(file, text);
 }
 
 std::string failure_text(const ToolRun& run) {
@@ -63,18 +64,10 @@ std::string run_sos_session(const DotnetDumpCommand& tool, const std::filesystem
   spec.argv.push_back("-c");
   spec.argv.push_back("exit");
   const ToolRun run = run_to_completion(spec, deadline);
-  {
-    std::ofstream out(raw_file);
-    out << "$ " << render_argv(spec.argv) << "\n" << run.out;
-    if (!run.err.empty()) out << "\n--- stderr ---\n" << run.err;
-    out << "\n--- " << (run.timed_out ? "timed out" : run.status.describe()) << " ---\n";
-  }
+  save(raw_file, run, spec.argv);
   if (run.timed_out || !run.status.success()) {
-    std::string detail(text::trim(run.err.empty() ? run.out : run.err));
-    if (detail.size() > 2000) detail = "..." + detail.substr(detail.size() - 2000);
-    throw ToolError("dotnet-dump analyze failed (" +
-                    (run.timed_out ? std::string("timed out") : run.status.describe()) +
-                    "): " + detail + " (output in " + raw_file.string() + ")");
+    throw ToolError("dotnet-dump analyze failed: " + failure_text(run) + " (output in " +
+                    raw_file.string() + ")");
   }
   return run.out;
 }

@@ -1,5 +1,7 @@
 #include "common/errors.h"
 
+#include <filesystem>
+#include <new>
 #include <utility>
 
 namespace leakgate {
@@ -21,6 +23,27 @@ const char* error_kind_name(ErrorKind kind) {
     if (k == kind) return name;
   }
   return "tool";
+}
+
+ErrorKind classify_exception(std::exception_ptr error, std::string& message) {
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const Error& e) {
+    message = e.what();
+    return e.kind();
+  } catch (const std::filesystem::filesystem_error& e) {
+    message = e.what();
+    return ErrorKind::kTool;
+  } catch (const std::bad_alloc&) {
+    message = "out of memory";
+    return ErrorKind::kTool;
+  } catch (const std::exception& e) {
+    message = std::string("internal error: ") + e.what();
+    return ErrorKind::kTool;
+  } catch (...) {
+    message = "internal error: an unknown exception";
+    return ErrorKind::kTool;
+  }
 }
 
 bool parse_error_kind(const std::string& name, ErrorKind& out) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -56,11 +57,24 @@ class InterruptedError : public Error {
   InterruptedError() : Error(ErrorKind::kInterrupted, "interrupted") {}
 };
 
-// A parser met text it does not understand; carries the 1-based line number.
-class ParseError : public std::runtime_error {
+// A child process could not be started (fork, pipe, exec or chdir failed): names the program.
+// Callers that know whose program it was (the app, a tool) rethrow it as their own kind.
+class SpawnError : public Error {
+ public:
+  explicit SpawnError(const std::string& message) : Error(ErrorKind::kTool, message) {}
+};
+
+// Every exception leakgate can meet, as one of the kinds above: an Error keeps its kind, a
+// filesystem error is a tool (I/O) failure, anything else (a bug) is a tool failure too, with
+// its message. Used where one scenario's failure must not abort the others.
+ErrorKind classify_exception(std::exception_ptr error, std::string& message);
+
+// A parser met text it does not understand; carries the 1-based line number. The text comes from
+// a tool (SOS, /proc) unless the caller says otherwise, so by itself it is a tool failure.
+class ParseError : public Error {
  public:
   ParseError(std::size_t line, const std::string& what)
-      : std::runtime_error("line " + std::to_string(line) + ": " + what), line_(line) {}
+      : Error(ErrorKind::kTool, "line " + std::to_string(line) + ": " + what), line_(line) {}
   std::size_t line() const { return line_; }
 
  private:

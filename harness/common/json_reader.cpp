@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "common/errors.h"
+#include "common/text_lines.h"
 
 namespace leakgate {
 
@@ -109,9 +113,12 @@ std::optional<std::int64_t> JsonObjectReader::optional_integer(const std::string
   const json* v = field(key, false);
   if (v == nullptr) return std::nullopt;
   if (!v->is_number_integer()) fail(key, "expected an integer, got " + type_name(*v));
-  const auto n = v->get<std::int64_t>();
-  if (n < min || n > max) {
-    fail(key, std::to_string(n) + " is out of range [" + std::to_string(min) + ", " +
+  // An unsigned value above the int64 range must not wrap around into a small or negative one.
+  const bool too_big = v->is_number_unsigned() &&
+                       v->get<std::uint64_t>() > static_cast<std::uint64_t>(max < 0 ? 0 : max);
+  const auto n = too_big ? max : v->get<std::int64_t>();
+  if (too_big || n < min || n > max) {
+    fail(key, dump_json(*v) + " is out of range [" + std::to_string(min) + ", " +
                   std::to_string(max) + "]");
   }
   return n;
@@ -182,16 +189,54 @@ void JsonObjectReader::finish() const {
   }
 }
 
+json with_valid_utf8(const json& value) {
+  if (value.is_string()) return text::valid_utf8(value.get_ref<const std::string&>());
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto& v : value) out.push_back(with_valid_utf8(v));
+    return out;
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [k, v] : value.items()) out[text::valid_utf8(k)] = with_valid_utf8(v);
+    return out;
+  }
+  return value;
+}
+
+std::string dump_json(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 json read_json_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) {
+    throw InputError(path, "", "is a directory, not a JSON file");
+  }
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw InputError(path, "", "is not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot open the file");
+  if (!in) throw InputError(path, "", std::string("cannot open the file: ") + std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
+  return parse_json_text(buffer.str(), path);
+}
+
+json parse_json_text(const std::string& text, const std::string& file) {
+  // Nesting is bounded: the writers walk documents recursively, and no input of ours nests deeply.
+  const json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) {
+      throw InputError(file, "",
+                       "nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
+    }
+    return true;
+  };
   try {
-    return json::parse(buffer.str());
+    return json::parse(text, limit_depth);
   } catch (const json::parse_error& e) {
     // nlohmann reports a byte offset; turn it into line and column for people.
-    const std::string text = buffer.str();
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
       if (text[i] == '\n') {
@@ -201,8 +246,13 @@ json read_json_file(const std::string& path) {
         ++column;
       }
     }
-    throw InputError(path, "line " + std::to_string(line) + ", column " + std::to_string(column),
-                     "invalid JSON");
+    std::string why = "invalid JSON";
+    if (const auto at = std::string_view(e.what()).find("invalid string");
+        at != std::string_view::npos) {
+      why += " (a string is not valid UTF-8 or holds a control character)";
+    }
+    throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
+                     why);
   }
 }
 

@@ -50,7 +50,22 @@ class JsonObjectReader {
   std::set<std::string> seen_;
 };
 
+// JSON text of `value`. Strings may hold bytes that are not UTF-8 (an app's output, a type name
+// from a tool): they are replaced with U+FFFD rather than aborting the whole report.
+std::string dump_json(const nlohmann::json& value, int indent = -1);
+
+// The same document with every string (and key) made valid UTF-8 (text::valid_utf8): what the
+// report writers render, so no view can be broken by the bytes an app printed.
+nlohmann::json with_valid_utf8(const nlohmann::json& value);
+
 // Parses a whole file as JSON; a syntax error names the file, line and column.
 nlohmann::json read_json_file(const std::string& path);
+
+// The deepest nesting of arrays and objects an input file may have.
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parses JSON text read from `file` (named in messages): InputError on a syntax error (with line
+// and column), invalid UTF-8, or nesting deeper than kMaxJsonDepth.
+nlohmann::json parse_json_text(const std::string& text, const std::string& file);
 
 }  // namespace leakgate

@@ -24,4 +24,12 @@ std::optional<std::uint64_t> parse_hex(std::string_view s);
 // A duration for messages: "2 s", "0.5 s", "120 s" (at most three decimals, no trailing zeros).
 std::string seconds(double value);
 
+// `s` with every byte sequence that is not well-formed UTF-8 (stray continuation bytes, overlong
+// forms, surrogates, truncated sequences) replaced by U+FFFD.
+std::string valid_utf8(std::string_view s);
+
+// One word for a POSIX shell: unchanged when it holds only safe characters, else in single quotes
+// with each ' written as '\'' (so a pasted command never runs part of a path).
+std::string shell_quote(std::string_view word);
+
 }  // namespace leakgate::text

@@ -62,6 +62,9 @@ struct MemorySummary {
   std::uint64_t runtime_code_kb = 0;  // part of Other Data in /memfd:doublemapper (.NET W^X)
   int threads = 0;
   int stacks_found = 0;  // threads whose stack mapping was found
+  // Zero-filled stack pages below the stack pointers, made resident by reading the process (a
+  // heap dump), not by the threads: in no category (ProcessMemory::idle_stack_kb).
+  std::uint64_t idle_stack_kb = 0;
 
   const MemoryRow& row(MemoryCategory c) const;
   MemoryRow total_modules() const;       // Code/StaticData

@@ -83,9 +83,17 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
       if (iteration == 0) ctx.result.info.push_back(note);
       continue;
     }
-    ctx.progress.say(ctx.manifest.name,
-                     "checkpoint '" + label + "': " + std::string(collector->activity()));
-    collector->collect(request, cp);
+    const std::string doing = "checkpoint '" + label + "': " + std::string(collector->activity());
+    ctx.progress.say(ctx.manifest.name, doing);
+    try {
+      collector->collect(request, cp);
+    } catch (const InterruptedError&) {
+      throw;
+    } catch (const Error& e) {
+      // A tool fails when the app it reads goes away: then the app is the cause, and says how.
+      session.check_alive(doing + " (" + e.what() + ")");
+      throw;
+    }
   }
   if (cp.memory && cp.gc_heap) {
     cp.reconciliation = reconcile(*cp.memory, cp.gc_heap->segments, cp.gc_heap->committed_bytes);
@@ -126,6 +134,7 @@ void drive(ScenarioContext& ctx) {
         "the app did not exit within timeouts.shutdownSeconds after quit; "
         "it was killed");
   }
+  for (auto& note : session.log_notes()) ctx.result.notes.push_back(std::move(note));
 }
 
 // Differences between the environment the baseline was recorded in and this run's.
@@ -200,10 +209,10 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
         " (a leakgate default for steady memory; set it in launch.env to change)");
   }
   const fs::path raw_dir = options.report_dir / manifest.name;
-  fs::remove_all(raw_dir);
-  fs::create_directories(raw_dir);
   std::optional<TempDir> temp;  // outlives the verdict: its dumps may be kept
   try {
+    fs::remove_all(raw_dir);
+    fs::create_directories(raw_dir);
     temp.emplace("leakgate-" + manifest.name);
     ScenarioContext ctx{manifest, options, collectors, progress, raw_dir, *temp, result};
     drive(ctx);
@@ -241,10 +250,12 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
     }
   } catch (const InterruptedError&) {
     throw;
-  } catch (const Error& e) {
+  } catch (...) {
+    // Whatever went wrong stays with this scenario: the others still run and are reported.
+    std::string message;
+    result.error_kind = classify_exception(std::current_exception(), message);
     result.verdict = Verdict::kError;
-    result.error = e.what();
-    result.error_kind = e.kind();
+    result.error = message;
   }
   result.met = meets(result.expected, result.verdict);
   // A canary must catch the leak it plants, not just any growth.

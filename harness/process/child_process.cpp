@@ -11,7 +11,10 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
+#include <set>
 
+#include "common/text_lines.h"
 #include "process/interrupt.h"
 
 extern char** environ;
@@ -27,11 +30,18 @@ struct ChildProcess::Stream {
   std::size_t keep_bytes = 0;
   bool queue_lines = false;
   std::string partial;
+  std::string line_prefix;
   std::deque<std::string> lines;
   bool ended = false;
+  // The log file: the first half of the limit as it comes, the last half kept here until the end.
+  int log_fd = -1;
+  std::uint64_t log_limit = 0;
+  std::string log_tail;
+  LogStats log_stats;
 
   void append(const char* data, std::size_t n) {
     std::lock_guard lock(mutex);
+    log(data, n);
     kept.append(data, n);
     if (kept.size() > keep_bytes) kept.erase(0, kept.size() - keep_bytes);
     if (!queue_lines) return;
@@ -39,21 +49,92 @@ struct ChildProcess::Stream {
     std::size_t start = 0;
     for (std::size_t nl = partial.find('\n'); nl != std::string::npos;
          nl = partial.find('\n', start)) {
-      std::string line = partial.substr(start, nl - start);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      lines.push_back(std::move(line));
+      queue(partial.substr(start, nl - start));
       start = nl + 1;
     }
     partial.erase(0, start);
+    // A line that never ends is cut: memory stays bounded whatever the child prints.
+    if (partial.size() > kMaxLineBytes) {
+      queue(partial.substr(0, kMaxLineBytes));
+      partial.clear();
+    }
     ready.notify_all();
   }
 
   void finish() {
     std::lock_guard lock(mutex);
-    if (queue_lines && !partial.empty()) lines.push_back(std::move(partial));
+    if (queue_lines && !partial.empty()) queue(std::move(partial));
     partial.clear();
+    close_log();
     ended = true;
     ready.notify_all();
+  }
+
+ private:
+  static constexpr std::size_t kMaxLineBytes = 1 << 20;
+
+  // Only the lines the reader asked for are queued: a child that floods stdout while nobody reads
+  // lines must not fill memory.
+  void queue(std::string line) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line_prefix.empty() && !line.starts_with(line_prefix)) return;
+    lines.push_back(std::move(line));
+  }
+
+  void write_log(const char* data, std::size_t n) {
+    while (n > 0 && log_stats.write_error.empty()) {
+      const ssize_t w = ::write(log_fd, data, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        log_stats.write_error = std::strerror(w < 0 ? errno : ENOSPC);
+        break;
+      }
+      data += w;
+      n -= static_cast<std::size_t>(w);
+    }
+  }
+
+  void log(const char* data, std::size_t n) {
+    log_stats.total_bytes += n;
+    if (log_fd < 0) return;
+    if (log_limit == 0) return write_log(data, n);
+    const std::uint64_t head = log_limit / 2;
+    const std::uint64_t before = log_stats.total_bytes - n;
+    if (before < head) {
+      const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(n, head - before));
+      write_log(data, take);
+      data += take;
+      n -= take;
+    }
+    if (n == 0) return;
+    log_tail.append(data, n);
+    const std::size_t tail_limit = static_cast<std::size_t>(log_limit - head);
+    if (log_tail.size() > 2 * tail_limit) log_tail.erase(0, log_tail.size() - tail_limit);
+  }
+
+  void close_log() {
+    if (log_fd < 0) return;
+    if (log_limit == 0) {
+      ::close(log_fd);
+      log_fd = -1;
+      return;
+    }
+    const std::size_t tail_limit = static_cast<std::size_t>(log_limit - log_limit / 2);
+    if (log_tail.size() > tail_limit) log_tail.erase(0, log_tail.size() - tail_limit);
+    const std::uint64_t head = std::min<std::uint64_t>(log_stats.total_bytes, log_limit / 2);
+    log_stats.dropped_bytes = log_stats.total_bytes - head - log_tail.size();
+    if (log_stats.dropped_bytes > 0) {
+      const std::string marker = "\n[leakgate: " + std::to_string(log_stats.dropped_bytes) +
+                                 " bytes dropped here (log limit " + std::to_string(log_limit) +
+                                 " bytes); the last " + std::to_string(log_tail.size()) +
+                                 " bytes follow]\n";
+      write_log(marker.data(), marker.size());
+    }
+    write_log(log_tail.data(), log_tail.size());
+    log_tail.clear();
+    log_tail.shrink_to_fit();
+    ::close(log_fd);
+    log_fd = -1;
   }
 };
 
@@ -66,8 +147,7 @@ std::string render_argv(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& word : argv) {
     if (!out.empty()) out += ' ';
-    const bool plain = !word.empty() && word.find_first_of(" \t\n'\"\\$`*?") == std::string::npos;
-    out += plain ? word : "'" + word + "'";
+    out += text::shell_quote(word);
   }
   return out;
 }
@@ -127,7 +207,7 @@ std::vector<char*> c_array(std::vector<std::string>& words) {
   // No other descriptor of the harness (logs, other children's pipes) survives the exec.
   ::syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
   if (cwd != nullptr && ::chdir(cwd) != 0) {
-    const int e = errno;
+    const int e = -errno;  // negative: the working folder, not the program, is the cause
     (void)!::write(report_fd, &e, sizeof e);
     ::_exit(127);
   }
@@ -140,6 +220,50 @@ std::vector<char*> c_array(std::vector<std::string>& words) {
 }  // namespace
 
 namespace {
+
+constexpr const char* kOwnerVariable = "LEAKGATE_OWNER";
+
+struct ProcEntry {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+};
+
+// Every process of the machine that /proc shows, with its parent.
+std::vector<ProcEntry> list_processes() {
+  std::vector<ProcEntry> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; it ends at the last ')'.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos || close + 4 >= stat.size()) continue;
+    ProcEntry p;
+    p.pid = static_cast<pid_t>(std::stol(name));
+    p.ppid = static_cast<pid_t>(std::strtol(stat.c_str() + close + 4, nullptr, 10));
+    out.push_back(p);
+  }
+  return out;
+}
+
+// Whether the environment of `pid` holds exactly `entry` ("NAME=value").
+bool has_environment_entry(pid_t pid, const std::string& entry) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string variable;
+  while (std::getline(in, variable, '\0')) {
+    if (variable == entry) return true;
+  }
+  return false;
+}
+
+void become_subreaper() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1); });
+}
+
 std::function<void(const SpawnSpec&)>& spawn_trace() {
   static std::function<void(const SpawnSpec&)> trace;
   return trace;
@@ -155,8 +279,13 @@ ChildProcess::ChildProcess(const SpawnSpec& spec)
   if (spec.argv.empty()) throw SpawnError("empty argv");
   interrupt::check();
   if (spawn_trace()) spawn_trace()(spec);
+  become_subreaper();
+  static std::atomic<unsigned> started{0};
+  owner_mark_ = std::to_string(::getpid()) + "-" + std::to_string(++started);
+  std::map<std::string, std::string> overrides = spec.env;
+  overrides[kOwnerVariable] = owner_mark_;
   std::vector<std::string> argv = spec.argv;
-  std::vector<std::string> env = merged_environment(spec.env);
+  std::vector<std::string> env = merged_environment(overrides);
   auto argv_c = c_array(argv);
   auto env_c = c_array(env);
   const std::string cwd = spec.cwd.string();
@@ -194,23 +323,29 @@ ChildProcess::ChildProcess(const SpawnSpec& spec)
     close_stdin();
     ::waitpid(pid_, nullptr, 0);
     interrupt::unregister_group(pid_);
+    if (exec_errno < 0) {
+      throw SpawnError("cannot start '" + spec.argv[0] + "': cannot enter its working folder " +
+                       spec.cwd.string() + ": " + strerror(-exec_errno));
+    }
     throw SpawnError("cannot start '" + spec.argv[0] + "'" +
                      (spec.cwd.empty() ? "" : " in " + spec.cwd.string()) + ": " +
                      strerror(exec_errno));
   }
 
   out_->keep_bytes = err_->keep_bytes = spec.keep_bytes;
+  out_->log_limit = err_->log_limit = spec.log_limit_bytes;
   out_->queue_lines = spec.stdout_lines;
+  out_->line_prefix = spec.line_prefix;
   start_reader(*out_, out_pipe.read, spec.stdout_log);
   start_reader(*err_, err_pipe.read, spec.stderr_log);
 }
 
 void ChildProcess::start_reader(Stream& stream, int fd, const std::filesystem::path& log) {
-  int log_fd = -1;
   if (!log.empty()) {
-    log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    stream.log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (stream.log_fd < 0) stream.log_stats.write_error = std::strerror(errno);
   }
-  stream.reader = std::thread([&stream, fd, log_fd] {
+  stream.reader = std::thread([&stream, fd] {
     char buffer[16384];
     pollfd pfd{fd, POLLIN, 0};
     while (!stream.stop.load()) {
@@ -220,22 +355,53 @@ void ChildProcess::start_reader(Stream& stream, int fd, const std::filesystem::p
       const ssize_t n = ::read(fd, buffer, sizeof buffer);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n <= 0) break;
-      if (log_fd >= 0) (void)!::write(log_fd, buffer, static_cast<std::size_t>(n));
       stream.append(buffer, static_cast<std::size_t>(n));
     }
     stream.finish();
     ::close(fd);
-    if (log_fd >= 0) ::close(log_fd);
   });
 }
 
 ChildProcess::~ChildProcess() {
   if (!status_) terminate(std::chrono::milliseconds(2000));
-  // Grandchildren stay in the group after the leader exits: sweep them too.
+  // Grandchildren stay in the group after the leader exits: sweep them too, and those that left
+  // the group.
   ::kill(-pid_, SIGKILL);
+  kill_descendants();
   interrupt::unregister_group(pid_);
   close_stdin();
   join_readers();
+}
+
+void ChildProcess::kill_descendants() {
+  const std::string mark = std::string(kOwnerVariable) + "=" + owner_mark_;
+  const pid_t self = ::getpid();
+  // A process may fork while it is being looked for: repeat until a pass finds nothing.
+  for (int pass = 0; pass < 50; ++pass) {
+    const auto processes = list_processes();
+    std::set<pid_t> tree{pid_};  // the child's descendants by parentage, while they have parents
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& p : processes) {
+        if (tree.count(p.ppid) != 0 && tree.insert(p.pid).second) grew = true;
+      }
+    }
+    std::vector<pid_t> victims;
+    for (const auto& p : processes) {
+      if (p.pid == self || p.pid == pid_) continue;
+      if (tree.count(p.pid) != 0 || has_environment_entry(p.pid, mark)) victims.push_back(p.pid);
+    }
+    if (victims.empty()) return;
+    for (const pid_t v : victims) ::kill(v, SIGKILL);
+    // Orphans of the tree are the harness's children now (subreaper): reap them. For the others
+    // waitpid fails at once (ECHILD).
+    const Deadline deadline(std::chrono::seconds(2));
+    for (const pid_t v : victims) {
+      while (::waitpid(v, nullptr, WNOHANG) == 0 && !deadline.expired()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+  }
 }
 
 void ChildProcess::join_readers() {
@@ -331,6 +497,16 @@ std::string ChildProcess::stdout_text() const {
 std::string ChildProcess::stderr_text() const {
   std::lock_guard lock(err_->mutex);
   return err_->kept;
+}
+
+LogStats ChildProcess::stdout_log_stats() const {
+  std::lock_guard lock(out_->mutex);
+  return out_->log_stats;
+}
+
+LogStats ChildProcess::stderr_log_stats() const {
+  std::lock_guard lock(err_->mutex);
+  return err_->log_stats;
 }
 
 ToolRun run_to_completion(const SpawnSpec& spec, Deadline deadline) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "common/deadline.h"
+#include "common/errors.h"
 
 namespace leakgate {
 
@@ -28,9 +30,21 @@ struct SpawnSpec {
   std::map<std::string, std::string> env;  // set on top of the inherited environment
   bool stdin_pipe = false;                 // otherwise stdin is /dev/null
   bool stdout_lines = false;               // queue stdout lines for next_line()
-  std::filesystem::path stdout_log;        // when set, every byte is also written here
+  std::string line_prefix;           // with stdout_lines: only lines that start with it are queued
+  std::filesystem::path stdout_log;  // when set, the stream is also written here ...
   std::filesystem::path stderr_log;
-  std::size_t keep_bytes = std::numeric_limits<std::size_t>::max();  // per stream, the tail kept
+  // ... up to this many bytes per stream: the first half as it comes, the last half when the
+  // stream ends, with a line in between that says how much was dropped (a flood of output never
+  // fills the disk). 0: no limit.
+  std::uint64_t log_limit_bytes = 0;
+  std::size_t keep_bytes = std::size_t{64} << 20;  // per stream, the tail kept in memory
+};
+
+// What became of a stream's log file.
+struct LogStats {
+  std::uint64_t total_bytes = 0;    // what the child wrote to the stream
+  std::uint64_t dropped_bytes = 0;  // left out of the log (log_limit_bytes)
+  std::string write_error;          // the first failed write (a full disk), or ""
 };
 
 // Called with the argv and working directory of every child about to be started (--verbose);
@@ -44,16 +58,13 @@ struct ExitStatus {
   std::string describe() const;
 };
 
-// Failure to start a child (exec failed, fork failed): names the program.
-class SpawnError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // A child process that the harness owns: it runs in its own process group, its stdout and stderr
 // are drained concurrently by reader threads (a chatty child never blocks on a full pipe), and the
-// destructor kills the whole group and reaps it on every path. The child also gets SIGKILL if the
-// harness dies (PR_SET_PDEATHSIG).
+// destructor kills the whole tree it started and reaps it on every path: its process group, and
+// every descendant that left the group (setsid, a double fork), found by the mark in their
+// environment and by parentage; the harness is a child subreaper (PR_SET_CHILD_SUBREAPER), so
+// orphans of the tree become its children rather than init's and are reaped here. The child also
+// gets SIGKILL if the harness dies (PR_SET_PDEATHSIG).
 class ChildProcess {
  public:
   explicit ChildProcess(const SpawnSpec& spec);
@@ -86,13 +97,19 @@ class ChildProcess {
   std::string stdout_text() const;
   std::string stderr_text() const;
 
+  // Final once the stream has ended (drain).
+  LogStats stdout_log_stats() const;
+  LogStats stderr_log_stats() const;
+
  private:
   struct Stream;
   void start_reader(Stream& stream, int fd, const std::filesystem::path& log);
+  void kill_descendants();
   std::optional<ExitStatus> poll_exit();
   void join_readers();
 
   pid_t pid_ = -1;
+  std::string owner_mark_;  // LEAKGATE_OWNER=<value> in the environment of everything it starts
   int stdin_fd_ = -1;
   std::optional<ExitStatus> status_;
   std::unique_ptr<Stream> out_;

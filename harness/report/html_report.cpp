@@ -1,5 +1,7 @@
 #include "report/html_report.h"
 
+#include <cctype>
+#include <optional>
 #include <sstream>
 
 #include "report/markup.h"
@@ -25,6 +27,12 @@ pre{background:#f7f7f7;padding:8px;overflow-x:auto;white-space:pre-wrap}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.num{text-align:right}
 )";
 
+// The page's only script, allowed by its hash in the Content-Security-Policy (no inline script
+// otherwise: nothing a report field holds can ever run). Changing the script means changing
+// kSelfCheckHash: the base64 of the SHA-256 of exactly the text between the parentheses
+// (`openssl dgst -sha256 -binary | base64`). The e2e test in headless Chromium fails when they
+// disagree (the script does not run).
+//
 // Checks the charts after layout: every <svg class="chart"> has a size and its points.
 constexpr const char* kSelfCheck = R"(
 (function(){var charts=document.querySelectorAll('svg.chart'),drawn=0;
@@ -37,9 +45,41 @@ document.body.setAttribute('data-first-chart',charts[0].querySelector('title').t
 document.body.setAttribute('data-first-chart-bottom',String(Math.ceil(f.bottom+window.scrollY)));}})();
 )";
 
+constexpr const char* kSelfCheckHash = "P7UHuDkxLjasjHnAR8xV1vOAJ1rdNoJyHhfKBLleBdM=";
+
 std::string css_class(const json& s) {
   if (errored(s)) return "warn";
   return failed(s) ? "bad" : "ok";
+}
+
+// A link to a file inside the report folder, or nullopt when `path` could lead anywhere else
+// (absolute, "..", a scheme such as javascript:, a backslash). Each byte outside the URL's
+// unreserved set is percent-encoded, so the browser reads the path as a path.
+std::optional<std::string> relative_href(const std::string& path) {
+  if (path.empty() || path.front() == '/' || path.find('\\') != std::string::npos) {
+    return std::nullopt;
+  }
+  std::string href = "./";  // never read as a scheme, whatever the first segment holds
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto end = std::min(path.find('/', start), path.size());
+    const std::string segment = path.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..") return std::nullopt;
+    for (char c : segment) {
+      const auto u = static_cast<unsigned char>(c);
+      if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
+        href += c;
+      } else {
+        constexpr const char* kHex = "0123456789ABCDEF";
+        href += '%';
+        href += kHex[u >> 4];
+        href += kHex[u & 15];
+      }
+    }
+    if (end < path.size()) href += '/';
+    start = end + 1;
+  }
+  return href;
 }
 
 std::string anchor(const std::string& name) {
@@ -152,8 +192,9 @@ void write_scenario(std::ostringstream& o, const json& s) {
   for (const auto& cp : s.value("checkpoints", json::array())) {
     for (const auto& raw : cp.value("raw", json::array())) {
       const std::string path = raw.value("path", "");
-      links +=
-          " <a href=\"" + escape_markup(sub + "/" + path) + "\">" + escape_markup(path) + "</a>";
+      const auto href = relative_href(sub + "/" + path);
+      links += href ? " <a href=\"" + escape_markup(*href) + "\">" + escape_markup(path) + "</a>"
+                    : " " + escape_markup(path);
     }
   }
   if (!sub.empty() && !links.empty()) o << "<p>Raw output:" << links << "</p>\n";
@@ -167,7 +208,8 @@ std::string render_html(const json& report) {
   std::ostringstream o;
   o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
     << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
+       "style-src 'unsafe-inline'; script-src 'sha256-"
+    << kSelfCheckHash << "'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
     << "<title>leakgate report</title><style>" << kStyle << "</style></head>\n<body>\n";
   o << "<h1>leakgate report</h1>\n<p>" << summary.value("scenarios", 0) << " scenario(s), "
     << summary.value("met", 0) << " as expected, " << summary.value("unmet", 0) << " not, "
@@ -187,6 +229,11 @@ std::string render_html(const json& report) {
       << format_number(s.value("seconds", 0.0), 1) << " s</td></tr>\n";
   }
   o << "</table>\n";
+  if (const json* aborted = aborted_of(report)) {
+    o << "<h2 class=\"warn\">The run was aborted (" << escape_markup(aborted->value("kind", ""))
+      << ")</h2>\n<pre class=\"bad\">" << escape_markup(aborted->value("message", ""))
+      << "</pre>\n";
+  }
   for (const auto& s : report.value("scenarios", json::array())) write_scenario(o, s);
   o << "<script>" << kSelfCheck << "</script>\n</body></html>\n";
   return o.str();

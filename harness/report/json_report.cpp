@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "report/memory_report.h"
+#include "report/report_views.h"
 #include "report/retention_json.h"
 
 namespace leakgate {
@@ -74,7 +75,7 @@ json kept_dumps_to_json(const std::vector<KeptDump>& dumps) {
     out.push_back({{"checkpoint", d.checkpoint},
                    {"path", d.path},
                    {"bytes", d.bytes},
-                   {"open", "dotnet-dump analyze '" + d.path + "'"}});
+                   {"open", open_dump_command(d.path)}});
   }
   return out;
 }
@@ -112,6 +113,18 @@ json scenario_to_json(const ScenarioResult& s) {
 }
 
 }  // namespace
+
+json aborted_report_json(const std::string& kind, const std::string& message, int exit_code) {
+  return {{"schemaVersion", 1},
+          {"leakgate", {{"version", LEAKGATE_VERSION}}},
+          {"tools", json::object()},
+          {"seconds", 0},
+          {"aborted", {{"kind", kind}, {"message", message}}},
+          {"summary",
+           {{"scenarios", 0}, {"met", 0}, {"unmet", 0}, {"errors", 1}, {"exitCode", exit_code}}},
+          {"scenarios", json::array()},
+          {"staleKnownLeaks", json::array()}};
+}
 
 json report_to_json(const RunResult& run, int exit_code) {
   json scenarios = json::array();

@@ -26,6 +26,11 @@ std::string attr(const std::string& value) { return "\"" + escape_markup(value) 
 
 std::string render_junit(const json& report) {
   int tests = 0, failures = 0, errors = 0;
+  const json* aborted = aborted_of(report);
+  if (aborted != nullptr) {
+    ++tests;
+    ++errors;
+  }
   for (const auto& s : report.value("scenarios", json::array())) {
     ++tests;
     if (errored(s)) {
@@ -51,6 +56,13 @@ std::string render_junit(const json& report) {
       << "/>\n";
   }
   o << "    </properties>\n";
+  if (aborted != nullptr) {
+    const std::string message = aborted->value("message", "");
+    o << "    <testcase classname=\"leakgate\" name=\"leakgate run\" time=\"0\">\n"
+      << "      <error type=" << attr(aborted->value("kind", ""))
+      << " message=" << attr(message.substr(0, message.find('\n'))) << ">" << escape_markup(message)
+      << "</error>\n    </testcase>\n";
+  }
   for (const auto& s : report.value("scenarios", json::array())) {
     const std::string name = s.value("name", "?");
     o << "    <testcase classname=\"leakgate\" name=" << attr(name) << " time=\""

@@ -1,6 +1,8 @@
 #include "report/markdown_report.h"
 
+#include <algorithm>
 #include <sstream>
+#include <string_view>
 
 #include "report/markup.h"
 #include "report/report_views.h"
@@ -11,13 +13,60 @@ using nlohmann::json;
 
 namespace {
 
-// Table cells: no pipes or line breaks; type names stay literal inside backticks.
-std::string cell(std::string text) {
+// Everything shown here may hold text an app or a tool printed: it must stay the text it is, never
+// become Markdown (a link, an image, a heading) in a pull-request comment.
+
+std::size_t longest_backtick_run(std::string_view text) {
+  std::size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
+// One line of literal text: a code span whose backtick string is longer than any run inside it
+// (CommonMark), so nothing inside can close it. Pipes and line breaks would end a table cell.
+std::string code_span(std::string text) {
   for (char& c : text) {
     if (c == '|') c = '/';
-    if (c == '\n') c = ' ';
+    if (c == '\n' || c == '\r') c = ' ';
   }
-  return text;
+  const std::string ticks(longest_backtick_run(text) + 1, '`');
+  const bool pad = !text.empty() && (text.front() == '`' || text.back() == '`');
+  return ticks + (pad ? " " : "") + text + (pad ? " " : "") + ticks;
+}
+
+// Several lines of literal text: a fenced block whose fence is longer than any backtick run
+// inside it, each line prefixed with `indent`.
+std::string code_block(std::string_view text, const std::string& indent = "") {
+  const std::string fence(std::max<std::size_t>(3, longest_backtick_run(text) + 1), '`');
+  std::string out = indent + fence + "\n";
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = std::min(text.find('\n', start), text.size());
+    out += indent + std::string(text.substr(start, end - start)) + "\n";
+    start = end + 1;
+  }
+  return out + indent + fence + "\n";
+}
+
+// Prose with untrusted parts, inside a line (never at its start): every character that inline
+// Markdown acts on (emphasis, code, links, images, autolinks, HTML, entities, tables) is escaped;
+// line breaks become spaces.
+std::string plain(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else if (std::string_view("\\`*_[]<>!|~&:").find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 const char* icon(const json& s) {
@@ -34,7 +83,9 @@ std::string render_markdown(const json& report) {
   const int errors = summary.value("errors", 0);
   std::ostringstream o;
   o << "## leakgate: ";
-  if (errors > 0) {
+  if (aborted_of(report) != nullptr) {
+    o << "⚠️ the run was aborted";
+  } else if (errors > 0) {
     o << "⚠️ " << errors << " of " << scenarios << " scenario(s) could not be judged";
   } else if (unmet > 0) {
     o << "❌ " << unmet << " of " << scenarios << " scenario(s) failed";
@@ -43,42 +94,51 @@ std::string render_markdown(const json& report) {
   }
   o << " (exit code " << summary.value("exitCode", 0) << ", "
     << format_number(report.value("seconds", 0.0), 1) << " s)\n\n";
+  if (const json* aborted = aborted_of(report)) {
+    o << "**The run was aborted** (" << plain(aborted->value("kind", "")) << "); no scenario "
+      << "result below is complete:\n\n"
+      << code_block(aborted->value("message", "")) << "\n";
+  }
   o << "| | scenario | expected | verdict | findings | time |\n|---|---|---|---|---|---|\n";
   for (const auto& s : report.value("scenarios", json::array())) {
-    o << "| " << icon(s) << " | `" << cell(s.value("name", "")) << "` | " << s.value("expected", "")
-      << " | " << cell(outcome_of(s)) << " | " << s.value("findings", json::array()).size() << " | "
+    o << "| " << icon(s) << " | " << code_span(s.value("name", "")) << " | "
+      << plain(s.value("expected", "")) << " | " << plain(outcome_of(s)) << " | "
+      << s.value("findings", json::array()).size() << " | "
       << format_number(s.value("seconds", 0.0), 1) << " s |\n";
   }
   for (const auto& s : report.value("scenarios", json::array())) {
     if (!failed(s)) continue;
-    o << "\n### " << icon(s) << " `" << s.value("name", "") << "`: " << outcome_of(s) << "\n\n";
+    o << "\n### " << icon(s) << " " << code_span(s.value("name", "")) << ": "
+      << plain(outcome_of(s)) << "\n\n";
     if (errored(s) && s.value("error", json()).is_string()) {
-      o << "```\n" << s["error"].get<std::string>() << "\n```\n";
+      o << code_block(s["error"].get<std::string>());
     }
     for (const json* finding : ordered_findings(s)) {
       const json& f = *finding;
-      o << "- `" << describe_finding(f) << "`\n";
+      o << "- " << code_span(describe_finding(f)) << "\n";
       const auto lines = retention_lines(f);
       if (!lines.empty()) {
-        o << "  <details><summary>held by</summary>\n\n  ```\n";
-        for (const auto& line : lines) o << "  " << line << "\n";
-        o << "  ```\n  </details>\n";
+        std::string held;
+        for (const auto& line : lines) held += (held.empty() ? "" : "\n") + line;
+        o << "  <details><summary>held by</summary>\n\n"
+          << code_block(held, "  ") << "  </details>\n";
       }
     }
     for (const auto& note : s.value("notes", json::array())) {
-      o << "- note: " << note.get<std::string>() << "\n";
+      o << "- note: " << plain(note.get<std::string>()) << "\n";
     }
     for (const auto& d : s.value("keptDumps", json::array())) {
-      o << "- dump kept (" << d.value("checkpoint", "") << "): `" << d.value("open", "") << "`\n";
+      o << "- dump kept (" << plain(d.value("checkpoint", ""))
+        << "): " << code_span(d.value("open", "")) << "\n";
     }
   }
   const auto canaries = [&] {
     std::string list;
     for (const auto& s : report.value("scenarios", json::array())) {
       if (s.value("expected", "") != "leak" || failed(s)) continue;
-      list += "- `" + s.value("name", "") + "`: ";
+      list += "- " + code_span(s.value("name", "")) + ": ";
       const json* headline = headline_finding(s);
-      list += headline == nullptr ? std::string("caught") : describe_finding(*headline);
+      list += headline == nullptr ? std::string("caught") : code_span(describe_finding(*headline));
       list += "\n";
     }
     return list;

@@ -44,7 +44,13 @@ void write_memory_table(std::ostream& out, const MemorySummary& s, bool modules)
       << " " << table_line("Total Dynamic Data", s.total_dynamic_data(), s.page_kb) << "\n"
       << " " << table_line("Total System", s.total_system(), s.page_kb) << "\n"
       << table_line("Grand Total Working Set", s.grand_total(), s.page_kb) << "\n";
-  out << "\nThreads: " << s.threads << ", stacks found: " << s.stacks_found << "\n";
+  out << "\nThreads: " << s.threads << ", stacks found: " << s.stacks_found;
+  if (s.idle_stack_kb > 0) {
+    out << "; " << s.idle_stack_kb
+        << " KB of zero-filled stack pages below the stack pointers left out (made resident by "
+           "reading the process, not used by its threads)";
+  }
+  out << "\n";
   if (!modules) return;
   out << "\nCode/StaticData by module\n";
   for (const auto& m : s.modules) {
@@ -72,7 +78,8 @@ json memory_to_json(const MemorySummary& s, bool modules) {
               {"Total System", row_to_json(s.total_system(), s.page_kb)},
               {"Grand Total Working Set", row_to_json(s.grand_total(), s.page_kb)}}},
             {"threads", s.threads},
-            {"stacksFound", s.stacks_found}};
+            {"stacksFound", s.stacks_found},
+            {"idleStackKb", s.idle_stack_kb}};
   if (modules) {
     json list = json::array();
     for (const auto& m : s.modules) {

@@ -5,16 +5,35 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "common/json_reader.h"
 #include "report/html_report.h"
 #include "report/junit_report.h"
 #include "report/markdown_report.h"
 
 namespace leakgate {
 
-void write_report_files(const std::filesystem::path& report_dir, const nlohmann::json& report) {
+namespace {
+
+constexpr const char* kViews[] = {"report.json", "junit.xml", "summary.md", "index.html"};
+
+}  // namespace
+
+void remove_report_files(const std::filesystem::path& report_dir) {
+  for (const char* view : kViews) {
+    std::error_code ec;
+    std::filesystem::remove(report_dir / view, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      throw ToolError("cannot remove the previous " + (report_dir / view).string() + ": " +
+                      ec.message());
+    }
+  }
+}
+
+void write_report_files(const std::filesystem::path& report_dir, const nlohmann::json& original) {
+  const nlohmann::json report = with_valid_utf8(original);
   std::filesystem::create_directories(report_dir);
   const std::string markdown = render_markdown(report);
-  write_file_atomically(report_dir / "report.json", report.dump(2) + "\n");
+  write_file_atomically(report_dir / "report.json", dump_json(report, 2) + "\n");
   write_file_atomically(report_dir / "junit.xml", render_junit(report));
   write_file_atomically(report_dir / "summary.md", markdown);
   write_file_atomically(report_dir / "index.html", render_html(report));

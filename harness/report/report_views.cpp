@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 
+#include "common/text_lines.h"
 #include "model/type_key.h"
 #include "report/markup.h"
 
@@ -18,6 +19,15 @@ std::string value_text(const json& v) {
 }
 
 }  // namespace
+
+const json* aborted_of(const json& report) {
+  const auto it = report.find("aborted");
+  return it != report.end() && it->is_object() ? &*it : nullptr;
+}
+
+std::string open_dump_command(const std::string& dump_path) {
+  return "dotnet-dump analyze " + text::shell_quote(dump_path);
+}
 
 std::string describe_finding(const json& f) {
   std::string s = f.value("type", "?") + "  " + f.value("metric", "") + " ";

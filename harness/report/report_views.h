@@ -24,6 +24,10 @@ std::string outcome_of(const nlohmann::json& scenario);
 // Whether the scenario failed the build (its verdict is not what it expects).
 bool failed(const nlohmann::json& scenario);
 bool errored(const nlohmann::json& scenario);
+// The command that opens a kept dump, its path quoted for a POSIX shell.
+std::string open_dump_command(const std::string& dump_path);
+// The report's "aborted" object (the run could not finish), or nullptr.
+const nlohmann::json* aborted_of(const nlohmann::json& report);
 // The report's "tools" object (an empty one when absent), by reference: safe to iterate.
 const nlohmann::json& tools_of(const nlohmann::json& report);
 

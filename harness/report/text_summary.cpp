@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "report/report_views.h"
+
 namespace leakgate {
 
 namespace {
@@ -96,8 +98,8 @@ void write_text_summary(std::ostream& out, const RunResult& run,
     }
     for (const auto& note : s.notes) out << "  note (" << s.name << "): " << note << "\n";
     for (const auto& d : s.kept_dumps) {
-      out << "  dump kept (" << s.name << ", " << d.checkpoint << "): dotnet-dump analyze '"
-          << d.path << "'\n";
+      out << "  dump kept (" << s.name << ", " << d.checkpoint << "): " << open_dump_command(d.path)
+          << "\n";
     }
   }
   for (const auto& k : run.stale_known_leaks) {

@@ -101,11 +101,11 @@ void read_http(JsonObjectReader h, Step& step, Manifest& m) {
   step.kind = Step::Kind::kHttp;
   step.method = h.optional_string("method").value_or("GET");
   step.url = expand(h.string("url"), m, h, "url");
-  // Traffic stays on this machine: loopback only.
-  if (!(step.url.starts_with("http://127.") || step.url.starts_with("http://localhost:") ||
-        step.url.starts_with("http://localhost/") || step.url.starts_with("http://[::1]"))) {
-    h.fail("url", "must be an http:// URL on the loopback interface (127.0.0.1, localhost, [::1])");
-  }
+  // Traffic stays on this machine: a literal loopback address only, never a name to resolve.
+  std::string error;
+  const auto target = parse_loopback_url(step.url, error);
+  if (!target) h.fail("url", "\"" + step.url + "\" " + error);
+  step.target = *target;
   if (auto headers = h.optional_object("headers")) {
     for (const auto& [k, v] : headers->value().items()) {
       if (!v.is_string()) headers->fail(k, "header values must be strings");
@@ -143,6 +143,9 @@ Step read_step(JsonObjectReader r, Manifest& m) {
   } else if (auto w = r.optional_object("waitForOutput")) {
     step.kind = Step::Kind::kWaitForOutput;
     step.pattern = w->string("pattern");
+    std::string error;
+    step.regex = OutputPattern::compile(step.pattern, error);
+    if (!step.regex) w->fail("pattern", "not a valid regular expression (RE2 syntax): " + error);
     step.stream = w->has("stream") ? w->choice("stream", {"stdout", "stderr", "any"}) : "any";
     w->finish();
   } else if (auto p = r.optional_object("waitForPort")) {
@@ -188,8 +191,15 @@ void read_launch(JsonObjectReader launch, Manifest& m) {
   if (m.argv[0].empty()) launch.fail("argv", "the program (argv[0]) must not be empty");
   for (auto& word : m.argv) word = expand(word, m, launch, "argv");
   m.protocol = launch.optional_bool("protocol").value_or(true);
+  if (auto limit = launch.optional_integer("logLimitBytes", 4096, std::int64_t{1} << 40)) {
+    m.log_limit_bytes = static_cast<std::uint64_t>(*limit);
+  }
   const auto cwd = expand(launch.optional_string("cwd").value_or("."), m, launch, "cwd");
   m.cwd = fs::weakly_canonical(m.directory / cwd);
+  std::error_code ec;
+  if (!fs::is_directory(m.cwd, ec)) {
+    launch.fail("cwd", "\"" + cwd + "\" (" + m.cwd.string() + ") is not an existing folder");
+  }
   if (auto env = launch.optional_object("env")) {
     for (const auto& [key, value] : env->value().items()) {
       if (!value.is_string()) env->fail(key, "environment values must be strings");
@@ -294,12 +304,17 @@ void read_verdict(JsonObjectReader v, VerdictSettings& out) {
 }  // namespace
 
 Manifest load_manifest(const fs::path& scenario_dir) {
+  fs::path directory = fs::absolute(scenario_dir).lexically_normal();
+  if (directory.has_filename() == false) directory = directory.parent_path();
+  return parse_manifest(read_json_file((directory / "scenario.json").string()), directory);
+}
+
+Manifest parse_manifest(const json& doc, const fs::path& scenario_dir) {
   Manifest m;
   m.directory = fs::absolute(scenario_dir).lexically_normal();
   if (m.directory.has_filename() == false) m.directory = m.directory.parent_path();
   m.name = m.directory.filename().string();
   m.file = m.directory / "scenario.json";
-  const json doc = read_json_file(m.file.string());
   JsonObjectReader r(doc, m.file.string(), "");
   if (auto v = r.optional_integer("schemaVersion", 1, 1)) (void)v;
   m.description = r.optional_string("description").value_or("");

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ struct Manifest {
   bool protocol = true;       // the app speaks the control protocol (else: ready steps, no settle)
   int port = 0;               // a free loopback port, when the manifest uses ${port}
   std::map<std::string, std::string> env;  // launch.env plus the defaults below
+  // launch.logLimitBytes: the most of each of the app's streams kept in its log file (its head
+  // and its tail; the report says how much was dropped in between)
+  std::uint64_t log_limit_bytes = std::uint64_t{8} << 20;
   std::vector<std::string> defaulted_env;  // "NAME=value" set by leakgate, not by the manifest
   Timeouts timeouts;
   SettleSettings settle;
@@ -71,6 +75,10 @@ struct Manifest {
 
 // Reads and validates `<dir>/scenario.json`. Throws InputError naming the file and the field.
 Manifest load_manifest(const std::filesystem::path& scenario_dir);
+
+// The same checks on a manifest already read as JSON (`scenario_dir` names the scenario and is
+// what relative paths resolve against); no file is read.
+Manifest parse_manifest(const nlohmann::json& doc, const std::filesystem::path& scenario_dir);
 
 // The scenario folders under `scenarios_dir` (those holding a scenario.json), sorted by name.
 std::vector<std::filesystem::path> find_scenarios(const std::filesystem::path& scenarios_dir);

@@ -71,13 +71,14 @@ std::optional<Message> parse_app_line(std::string_view line) {
 std::string format_request(std::uint64_t seq, std::string_view command,
                            const std::vector<std::string>& args) {
   if (!is_word(command)) {
-    throw std::invalid_argument("command '" + std::string(command) + "' must be one word");
+    throw ScenarioError("protocol request: command '" + std::string(command) +
+                        "' must be one word");
   }
   std::string line = std::to_string(seq) + " " + std::string(command);
   for (const auto& arg : args) {
     if (!is_word(arg)) {
-      throw std::invalid_argument("argument '" + arg + "' of '" + std::string(command) +
-                                  "' must be one non-empty word");
+      throw ScenarioError("protocol request: argument '" + arg + "' of '" + std::string(command) +
+                          "' must be one non-empty word");
     }
     line += " " + arg;
   }

@@ -26,7 +26,7 @@ struct Message {
 // ParseError when the line has the prefix but is not a valid message.
 std::optional<Message> parse_app_line(std::string_view line);
 
-// "<seq> <command> [args...]". Throws std::invalid_argument when the command or an argument is
+// "<seq> <command> [args...]". Throws ScenarioError when the command or an argument is
 // empty or holds whitespace: the protocol is one line of words.
 std::string format_request(std::uint64_t seq, std::string_view command,
                            const std::vector<std::string>& args);

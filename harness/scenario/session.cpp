@@ -33,13 +33,15 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   spec.env = manifest.env;
   spec.stdin_pipe = true;
   spec.stdout_lines = manifest.protocol;  // a protocol app's stdout is read line by line
+  spec.line_prefix = std::string(protocol::kPrefix);  // other stdout lines are only logged
   spec.stdout_log = log_dir / "app.stdout.log";
   spec.stderr_log = log_dir / "app.stderr.log";
+  spec.log_limit_bytes = manifest.log_limit_bytes;
   spec.keep_bytes = 64 * 1024;
   try {
     child_ = std::make_unique<ChildProcess>(spec);
   } catch (const SpawnError& e) {
-    throw ScenarioError("scenario '" + manifest.name + "': " + e.what() + " (launch.argv in " +
+    throw ScenarioError("scenario '" + manifest.name + "': " + e.what() + " (launch in " +
                         manifest.file.string() + ")");
   }
   note("*", "launched pid " + std::to_string(child_->pid()) + ": " + render_argv(spec.argv));
@@ -156,6 +158,28 @@ std::string ScenarioSession::output(const std::string& stream) const {
 
 void ScenarioSession::check_alive(const std::string& doing) {
   if (child_->wait(Deadline(std::chrono::milliseconds(0)))) fail(doing, "");
+}
+
+std::vector<std::string> ScenarioSession::log_notes() {
+  child_->drain(Deadline(std::chrono::seconds(2)));
+  std::vector<std::string> notes;
+  const std::pair<const char*, LogStats> logs[] = {{"stdout", child_->stdout_log_stats()},
+                                                   {"stderr", child_->stderr_log_stats()}};
+  for (const auto& [stream, stats] : logs) {
+    if (stats.dropped_bytes > 0) {
+      notes.push_back("the app wrote " + std::to_string(stats.total_bytes) + " bytes to " + stream +
+                      "; app." + stream + ".log keeps its first and last " +
+                      std::to_string(manifest_.log_limit_bytes / 2) + " bytes, " +
+                      std::to_string(stats.dropped_bytes) +
+                      " bytes in between were dropped (launch.logLimitBytes)");
+    }
+    if (!stats.write_error.empty()) {
+      notes.push_back(std::string("app.") + stream + ".log is incomplete: " + stats.write_error);
+    }
+  }
+  transcript_.flush();
+  if (!transcript_) notes.push_back("protocol.log is incomplete: it could not be written");
+  return notes;
 }
 
 bool ScenarioSession::shutdown() {

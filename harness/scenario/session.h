@@ -43,6 +43,9 @@ class ScenarioSession {
   // Asks the app to quit and waits for it to exit; kills the group if it does not in time.
   // Returns false when the app had to be killed.
   bool shutdown();
+  // What the report should say about the app's logs once it has exited: output dropped beyond
+  // launch.logLimitBytes, a log that could not be written in full (a full disk).
+  std::vector<std::string> log_notes();
 
  private:
   std::string request(const std::string& command, const std::vector<std::string>& args,

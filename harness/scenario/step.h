@@ -1,9 +1,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "scenario/loopback_url.h"
+#include "scenario/output_pattern.h"
 
 namespace leakgate {
 
@@ -21,11 +25,14 @@ struct Step {
   // http (loopback only)
   std::string method = "GET";
   std::string url;
+  LoopbackUrl target;  // the url, parsed and checked when the manifest is loaded
   std::map<std::string, std::string> headers;
   std::string body;
   int expect_status = 200;
-  // waitForOutput: an ECMAScript regular expression on the app's stdout, stderr or either
+  // waitForOutput: a regular expression (RE2 syntax) on the app's stdout, stderr or either,
+  // compiled when the manifest is loaded
   std::string pattern;
+  std::shared_ptr<const OutputPattern> regex;
   std::string stream = "any";
   // waitForPort: a TCP port on 127.0.0.1 accepting connections
   int port = 0;

@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <regex>
 #include <thread>
 
 #include "common/errors.h"
@@ -48,13 +47,10 @@ std::string wait_for_port(ScenarioSession& session, const Step& step, Deadline d
 
 std::string wait_for_output(ScenarioSession& session, const Step& step, Deadline deadline,
                             const std::string& doing, double seconds) {
-  std::regex pattern;
-  try {
-    pattern = std::regex(step.pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    session.fail(doing, "invalid regular expression: " + std::string(e.what()));
-  }
-  while (!std::regex_search(session.output(step.stream), pattern)) {
+  std::string error;
+  const auto pattern = step.regex ? step.regex : OutputPattern::compile(step.pattern, error);
+  if (!pattern) session.fail(doing, "invalid regular expression: " + error);
+  while (!pattern->search(session.output(step.stream))) {
     session.check_alive(doing);
     interrupt::check();
     if (deadline.expired()) {
@@ -68,16 +64,19 @@ std::string wait_for_output(ScenarioSession& session, const Step& step, Deadline
 
 std::string http(ScenarioSession& session, const Step& step, double seconds,
                  const std::string& doing) {
-  // "http://host:port/path" -> base and path.
-  const auto path_at = step.url.find('/', 7);
-  const std::string base = path_at == std::string::npos ? step.url : step.url.substr(0, path_at);
-  const std::string path = path_at == std::string::npos ? "/" : step.url.substr(path_at);
-  httplib::Client client(base);
+  // The address was checked when the manifest was loaded: a loopback literal, nothing resolved.
+  std::string error;
+  const auto target = step.target.address.empty() ? parse_loopback_url(step.url, error)
+                                                  : std::optional<LoopbackUrl>(step.target);
+  if (!target) session.fail(doing, "url " + error);
+  const std::string& path = target->target;
+  httplib::Client client(target->address, target->port);
   const auto timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
   client.set_connection_timeout(timeout);
   client.set_read_timeout(timeout);
   client.set_write_timeout(timeout);
   httplib::Headers headers(step.headers.begin(), step.headers.end());
+  if (step.headers.count("Host") == 0) headers.emplace("Host", target->host_header);
   const std::string type =
       step.headers.count("Content-Type") ? step.headers.at("Content-Type") : "application/json";
   auto send = [&]() -> httplib::Result {
@@ -105,6 +104,7 @@ std::string exec(ScenarioSession& session, const Step& step, const Manifest& m, 
   SpawnSpec spec;
   spec.argv = step.argv;
   spec.cwd = m.directory;
+  spec.keep_bytes = 1 << 20;  // what a message can show of it; a flood must not fill memory
   ToolRun run;
   try {
     run = run_to_completion(spec, deadline);

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/text_lines.h"
 #include "e2e/e2e_support.h"
 
 namespace leakgate::e2e {
@@ -232,7 +233,7 @@ TEST(Reports, KeepDumpsOnFailureKeepsOnlyTheFailingScenariosDumpsWithinTheCap) {
     EXPECT_TRUE(fs::exists(path)) << path;
     EXPECT_EQ(fs::status(path).permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write);
-    EXPECT_EQ(d.at("open"), "dotnet-dump analyze '" + path.string() + "'");
+    EXPECT_EQ(d.at("open"), "dotnet-dump analyze " + text::shell_quote(path.string()));
   }
   EXPECT_TRUE(fs::directory_iterator(ws.root() / "kept" / "forms") != fs::directory_iterator());
   for (const auto& e : fs::directory_iterator(ws.root() / "kept" / "forms")) {

@@ -51,10 +51,10 @@ TEST(Protocol, RejectsMalformedMessages) {
 TEST(Protocol, FormatsRequestsAsOneLineOfWords) {
   EXPECT_EQ(format_request(3, "open-close", {"5"}), "3 open-close 5");
   EXPECT_EQ(format_request(1, "settle", {}), "1 settle");
-  EXPECT_THROW(format_request(1, "two words", {}), std::invalid_argument);
-  EXPECT_THROW(format_request(1, "cmd", {"a b"}), std::invalid_argument);
-  EXPECT_THROW(format_request(1, "cmd", {""}), std::invalid_argument);
-  EXPECT_THROW(format_request(1, "", {}), std::invalid_argument);
+  EXPECT_THROW(format_request(1, "two words", {}), ScenarioError);
+  EXPECT_THROW(format_request(1, "cmd", {"a b"}), ScenarioError);
+  EXPECT_THROW(format_request(1, "cmd", {""}), ScenarioError);
+  EXPECT_THROW(format_request(1, "", {}), ScenarioError);
 }
 
 }  // namespace

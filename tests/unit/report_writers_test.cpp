@@ -87,7 +87,7 @@ TEST(Markdown, TableRowPerScenarioAndDetailsForFailures) {
   EXPECT_NE(md.find("✅ all 2 scenario(s) as expected"), std::string::npos) << md;
   EXPECT_EQ(count(md, "\n| ✅ |"), 2u) << md;
   // The canary list names the planted type, not a framework type that grew with it.
-  EXPECT_NE(md.find("`forms-leak`: FormsApp."), std::string::npos) << md;
+  EXPECT_NE(md.find("`forms-leak`: `FormsApp."), std::string::npos) << md;
 
   scenario(report, "forms")->at("met") = false;
   scenario(report, "forms")->at("verdict") = "leak";

@@ -9,6 +9,8 @@ namespace leakgate::test {
 std::string fixture(const std::string& relative);
 
 std::string read_file(const std::filesystem::path& path);
+// The whole file, or "" when it cannot be read (yet).
+std::string read_file_or_empty(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& content);
 
 // A fresh private directory, removed when the object goes out of scope.

@@ -1,0 +1,2 @@
+// The fault matrix: see docs/reliability.md.
+#include <gtest/gtest.h>

@@ -1,0 +1,1 @@
+# clang-format and clang-tidy checks, registered as ctest tests (label lint).
