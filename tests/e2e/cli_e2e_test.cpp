@@ -265,7 +265,13 @@ TEST(Cli, MalformedManifestExitsTwoNamingFileAndField) {
   EXPECT_EQ(run.status.value, 2) << output_of(run);
   EXPECT_NE(run.err.find("scenarios/bad/scenario.json"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("iteratons"), std::string::npos) << run.err;
-  EXPECT_FALSE(fs::exists(ws.reports() / "report.json"));
+  // No scenario ran: the report says the run was aborted, and why.
+  const json report = ws.report();
+  EXPECT_TRUE(report.at("scenarios").empty());
+  EXPECT_EQ(report.at("aborted").at("kind"), "input");
+  EXPECT_NE(report.at("aborted").at("message").get<std::string>().find("iteratons"),
+            std::string::npos);
+  EXPECT_EQ(report.at("summary").at("exitCode"), 2);
 }
 
 TEST(Cli, InvalidBaselineExitsTwo) {
