@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/report_scope.h"
 #include "common/errors.h"
 #include "process/interrupt.h"
 #include "report/merge.h"
@@ -71,12 +72,15 @@ void place_raw_output(ShardReport& shard, const fs::path& out, const std::vector
 
 }  // namespace
 
+int write_merged(const ReportMergeOptions& o, std::vector<ShardReport>& shards, const fs::path& out,
+                 const std::vector<fs::path>& inputs);
+
 int report_merge_command(const ReportMergeOptions& o) {
   if (o.inputs.empty()) throw UsageError("report merge: name at least one shard report folder");
-  const fs::path out = fs::weakly_canonical(o.out);
+  const fs::path out = fs::weakly_canonical(fs::absolute(o.out));
   std::vector<fs::path> inputs;
   for (const auto& dir : o.inputs) {
-    inputs.push_back(fs::weakly_canonical(dir));
+    inputs.push_back(fs::weakly_canonical(fs::absolute(dir)));
     if (inputs.back() == out) {
       throw UsageError("report merge: --out " + o.out.string() + " is also an input (" +
                        dir.string() +
@@ -85,13 +89,18 @@ int report_merge_command(const ReportMergeOptions& o) {
   }
   std::vector<ShardReport> shards;
   for (const auto& dir : o.inputs) shards.push_back(read_shard_report(dir));
-  nlohmann::json merged = merge_reports(shards);  // checks the shards before anything is copied
+  (void)merge_reports(shards);  // checks the shards before anything is copied
   // Every copy is checked before the first file is touched.
   for (auto& shard : shards) place_raw_output(shard, out, inputs, true);
   fs::create_directories(o.out);
+  return with_fresh_report(o.out, [&] { return write_merged(o, shards, out, inputs); });
+}
+
+int write_merged(const ReportMergeOptions& o, std::vector<ShardReport>& shards, const fs::path& out,
+                 const std::vector<fs::path>& inputs) {
   for (auto& shard : shards) place_raw_output(shard, out, inputs, false);
   interrupt::check();
-  merged = merge_reports(shards);
+  nlohmann::json merged = merge_reports(shards);
   const int code = exit_code_for(merged);
   merged["summary"]["exitCode"] = code;
   write_report_files(o.out, merged);

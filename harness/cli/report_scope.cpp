@@ -45,14 +45,18 @@ void check_run_folders(const RunOptions& o) {
 
 int with_fresh_report(const RunOptions& o, const std::function<int()>& body) {
   check_run_folders(o);
-  remove_report_files(o.report_dir);
+  return with_fresh_report(o.report_dir, body);
+}
+
+int with_fresh_report(const fs::path& report_dir, const std::function<int()>& body) {
+  remove_report_files(report_dir);
   try {
     return body();
   } catch (...) {
     std::string message;
     const ErrorKind kind = classify_exception(std::current_exception(), message);
     try {
-      write_report_files(o.report_dir,
+      write_report_files(report_dir,
                          aborted_report_json(error_kind_name(kind), message, exit_code_for(kind)));
     } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
     }

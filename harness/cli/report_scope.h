@@ -16,5 +16,7 @@ void check_run_folders(const RunOptions& options);
 // failure outside any scenario), a report that says the run was aborted takes their place (as far
 // as the disk allows) and the exception goes on to main's catch ladder. Returns body's exit code.
 int with_fresh_report(const RunOptions& options, const std::function<int()>& body);
+// The same for any command that writes a report folder (report merge), without the folder checks.
+int with_fresh_report(const std::filesystem::path& report_dir, const std::function<int()>& body);
 
 }  // namespace leakgate

@@ -29,7 +29,7 @@ std::string container_memory_limit(pid_t pid) {
     const fs::path path = fs::path(line.substr(second + 1)).relative_path();
     if (controllers.empty()) {
       for (fs::path dir = fs::path("/sys/fs/cgroup") / path;; dir = dir.parent_path()) {
-        const std::string limit = first_line(dir / "memory.max");
+        std::string limit = first_line(dir / "memory.max");
         if (!limit.empty() && limit != "max") return limit;
         if (dir == "/sys/fs/cgroup" || dir == dir.parent_path()) break;
       }

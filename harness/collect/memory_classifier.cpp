@@ -109,7 +109,7 @@ MemorySummary classify_memory(const ProcessMemory& p) {
       c = MemoryCategory::kOtherData;
       if (r.kbytes > 0) s.other_data_ranges.push_back({v.start, v.end, r.kbytes});
       if (v.path.starts_with("/memfd:doublemapper")) s.runtime_code_kb += r.kbytes;
-    } else if (images.count(without_deleted(v.path)) != 0 || looks_like_image(v.path)) {
+    } else if (images.contains(without_deleted(v.path)) || looks_like_image(v.path)) {
       c = MemoryCategory::kCode;
       modules[std::string(without_deleted(v.path))] += r;
     } else {
@@ -134,7 +134,7 @@ MemorySummary classify_memory(const ProcessMemory& p) {
   s.stacks_found = 0;
   for (const auto sp : p.stack_pointers) {
     for (const auto& v : p.vmas) {
-      if (sp >= v.start && sp < v.end && stacks.count(v.start) != 0) {
+      if (sp >= v.start && sp < v.end && stacks.contains(v.start)) {
         ++s.stacks_found;
         break;
       }

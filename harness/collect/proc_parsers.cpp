@@ -67,6 +67,14 @@ void parse_field(std::string_view line, std::size_t line_no, Vma& vma) {
   if (!value || words.size() != 2 || words[1] != "kB") {
     throw ParseError(line_no, "expected '" + std::string(name) + ": N kB' in smaps");
   }
+  // Every field read here is at most the mapping's size (the kernel's Size is exactly the range):
+  // a larger value is not smaps, and would make the classifier's sums wrap around.
+  const std::uint64_t range = vma.end - vma.start;
+  const std::uint64_t range_kb = range / 1024 + (range % 1024 != 0 ? 1 : 0);
+  if (*value > range_kb) {
+    throw ParseError(line_no, std::string(name) + " is larger than the mapping (" +
+                                  std::to_string(range_kb) + " kB)");
+  }
   *target = *value;
 }
 
@@ -80,6 +88,11 @@ std::vector<Vma> parse_smaps(std::string_view text) {
     if (text::trim(line).empty()) continue;
     if (is_header(line)) {
       vmas.push_back(parse_header(line, i + 1));
+      // The kernel lists mappings in address order without overlap, so their sizes add up to at
+      // most the address space: no sum over them wraps around.
+      if (vmas.size() > 1 && vmas.back().start < vmas[vmas.size() - 2].end) {
+        throw ParseError(i + 1, "smaps mapping overlaps or precedes the one before it");
+      }
       continue;
     }
     if (vmas.empty()) throw ParseError(i + 1, "smaps field before the first mapping");

@@ -79,6 +79,7 @@ std::vector<RetentionGroup> group_paths(const std::vector<std::vector<RootPath>>
     }
   }
   std::vector<RetentionGroup> out;
+  out.reserve(groups.size());
   for (auto& [key, g] : groups) out.push_back(std::move(g));
   std::stable_sort(out.begin(), out.end(), [](const RetentionGroup& a, const RetentionGroup& b) {
     return a.instances > b.instances;

@@ -1,5 +1,6 @@
 #include "collect/sos_parsers.h"
 
+#include <limits>
 #include <string>
 
 #include "common/errors.h"
@@ -73,8 +74,14 @@ HeapStats parse_dumpheap_stat(std::string_view output) {
       return stats;
     }
     stats.types.push_back(parse_stat_row(line, i + 1));
-    counted_objects += stats.types.back().count;
-    counted_bytes += stats.types.back().bytes;
+    const TypeStat& row = stats.types.back();
+    // A sum that wraps around could match a made-up total line; no heap holds 2^64 of either.
+    constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
+    if (row.count > kMax - counted_objects || row.bytes > kMax - counted_bytes) {
+      throw ParseError(i + 1, "the dumpheap rows add up to more than 2^64 objects or bytes");
+    }
+    counted_objects += row.count;
+    counted_bytes += row.bytes;
   }
   throw ParseError(lines.size(), "dumpheap -stat output ended before its 'Total' line");
 }
@@ -116,7 +123,10 @@ GcHeapSummary parse_eeheap_gc(std::string_view output) {
     if (parse_segment_line(line, summary)) continue;
     if (line.starts_with("Number of GC Heaps:")) {
       const auto n = text::parse_grouped_decimal(text::trim(line.substr(19)));
-      if (!n) throw ParseError(i + 1, "malformed 'Number of GC Heaps' line");
+      // The count is kept as an int: a larger one would wrap to a negative or zero heap count.
+      if (!n || *n == 0 || *n > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+        throw ParseError(i + 1, "malformed 'Number of GC Heaps' line");
+      }
       summary.heap_count = static_cast<int>(*n);
     } else if (line.starts_with("GC Allocated Heap Size:")) {
       const auto n = parse_size_line(line);

@@ -51,11 +51,27 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   return request;
 }
 
+// Runs one collector step; a tool fails when the app it reads goes away, and then the app is the
+// cause, and says how.
+template <typename Step>
+void blaming_the_app_if_gone(ScenarioSession& session, const std::string& doing, Step&& step) {
+  try {
+    step();
+  } catch (const InterruptedError&) {
+    throw;
+  } catch (const Error& e) {
+    session.check_alive(doing + " (" + e.what() + ")");
+    throw;
+  }
+}
+
 void prepare_collectors(ScenarioContext& ctx, ScenarioSession& session) {
   const CollectRequest request = make_request(ctx, session, "priming");
   for (auto& collector : ctx.collectors) {
     if (!collector->applies_to(ctx.result.runtime)) continue;
-    if (auto note = collector->prepare(request)) ctx.result.info.push_back(*note);
+    blaming_the_app_if_gone(session, "preparing " + std::string(collector->name()), [&] {
+      if (auto note = collector->prepare(request)) ctx.result.info.push_back(*note);
+    });
   }
 }
 
@@ -85,15 +101,7 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
     }
     const std::string doing = "checkpoint '" + label + "': " + std::string(collector->activity());
     ctx.progress.say(ctx.manifest.name, doing);
-    try {
-      collector->collect(request, cp);
-    } catch (const InterruptedError&) {
-      throw;
-    } catch (const Error& e) {
-      // A tool fails when the app it reads goes away: then the app is the cause, and says how.
-      session.check_alive(doing + " (" + e.what() + ")");
-      throw;
-    }
+    blaming_the_app_if_gone(session, doing, [&] { collector->collect(request, cp); });
   }
   if (cp.memory && cp.gc_heap) {
     cp.reconciliation = reconcile(*cp.memory, cp.gc_heap->segments, cp.gc_heap->committed_bytes);
@@ -101,10 +109,24 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
   return cp;
 }
 
+void drive_session(ScenarioContext& ctx, ScenarioSession& session);
+
 void drive(ScenarioContext& ctx) {
   const Manifest& m = ctx.manifest;
   ctx.progress.say(m.name, "launch " + m.argv.front());
   ScenarioSession session(m, ctx.raw_dir);
+  try {
+    drive_session(ctx, session);
+  } catch (...) {
+    // Whatever stopped the scenario, the report still says what became of the app's logs.
+    for (auto& note : session.log_notes(false)) ctx.result.notes.push_back(std::move(note));
+    throw;
+  }
+  for (auto& note : session.log_notes(true)) ctx.result.notes.push_back(std::move(note));
+}
+
+void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
+  const Manifest& m = ctx.manifest;
   ctx.result.runtime = session.runtime();
   ctx.result.runtime.facts.merge(probe_environment(session.pid()));
   for (const auto& step : m.ready) run_step(session, step, m);
@@ -134,7 +156,6 @@ void drive(ScenarioContext& ctx) {
         "the app did not exit within timeouts.shutdownSeconds after quit; "
         "it was killed");
   }
-  for (auto& note : session.log_notes()) ctx.result.notes.push_back(std::move(note));
 }
 
 // Differences between the environment the baseline was recorded in and this run's.

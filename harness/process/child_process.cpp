@@ -122,12 +122,16 @@ struct ChildProcess::Stream {
     const std::size_t tail_limit = static_cast<std::size_t>(log_limit - log_limit / 2);
     if (log_tail.size() > tail_limit) log_tail.erase(0, log_tail.size() - tail_limit);
     const std::uint64_t head = std::min<std::uint64_t>(log_stats.total_bytes, log_limit / 2);
-    log_stats.dropped_bytes = log_stats.total_bytes - head - log_tail.size();
-    if (log_stats.dropped_bytes > 0) {
-      const std::string marker = "\n[leakgate: " + std::to_string(log_stats.dropped_bytes) +
-                                 " bytes dropped here (log limit " + std::to_string(log_limit) +
-                                 " bytes); the last " + std::to_string(log_tail.size()) +
-                                 " bytes follow]\n";
+    if (log_stats.total_bytes - head - log_tail.size() > 0) {
+      // The marker takes the place of as much of the tail: the file stays within the limit.
+      constexpr std::size_t kMarkerRoom = 128;
+      log_tail.erase(0, std::min(log_tail.size(), kMarkerRoom));
+      log_stats.dropped_bytes = log_stats.total_bytes - head - log_tail.size();
+      std::string marker = "\n[leakgate: " + std::to_string(log_stats.dropped_bytes) +
+                           " bytes dropped here (log limit " + std::to_string(log_limit) +
+                           " bytes); the last " + std::to_string(log_tail.size()) +
+                           " bytes follow]\n";
+      marker.resize(std::min(marker.size(), kMarkerRoom));
       write_log(marker.data(), marker.size());
     }
     write_log(log_tail.data(), log_tail.size());
@@ -280,6 +284,7 @@ ChildProcess::ChildProcess(const SpawnSpec& spec)
   interrupt::check();
   if (spawn_trace()) spawn_trace()(spec);
   become_subreaper();
+  sweep_descendants_ = spec.sweep_descendants;
   static std::atomic<unsigned> started{0};
   owner_mark_ = std::to_string(::getpid()) + "-" + std::to_string(++started);
   std::map<std::string, std::string> overrides = spec.env;
@@ -367,7 +372,7 @@ ChildProcess::~ChildProcess() {
   // Grandchildren stay in the group after the leader exits: sweep them too, and those that left
   // the group.
   ::kill(-pid_, SIGKILL);
-  kill_descendants();
+  if (sweep_descendants_) kill_descendants();
   interrupt::unregister_group(pid_);
   close_stdin();
   join_readers();

@@ -38,6 +38,9 @@ struct SpawnSpec {
   // fills the disk). 0: no limit.
   std::uint64_t log_limit_bytes = 0;
   std::size_t keep_bytes = std::size_t{64} << 20;  // per stream, the tail kept in memory
+  // Kill what the child left outside its process group when it is done (see ChildProcess). Off
+  // only where the caller wants to see what was left (a test of the child's own cleanup).
+  bool sweep_descendants = true;
 };
 
 // What became of a stream's log file.
@@ -109,7 +112,9 @@ class ChildProcess {
   void join_readers();
 
   pid_t pid_ = -1;
-  std::string owner_mark_;  // LEAKGATE_OWNER=<value> in the environment of everything it starts
+  std::string owner_mark_;
+  bool sweep_descendants_ =
+      true;  // LEAKGATE_OWNER=<value> in the environment of everything it starts
   int stdin_fd_ = -1;
   std::optional<ExitStatus> status_;
   std::unique_ptr<Stream> out_;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <utility>
 
 #include "common/errors.h"
 
@@ -63,8 +64,8 @@ std::string message(std::uint8_t command_set, std::uint8_t command_id, const std
 // A connected socket, closed on scope exit.
 class Connection {
  public:
-  Connection(const fs::path& socket_path, const Deadline& deadline)
-      : path_(socket_path), deadline_(deadline) {
+  Connection(fs::path socket_path, const Deadline& deadline)
+      : path_(std::move(socket_path)), deadline_(deadline) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     const std::string p = path_.string();

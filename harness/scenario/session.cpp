@@ -160,8 +160,8 @@ void ScenarioSession::check_alive(const std::string& doing) {
   if (child_->wait(Deadline(std::chrono::milliseconds(0)))) fail(doing, "");
 }
 
-std::vector<std::string> ScenarioSession::log_notes() {
-  child_->drain(Deadline(std::chrono::seconds(2)));
+std::vector<std::string> ScenarioSession::log_notes(bool ended) {
+  if (ended) child_->drain(Deadline(std::chrono::seconds(2)));
   std::vector<std::string> notes;
   const std::pair<const char*, LogStats> logs[] = {{"stdout", child_->stdout_log_stats()},
                                                    {"stderr", child_->stderr_log_stats()}};

@@ -45,7 +45,8 @@ class ScenarioSession {
   bool shutdown();
   // What the report should say about the app's logs once it has exited: output dropped beyond
   // launch.logLimitBytes, a log that could not be written in full (a full disk).
-  std::vector<std::string> log_notes();
+  // With `ended`, waits (briefly) for the streams to end first, so the figures are final.
+  std::vector<std::string> log_notes(bool ended);
 
  private:
   std::string request(const std::string& command, const std::vector<std::string>& args,

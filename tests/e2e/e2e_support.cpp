@@ -65,11 +65,13 @@ void Workspace::add_native_scenario(const std::string& name, const std::string& 
 }
 
 SpawnSpec Workspace::leakgate_spec(const std::vector<std::string>& args) const {
+  // What leakgate leaves behind must stay visible to the test's checks (processes_with_marker).
   SpawnSpec spec;
   spec.argv = {LEAKGATE_BIN};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.cwd = source_dir();  // where the dotnet tool manifest is
   spec.env["TMPDIR"] = tmp().string();
+  spec.sweep_descendants = false;
   return spec;
 }
 

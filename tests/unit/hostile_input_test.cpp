@@ -311,12 +311,13 @@ TEST(Hostile, AFloodOfOutputKeepsTheLogWithinItsLimit) {
   child.drain(Deadline(30s));
   const LogStats stats = child.stdout_log_stats();
   const std::string log = test::read_file(dir.path() / "out.log");
-  EXPECT_LE(log.size(), 100000u + 200u);
+  EXPECT_LE(log.size(), 100000u);
   EXPECT_TRUE(log.starts_with("first\n"));
   EXPECT_TRUE(log.ends_with("\nlast\n"));
   EXPECT_NE(log.find("bytes dropped here"), std::string::npos);
   EXPECT_EQ(stats.total_bytes, 5000000u + 12u);
-  EXPECT_EQ(stats.dropped_bytes, stats.total_bytes - 100000u);
+  EXPECT_GE(stats.dropped_bytes, stats.total_bytes - 100000u);
+  EXPECT_LE(stats.dropped_bytes, stats.total_bytes - 100000u + 128u);
   std::string line;
   EXPECT_EQ(child.next_line(line, Deadline(1s)), ChildProcess::LineStatus::kEnd);  // none queued
 }
