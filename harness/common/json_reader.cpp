@@ -253,6 +253,8 @@ json parse_json_text(const std::string& text, const std::string& file) {
     }
     throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
                      why);
+  } catch (const json::out_of_range& e) {  // a number beyond the range of a double (406)
+    throw InputError(file, "", std::string("invalid JSON: ") + e.what());
   }
 }
 
