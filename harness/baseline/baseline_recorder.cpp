@@ -72,13 +72,12 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
       const auto it = previous->types.find(name);
       if (it != previous->types.end()) old = &it->second;
     }
-    const Spread* spread =
-        b.calibration ? find_in(b.calibration->type_counts, name) : nullptr;
+    const Spread* spread = b.calibration ? find_in(b.calibration->type_counts, name) : nullptr;
     const bool count_kept =
-        old != nullptr && keeps(static_cast<double>(value.count), static_cast<double>(old->count),
-                                find_in(b.type_tolerances, name), spread,
-                                std::max(t.noise_floor_count, 10.0), t.relative_tolerance,
-                                t.absolute_count);
+        old != nullptr &&
+        keeps(static_cast<double>(value.count), static_cast<double>(old->count),
+              find_in(b.type_tolerances, name), spread, std::max(t.noise_floor_count, 10.0),
+              t.relative_tolerance, t.absolute_count);
     if (old != nullptr && spread != nullptr && !count_kept) {
       b.calibration->type_counts.erase(name);  // measured around a value that is gone
     }
@@ -104,10 +103,10 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
       const Spread* spread = b.calibration ? find_in(b.calibration->memory_kb, label) : nullptr;
       const bool known = previous != nullptr && previous->memory_kb.count(label) != 0;
       const bool keep =
-          known && keeps(static_cast<double>(kb), static_cast<double>(previous->memory_kb.at(label)),
-                         find_in(b.memory_tolerances, label), spread,
-                         std::max(t.noise_floor_kb, 256.0), tolerance.relative,
-                         tolerance.absolute_kb);
+          known &&
+          keeps(static_cast<double>(kb), static_cast<double>(previous->memory_kb.at(label)),
+                find_in(b.memory_tolerances, label), spread, std::max(t.noise_floor_kb, 256.0),
+                tolerance.relative, tolerance.absolute_kb);
       if (known && spread != nullptr && !keep) b.calibration->memory_kb.erase(label);
       b.memory_kb[label] = keep ? previous->memory_kb.at(label) : kb;
     }

@@ -4,12 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <map>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
