@@ -1,33 +1,45 @@
-// Fuzz target for the /proc parsers and the classifier: any input either parses (and then
-// classifies with columns that add up) or raises ParseError; nothing else may happen.
-//   libFuzzer (clang): cmake -DCMAKE_CXX_COMPILER=clang++ -DLEAKGATE_FUZZ=ON; build/bin/smaps_fuzz
-//   any compiler: build/bin/smaps_fuzz_replay runs the seeds and mutations of them (in ctest).
+// Fuzz target for the /proc parsers and the classifier: any input either parses or raises a
+// leakgate::Error. Parsed smaps classify into rows whose columns add up to the row, none of them
+// larger than the row (a larger one means a sum wrapped around), for every category and module.
+//   libFuzzer: scripts/fuzz.sh (build/fuzz/bin/smaps_fuzz); any compiler: smaps_fuzz_replay runs
+//   the seeds and mutations of them (ctest fuzz.smaps_replay).
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
 #include "collect/memory_classifier.h"
 #include "collect/proc_parsers.h"
 #include "common/errors.h"
+#include "fuzz_support.h"
+
+namespace {
+
+void check_row(const leakgate::MemoryRow& r) {
+  using leakgate::fuzz::check;
+  check(r.private_kb + r.shareable_kb + r.shared_kb == r.kbytes,
+        "memory summary: the columns do not add up to the row");
+  check(r.private_kb <= r.kbytes && r.shareable_kb <= r.kbytes && r.shared_kb <= r.kbytes,
+        "memory summary: a column larger than its row (a sum wrapped around)");
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
   using namespace leakgate;
+  const std::string_view text = fuzz::text_of(data, size);
   try {
     ProcessMemory p;
     p.vmas = parse_smaps(text);
     p.stack_pointers = {0x7ffc00000000ull};
     const MemorySummary s = classify_memory(p);
-    for (auto c : kMemoryCategories) {
-      const MemoryRow& r = s.row(c);
-      if (r.private_kb + r.shareable_kb + r.shared_kb != r.kbytes) std::abort();
-    }
-  } catch (const ParseError&) {
+    for (auto c : kMemoryCategories) check_row(s.row(c));
+    for (const auto& m : s.modules) check_row(m.row);
+    (void)reconcile(s, {{0x7f0000000000ull, 0x7f0001000000ull}}, 16u << 20);
+  } catch (const Error&) {
   }
   try {
     (void)parse_status_kb(text, "VmPTE");
-  } catch (const ParseError&) {
+  } catch (const Error&) {
   }
   (void)parse_syscall_stack_pointer(text);
   return 0;
