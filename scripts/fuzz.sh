@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --build-only) run=0 ;;
     --no-build) build=0 ;;
     --list) list=1 ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     -*) extra+=("$1") ;;
     *[!0-9]*) targets+=("$1") ;;
     *) seconds=$1 ;;

@@ -16,7 +16,6 @@ import concurrent.futures
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -111,6 +110,19 @@ def split_diagnostics(output):
     return [(key, "\n".join(lines)) for key, lines in blocks]
 
 
+def run_measured(command):
+    """subprocess.run(command) that also reports the child's CPU time (user + system)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(command, child.returncode, out.read(), err.read())
+    result.cpu_seconds = usage.ru_utime + usage.ru_stime
+    return result
+
+
 def run_tidy(args):
     clang_tidy = find_tool("CLANG_TIDY", ("clang-tidy-14", "clang-tidy"), "clang-tidy-14")
     database_path = Path(args.build_dir) / "compile_commands.json"
@@ -124,21 +136,20 @@ def run_tidy(args):
         return 2
 
     started = time.monotonic()
-    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory(prefix="leakgate-tidy-") as db_dir:
         Path(db_dir, "compile_commands.json").write_text(json.dumps(entries))
         command = [clang_tidy, "--quiet", f"-p={db_dir}",
                    *(f"--extra-arg={a}" for a in TIDY_EXTRA_ARGS)]
-
-        def tidy(entry):
-            result = subprocess.run([*command, entry["file"]], capture_output=True, text=True)
-            return entry["file"], result
-
+        if args.checks:
+            command.append(f"--checks={args.checks}")
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = sorted(pool.map(tidy, entries), key=lambda r: r[0])
+            results = sorted(pool.map(lambda e: run_measured([*command, e["file"]]), entries),
+                             key=lambda r: r.args[-1])
+    elapsed = time.monotonic() - started
 
     seen, findings, failures = set(), [], []
-    for path, result in results:
+    for result in results:
+        path = result.args[-1]
         blocks = split_diagnostics(result.stdout)
         for key, text in blocks:
             if key not in seen:
@@ -157,9 +168,11 @@ def run_tidy(args):
         by_check[check] = by_check.get(check, 0) + 1
     for check, count in sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {count:4} {check}")
-    elapsed = time.monotonic() - started
-    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    cpu = sum(r.cpu_seconds for r in results)
+    if args.slowest:
+        print("lint: slowest files (CPU seconds):")
+        for r in sorted(results, key=lambda r: -r.cpu_seconds)[:args.slowest]:
+            print(f"  {r.cpu_seconds:6.1f} {relative(r.args[-1])}")
     print(f"lint: clang-tidy: {len(entries)} files, {args.jobs} jobs, {elapsed:.0f} s "
           f"({cpu:.0f} s CPU): "
           f"{len(findings)} finding(s)" + (f", {len(failures)} failed run(s)" if failures else ""))
@@ -174,6 +187,9 @@ def main():
     tidy = commands.add_parser("tidy", help="clang-tidy over the compile database's sources")
     tidy.add_argument("-p", "--build-dir", required=True, help="folder of compile_commands.json")
     tidy.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
+    tidy.add_argument("--checks", help="added to .clang-tidy's Checks (to try a check out)")
+    tidy.add_argument("--slowest", type=int, default=0, metavar="N",
+                      help="also print the N files that took the most CPU time")
     tidy.add_argument("regex", nargs="*", help="only the files whose path matches one of these")
     args = parser.parse_args()
     return run_format(args) if args.command == "format" else run_tidy(args)

@@ -91,7 +91,7 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
   }
   if (previous != nullptr) {  // gone now, but within tolerance of zero: keep, to avoid flicker
     for (const auto& [name, old] : previous->types) {
-      if (now.count(name) == 0 && within_tolerance(TypeBaseline{}, old, t)) b.types[name] = old;
+      if (!now.contains(name) && within_tolerance(TypeBaseline{}, old, t)) b.types[name] = old;
     }
   }
 
@@ -101,7 +101,7 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
       const auto kb = final.memory->row(c).kbytes;
       const MemoryTolerance tolerance = t.memory_tolerance(c);
       const Spread* spread = b.calibration ? find_in(b.calibration->memory_kb, label) : nullptr;
-      const bool known = previous != nullptr && previous->memory_kb.count(label) != 0;
+      const bool known = previous != nullptr && previous->memory_kb.contains(label);
       const bool keep =
           known &&
           keeps(static_cast<double>(kb), static_cast<double>(previous->memory_kb.at(label)),

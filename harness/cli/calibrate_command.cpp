@@ -54,6 +54,7 @@ int calibrate_scenario(const CalibrateOptions& o) {
     }
   }
   std::vector<const Checkpoint*> finals;
+  finals.reserve(runs.size());
   for (const auto& r : runs) finals.push_back(&r.scenarios.front().checkpoints.back());
 
   const Baseline* previous = plan.baselines.front() ? &*plan.baselines.front() : nullptr;

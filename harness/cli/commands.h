@@ -1,10 +1,15 @@
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pipeline/run_options.h"
+
+namespace CLI {
+class App;  // <CLI/CLI.hpp>, included where the command line is built (main.cpp, run_options.cpp)
+}
 
 namespace leakgate {
 

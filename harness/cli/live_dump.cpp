@@ -1,6 +1,6 @@
 #include "cli/live_dump.h"
 
-#include <signal.h>
+#include <csignal>
 
 #include "collect/sos_session.h"
 #include "common/errors.h"

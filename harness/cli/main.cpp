@@ -6,8 +6,10 @@
 #include "cli/exit_codes.h"
 #include "process/interrupt.h"
 
+namespace {
+
 // The catch ladder: every error surfaces here, is printed once, and becomes its exit code.
-int main(int argc, char** argv) {
+int leakgate_main(int argc, char** argv) {
   using namespace leakgate;
   interrupt::install_handlers();
 
@@ -121,5 +123,16 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "leakgate: internal error: " << e.what() << "\n";
     return kExitFailure;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return leakgate_main(argc, argv);
+  } catch (...) {  // building the command line itself failed (out of memory)
+    std::cerr << "leakgate: internal error while reading the command line\n";
+    return leakgate::kExitFailure;
   }
 }

@@ -1,5 +1,4 @@
-#include <signal.h>
-
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"

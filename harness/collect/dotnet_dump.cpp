@@ -53,7 +53,7 @@ std::optional<fs::path> find_tool_manifest_dir_any(const std::vector<fs::path>& 
 std::pair<bool, std::string> probe(const DotnetDumpCommand& cmd) {
   SpawnSpec spec;
   spec.argv = cmd.prefix;
-  spec.argv.push_back("--version");
+  spec.argv.emplace_back("--version");
   spec.cwd = cmd.cwd;
   try {
     const ToolRun run = run_to_completion(spec, Deadline(std::chrono::seconds(120)));

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 SosCollector::SosCollector(ToolSettings settings) : settings_(std::move(settings)) {}
 
 bool SosCollector::applies_to(const RuntimeFacts& runtime) const {
-  return runtime.facts.count("runtime") != 0;
+  return runtime.facts.contains("runtime");
 }
 
 const DotnetDumpCommand& SosCollector::tool() {

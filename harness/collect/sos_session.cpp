@@ -35,9 +35,9 @@ void collect_heap_dump(const DotnetDumpCommand& tool, int pid, const std::filesy
   spec.cwd = tool.cwd;
   spec.env = env;
   spec.argv = tool.prefix;
-  for (const char* a : {"collect", "-p"}) spec.argv.push_back(a);
+  for (const char* a : {"collect", "-p"}) spec.argv.emplace_back(a);
   spec.argv.push_back(std::to_string(pid));
-  for (const char* a : {"--type", "Heap", "-o"}) spec.argv.push_back(a);
+  for (const char* a : {"--type", "Heap", "-o"}) spec.argv.emplace_back(a);
   spec.argv.push_back(dump.string());
   const ToolRun run = run_to_completion(spec, deadline);
   save(raw_file, run, spec.argv);
@@ -55,14 +55,14 @@ std::string run_sos_session(const DotnetDumpCommand& tool, const std::filesystem
   spec.cwd = tool.cwd;
   spec.env = env;
   spec.argv = tool.prefix;
-  spec.argv.push_back("analyze");
+  spec.argv.emplace_back("analyze");
   spec.argv.push_back(dump.string());
   for (const auto& c : commands) {
-    spec.argv.push_back("-c");
+    spec.argv.emplace_back("-c");
     spec.argv.push_back(c);
   }
-  spec.argv.push_back("-c");
-  spec.argv.push_back("exit");
+  spec.argv.emplace_back("-c");
+  spec.argv.emplace_back("exit");
   const ToolRun run = run_to_completion(spec, deadline);
   save(raw_file, run, spec.argv);
   if (run.timed_out || !run.status.success()) {

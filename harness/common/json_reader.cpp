@@ -75,7 +75,7 @@ const json* JsonObjectReader::field(const std::string& key, bool required) {
     if (!required) return nullptr;
     // A misspelt key is the usual cause: name it.
     for (const auto& [other, v] : value_.items()) {
-      if (seen_.count(other) == 0 && edit_distance(other, key) <= 2) {
+      if (!seen_.contains(other) && edit_distance(other, key) <= 2) {
         fail(key, "required field is missing; the unknown field \"" + other +
                       "\" looks like a misspelling of it");
       }
@@ -99,7 +99,7 @@ std::string JsonObjectReader::string(const std::string& key) {
 
 std::string JsonObjectReader::choice(const std::string& key,
                                      const std::vector<std::string>& choices) {
-  const std::string v = string(key);
+  std::string v = string(key);
   for (const auto& c : choices) {
     if (v == c) return v;
   }
@@ -181,7 +181,7 @@ void JsonObjectReader::accept(const std::string& key) { seen_.insert(key); }
 
 void JsonObjectReader::finish() const {
   for (const auto& [key, v] : value_.items()) {
-    if (seen_.count(key) == 0) {
+    if (!seen_.contains(key)) {
       std::string known;
       for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
       fail(key, "unknown field (known fields here: " + known + ")");

@@ -7,6 +7,8 @@ namespace leakgate {
 
 namespace fs = std::filesystem;
 
+constexpr std::uint64_t kMiB = std::uint64_t{1024} * 1024;
+
 void DumpKeeper::keep(const fs::path& temp_dir, const fs::path& raw_dir, ScenarioResult& result) {
   const bool wanted =
       policy_ == KeepDumps::kAlways || (policy_ == KeepDumps::kOnFailure && !result.met);
@@ -24,10 +26,10 @@ void DumpKeeper::keep(const fs::path& temp_dir, const fs::path& raw_dir, Scenari
       const std::lock_guard<std::mutex> lock(mutex_);
       if (used_bytes_ + bytes > budget_bytes_) {
         result.notes.push_back("dump " + dump.filename().string() + " (" +
-                               std::to_string(bytes / (1024 * 1024)) +
+                               std::to_string(bytes / kMiB) +
                                " MiB) not kept: the kept dumps of this run would exceed "
                                "--keep-dumps-max-mb (" +
-                               std::to_string(budget_bytes_ / (1024 * 1024)) + " MiB)");
+                               std::to_string(budget_bytes_ / kMiB) + " MiB)");
         continue;
       }
       used_bytes_ += bytes;

@@ -82,14 +82,14 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
   cp.label = label;
   cp.iteration = iteration;
   const SettleResult settled =
-      settle_until_stable(session, ctx.manifest, ctx.result.runtime.facts.count("runtime") != 0);
+      settle_until_stable(session, ctx.manifest, ctx.result.runtime.facts.contains("runtime"));
   cp.settle_reply = settled.reply;
   cp.settle_rounds = settled.rounds;
   cp.settled_by = settled.settled_by;
-  if (protocol::parse_facts(settled.reply).count("finalizerBlocked") != 0 &&
+  if (protocol::parse_facts(settled.reply).contains("finalizerBlocked") &&
       std::find(ctx.result.notes.begin(), ctx.result.notes.end(), kFinalizerBlocked) ==
           ctx.result.notes.end()) {
-    ctx.result.notes.push_back(kFinalizerBlocked);
+    ctx.result.notes.emplace_back(kFinalizerBlocked);
   }
   const CollectRequest request = make_request(ctx, session, label, settled.live_only);
   for (auto& collector : ctx.collectors) {
@@ -152,7 +152,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   }
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "final", m.iterations));
   if (!session.shutdown()) {
-    ctx.result.notes.push_back(
+    ctx.result.notes.emplace_back(
         "the app did not exit within timeouts.shutdownSeconds after quit; "
         "it was killed");
   }

@@ -119,7 +119,7 @@ RunResult run_suite(const SuitePlan& plan, const RunOptions& options) {
   }
   for (auto& v : versions) run.tools.merge(v);
   for (const auto& leak : plan.known_leaks) {
-    if (applicable.count(leak.index) != 0 && used.count(leak.index) == 0) {
+    if (applicable.contains(leak.index) && !used.contains(leak.index)) {
       run.stale_known_leaks.push_back(leak);
     }
   }

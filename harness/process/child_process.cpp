@@ -179,15 +179,16 @@ std::vector<std::string> merged_environment(const std::map<std::string, std::str
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
     const auto eq = entry.find('=');
-    if (eq != std::string::npos && overrides.count(entry.substr(0, eq)) != 0) continue;
+    if (eq != std::string::npos && overrides.contains(entry.substr(0, eq))) continue;
     env.push_back(entry);
   }
-  for (const auto& [key, value] : overrides) env.push_back(key + "=" + value);
+  for (const auto& [key, value] : overrides) env.emplace_back(key).append(1, '=').append(value);
   return env;
 }
 
 std::vector<char*> c_array(std::vector<std::string>& words) {
   std::vector<char*> out;
+  out.reserve(words.size() + 1);
   for (auto& w : words) out.push_back(w.data());
   out.push_back(nullptr);
   return out;
@@ -388,13 +389,13 @@ void ChildProcess::kill_descendants() {
     for (bool grew = true; grew;) {
       grew = false;
       for (const auto& p : processes) {
-        if (tree.count(p.ppid) != 0 && tree.insert(p.pid).second) grew = true;
+        if (tree.contains(p.ppid) && tree.insert(p.pid).second) grew = true;
       }
     }
     std::vector<pid_t> victims;
     for (const auto& p : processes) {
       if (p.pid == self || p.pid == pid_) continue;
-      if (tree.count(p.pid) != 0 || has_environment_entry(p.pid, mark)) victims.push_back(p.pid);
+      if (tree.contains(p.pid) || has_environment_entry(p.pid, mark)) victims.push_back(p.pid);
     }
     if (victims.empty()) return;
     for (const pid_t v : victims) ::kill(v, SIGKILL);

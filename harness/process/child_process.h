@@ -106,7 +106,7 @@ class ChildProcess {
 
  private:
   struct Stream;
-  void start_reader(Stream& stream, int fd, const std::filesystem::path& log);
+  static void start_reader(Stream& stream, int fd, const std::filesystem::path& log);
   void kill_descendants();
   std::optional<ExitStatus> poll_exit();
   void join_readers();

@@ -187,17 +187,19 @@ void write_scenario(std::ostringstream& o, const json& s) {
   }
   o << memory_chart(s) << "</div>\n";
   // What the tools printed, next to this page (relative links: they work from the artifact too).
-  const std::string sub = s.value("rawOutput", "");
+  const std::string sub = s.value("rawOutput", "") + "/";
   std::string links;
   for (const auto& cp : s.value("checkpoints", json::array())) {
     for (const auto& raw : cp.value("raw", json::array())) {
       const std::string path = raw.value("path", "");
-      const auto href = relative_href(sub + "/" + path);
-      links += href ? " <a href=\"" + escape_markup(*href) + "\">" + escape_markup(path) + "</a>"
-                    : " " + escape_markup(path);
+      const auto href = relative_href(sub + path);
+      links += ' ';
+      if (href) links.append("<a href=\"").append(escape_markup(*href)).append("\">");
+      links += escape_markup(path);
+      if (href) links += "</a>";
     }
   }
-  if (!sub.empty() && !links.empty()) o << "<p>Raw output:" << links << "</p>\n";
+  if (sub != "/" && !links.empty()) o << "<p>Raw output:" << links << "</p>\n";
   o << "</section>\n";
 }
 

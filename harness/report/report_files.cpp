@@ -29,14 +29,14 @@ void remove_report_files(const std::filesystem::path& report_dir) {
   }
 }
 
-void write_report_files(const std::filesystem::path& report_dir, const nlohmann::json& original) {
-  const nlohmann::json report = with_valid_utf8(original);
+void write_report_files(const std::filesystem::path& report_dir, const nlohmann::json& report) {
+  const nlohmann::json valid = with_valid_utf8(report);
   std::filesystem::create_directories(report_dir);
-  const std::string markdown = render_markdown(report);
-  write_file_atomically(report_dir / "report.json", dump_json(report, 2) + "\n");
-  write_file_atomically(report_dir / "junit.xml", render_junit(report));
+  const std::string markdown = render_markdown(valid);
+  write_file_atomically(report_dir / "report.json", dump_json(valid, 2) + "\n");
+  write_file_atomically(report_dir / "junit.xml", render_junit(valid));
   write_file_atomically(report_dir / "summary.md", markdown);
-  write_file_atomically(report_dir / "index.html", render_html(report));
+  write_file_atomically(report_dir / "index.html", render_html(valid));
   if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
       step_summary != nullptr && *step_summary != '\0') {
     std::ofstream out(step_summary, std::ios::app);

@@ -103,7 +103,7 @@ bool errored(const json& s) { return s.value("verdict", "") == "error"; }
 bool failed(const json& s) { return !s.value("met", false); }
 
 std::string outcome_of(const json& s) {
-  const std::string verdict = s.value("verdict", "error");
+  std::string verdict = s.value("verdict", "error");
   const bool canary = s.value("expected", "pass") == "leak";
   if (verdict == "error") return "error";
   if (canary) return s.value("met", false) ? "leak caught (canary)" : "canary caught nothing";

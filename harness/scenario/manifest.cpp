@@ -212,10 +212,10 @@ void read_launch(JsonObjectReader launch, Manifest& m) {
   launch.finish();
   // Tiered compilation re-JITs hot methods in the background on a timer: code pages and native
   // heap move between checkpoints for reasons unrelated to leaks. Off unless asked for.
-  if (m.env.count("DOTNET_TieredCompilation") == 0 &&
+  if (!m.env.contains("DOTNET_TieredCompilation") &&
       std::getenv("DOTNET_TieredCompilation") == nullptr) {
     m.env["DOTNET_TieredCompilation"] = "0";
-    m.defaulted_env.push_back("DOTNET_TieredCompilation=0");
+    m.defaulted_env.emplace_back("DOTNET_TieredCompilation=0");
   }
 }
 

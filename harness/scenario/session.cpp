@@ -37,7 +37,7 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   spec.stdout_log = log_dir / "app.stdout.log";
   spec.stderr_log = log_dir / "app.stderr.log";
   spec.log_limit_bytes = manifest.log_limit_bytes;
-  spec.keep_bytes = 64 * 1024;
+  spec.keep_bytes = std::size_t{64} * 1024;
   try {
     child_ = std::make_unique<ChildProcess>(spec);
   } catch (const SpawnError& e) {
@@ -178,7 +178,7 @@ std::vector<std::string> ScenarioSession::log_notes(bool ended) {
     }
   }
   transcript_.flush();
-  if (!transcript_) notes.push_back("protocol.log is incomplete: it could not be written");
+  if (!transcript_) notes.emplace_back("protocol.log is incomplete: it could not be written");
   return notes;
 }
 

@@ -24,6 +24,8 @@ class ScenarioSession {
   // Logs go to <log_dir>/app.stdout.log, app.stderr.log and protocol.log.
   ScenarioSession(const Manifest& manifest, const std::filesystem::path& log_dir);
   ~ScenarioSession();
+  ScenarioSession(const ScenarioSession&) = delete;
+  ScenarioSession& operator=(const ScenarioSession&) = delete;
 
   const RuntimeFacts& runtime() const { return runtime_; }
   pid_t pid() const { return child_->pid(); }

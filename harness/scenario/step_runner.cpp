@@ -76,9 +76,9 @@ std::string http(ScenarioSession& session, const Step& step, double seconds,
   client.set_read_timeout(timeout);
   client.set_write_timeout(timeout);
   httplib::Headers headers(step.headers.begin(), step.headers.end());
-  if (step.headers.count("Host") == 0) headers.emplace("Host", target->host_header);
+  if (!step.headers.contains("Host")) headers.emplace("Host", target->host_header);
   const std::string type =
-      step.headers.count("Content-Type") ? step.headers.at("Content-Type") : "application/json";
+      step.headers.contains("Content-Type") ? step.headers.at("Content-Type") : "application/json";
   auto send = [&]() -> httplib::Result {
     if (step.method == "GET") return client.Get(path, headers);
     if (step.method == "POST") return client.Post(path, headers, step.body, type);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -107,8 +108,8 @@ TEST_F(MemoryAccuracy, ThreadStacksAreFoundFromTheThreads) {
   EXPECT_EQ(after.threads, before.threads + 8);
   EXPECT_EQ(after.stacks_found, after.threads);
   // 8 threads x 512 KiB touched; +10% for the frames around the touched area.
-  expect_near_kb(static_cast<std::uint64_t>(delta(before, after, MemoryCategory::kStack)), 8 * 512,
-                 0.10, "Stack growth after 8 threads touched 512 KiB each");
+  expect_near_kb(static_cast<std::uint64_t>(delta(before, after, MemoryCategory::kStack)),
+                 std::uint64_t{8} * 512, 0.10, "Stack growth after 8 threads touched 512 KiB each");
 }
 
 }  // namespace

@@ -21,6 +21,8 @@ class Workspace {
  public:
   Workspace();
   ~Workspace();
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
   std::filesystem::path root() const { return root_; }
   std::filesystem::path scenarios() const { return root_ / "scenarios"; }
   std::filesystem::path baselines() const { return root_ / "baselines"; }

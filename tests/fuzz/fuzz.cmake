@@ -46,7 +46,7 @@ leakgate_fuzz_target(dumpheap_stat SEEDS tests/fixtures/sos/* OPTIONS -max_len=2
 leakgate_fuzz_target(eeheap_gc SEEDS tests/fixtures/sos/* OPTIONS -max_len=4096)
 leakgate_fuzz_target(retention SEEDS tests/fixtures/sos/* OPTIONS -max_len=1024)
 leakgate_fuzz_target(manifest SEEDS scenarios/*/scenario.json OPTIONS -max_len=4096)
-leakgate_fuzz_target(baseline SEEDS baselines/*.json OPTIONS -max_len=4096)
+leakgate_fuzz_target(baseline SEEDS baselines/*.json OPTIONS -max_len=2048)
 leakgate_fuzz_target(known_leaks SEEDS baselines/known-leaks.json OPTIONS -max_len=2048)
 # Accepted reports are rendered as Markdown, HTML and JUnit per input: the 170 KB capture is
 # replayed, the fuzzer mutates trimmed copies of it.

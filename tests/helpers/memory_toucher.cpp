@@ -31,6 +31,9 @@ std::size_t kib(const std::vector<std::string>& args, std::size_t i) {
 
 class Toucher {
  public:
+  Toucher() = default;
+  Toucher(const Toucher&) = delete;
+  Toucher& operator=(const Toucher&) = delete;
   ~Toucher() { release(); }
 
   std::string anon(std::size_t bytes) {

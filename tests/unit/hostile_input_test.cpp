@@ -123,7 +123,7 @@ TEST(Hostile, InvalidPatternIsAManifestError) {
 
 TEST(Hostile, CatastrophicPatternsMatchInBoundedStackAndTime) {
   std::string error;
-  std::string output(60 * 1024, 'x');
+  std::string output(std::size_t{60} * 1024, 'x');
   for (std::size_t i = 0; i < output.size(); i += 80) output[i] = '\n';
   for (const char* pattern :
        {R"([\s\S]*Now listening)", R"((.|\n)*Now listening)", R"((x+x+)+y)"}) {

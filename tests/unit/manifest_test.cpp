@@ -24,7 +24,7 @@ const char* kValid = R"({
 class ManifestTest : public ::testing::Test {
  protected:
   std::filesystem::path write(const std::string& text) {
-    const auto dir = scratch_.path() / "demo";
+    auto dir = scratch_.path() / "demo";
     test::write_file(dir / "scenario.json", text);
     std::filesystem::create_directories(dir / "bin");  // the launch.cwd of kValid
     return dir;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 #include "collect/memory_classifier.h"
@@ -182,7 +183,7 @@ TEST(MemoryClassifier, ReconcilesOtherDataWithTheGcHeap) {
   s.categories[MemoryCategory::kOtherData] = {1000, 1000, 0, 0};
   s.other_data_ranges = {{0x10000, 0x20000, 600}, {0x40000, 0x50000, 100}};
   s.runtime_code_kb = 250;
-  const Reconciliation r = reconcile(s, {{0x11000, 0x12000}}, 512 * 1024);
+  const Reconciliation r = reconcile(s, {{0x11000, 0x12000}}, std::uint64_t{512} * 1024);
   EXPECT_EQ(r.other_data_kb, 1000u);
   EXPECT_EQ(r.gc_heap_resident_kb, 600u);
   EXPECT_EQ(r.gc_heap_committed_kb, 512u);
