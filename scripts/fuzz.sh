@@ -54,7 +54,8 @@ if [ "$build" = 1 ]; then
   mkdir -p "$TREE"
   cmake -S "$ROOT" -B "$TREE" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DLEAKGATE_FUZZ=ON \
-    -DLEAKGATE_BUILD_SCENARIOS=OFF -DLEAKGATE_BUILD_BENCH=OFF -DLEAKGATE_SANITIZED_TESTS=OFF \
+    -DLEAKGATE_BUILD_SCENARIOS=OFF -DLEAKGATE_BUILD_HEAP_ENGINE=OFF -DLEAKGATE_BUILD_BENCH=OFF \
+    -DLEAKGATE_SANITIZED_TESTS=OFF \
     >"$TREE/configure.log" 2>&1 || { cat "$TREE/configure.log" >&2; fail "configure failed"; }
   cmake --build "$TREE" -j "$(nproc 2>/dev/null || echo 2)" --target leakgate_fuzzers ||
     fail "build failed"

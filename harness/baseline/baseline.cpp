@@ -47,8 +47,13 @@ std::map<std::string, Spread> spreads_from_json(JsonObjectReader r) {
   for (const auto& [key, value] : r.value().items()) {
     JsonObjectReader s(value, r.file(), r.pointer(key));
     Spread spread;
-    spread.min = *s.optional_number("min", 0, 1e18);
-    spread.max = *s.optional_number("max", spread.min, 1e18);
+    // Both bounds are required: a spread without one is not a calibration leakgate wrote.
+    const auto min = s.optional_number("min", 0, 1e18);
+    if (!min) s.fail("min", "missing: a calibration spread has \"min\" and \"max\"");
+    spread.min = *min;
+    const auto max = s.optional_number("max", spread.min, 1e18);
+    if (!max) s.fail("max", "missing: a calibration spread has \"min\" and \"max\"");
+    spread.max = *max;
     s.finish();
     r.accept(key);
     out[key] = spread;

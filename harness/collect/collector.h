@@ -59,7 +59,12 @@ class Collector {
   virtual std::map<std::string, std::string> tool_versions() const { return {}; }
 };
 
+// What reads the managed heap: leakgate's heap engine (ClrMD), or SOS through dotnet-dump.
+enum class HeapReader { kEngine, kSos };
+
 struct ToolSettings {
+  HeapReader heap_reader = HeapReader::kEngine;
+  std::string heap_engine;  // explicit path of the engine; empty: beside leakgate
   std::string dotnet_dump;  // explicit path; empty: look it up
   // Where to look for a dotnet local tool manifest (each folder and its parents, in order).
   std::vector<std::filesystem::path> tool_search_from;

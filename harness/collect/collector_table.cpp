@@ -1,4 +1,5 @@
 #include "collect/collector.h"
+#include "collect/engine_collector.h"
 #include "collect/memory_collector.h"
 #include "collect/sos_collector.h"
 
@@ -9,7 +10,11 @@ std::vector<std::unique_ptr<Collector>> make_collectors(const ToolSettings& sett
   std::vector<std::unique_ptr<Collector>> collectors;
   // The memory summary first: it reads /proc only, before the dump touches anything.
   collectors.push_back(std::make_unique<MemoryCollector>());
-  collectors.push_back(std::make_unique<SosCollector>(settings));
+  if (settings.heap_reader == HeapReader::kEngine) {
+    collectors.push_back(std::make_unique<EngineCollector>(settings));
+  } else {
+    collectors.push_back(std::make_unique<SosCollector>(settings));
+  }
   return collectors;
 }
 

@@ -34,12 +34,12 @@ class SosCollector : public Collector {
   const DotnetDumpCommand& tool();
   std::map<std::string, std::string> tool_versions() const override;
 
- private:
-  // dotnet-dump collect into `dump`; the tool's output is saved to
-  // raw_dir/<label>.dump-collect.txt.
+  // dotnet-dump collect into `dump` (the runtime writes it: no ptrace needed); the tool's output
+  // is saved to raw_dir/<label>.dump-collect.txt and listed in `into` when given.
   void take_dump(const CollectRequest& request, const std::filesystem::path& dump,
                  const std::string& label, Checkpoint* into);
 
+ private:
   ToolSettings settings_;
   std::optional<DotnetDumpCommand> tool_;
 };

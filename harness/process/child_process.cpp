@@ -31,6 +31,7 @@ struct ChildProcess::Stream {
   bool queue_lines = false;
   std::string partial;
   std::string line_prefix;
+  std::size_t max_line_bytes = 0;
   std::deque<std::string> lines;
   bool ended = false;
   // The log file: the first half of the limit as it comes, the last half kept here until the end.
@@ -45,17 +46,18 @@ struct ChildProcess::Stream {
     kept.append(data, n);
     if (kept.size() > keep_bytes) kept.erase(0, kept.size() - keep_bytes);
     if (!queue_lines) return;
+    const std::size_t scanned = partial.size();  // holds no newline: only the new data is searched
     partial.append(data, n);
     std::size_t start = 0;
-    for (std::size_t nl = partial.find('\n'); nl != std::string::npos;
+    for (std::size_t nl = partial.find('\n', scanned); nl != std::string::npos;
          nl = partial.find('\n', start)) {
       queue(partial.substr(start, nl - start));
       start = nl + 1;
     }
     partial.erase(0, start);
     // A line that never ends is cut: memory stays bounded whatever the child prints.
-    if (partial.size() > kMaxLineBytes) {
-      queue(partial.substr(0, kMaxLineBytes));
+    if (partial.size() > max_line_bytes) {
+      queue(partial.substr(0, max_line_bytes));
       partial.clear();
     }
     ready.notify_all();
@@ -71,8 +73,6 @@ struct ChildProcess::Stream {
   }
 
  private:
-  static constexpr std::size_t kMaxLineBytes = 1 << 20;
-
   // Only the lines the reader asked for are queued: a child that floods stdout while nobody reads
   // lines must not fill memory.
   void queue(std::string line) {
@@ -342,6 +342,7 @@ ChildProcess::ChildProcess(const SpawnSpec& spec)
   out_->log_limit = err_->log_limit = spec.log_limit_bytes;
   out_->queue_lines = spec.stdout_lines;
   out_->line_prefix = spec.line_prefix;
+  out_->max_line_bytes = spec.max_line_bytes;
   start_reader(*out_, out_pipe.read, spec.stdout_log);
   start_reader(*err_, err_pipe.read, spec.stderr_log);
 }

@@ -30,7 +30,8 @@ struct SpawnSpec {
   std::map<std::string, std::string> env;  // set on top of the inherited environment
   bool stdin_pipe = false;                 // otherwise stdin is /dev/null
   bool stdout_lines = false;               // queue stdout lines for next_line()
-  std::string line_prefix;           // with stdout_lines: only lines that start with it are queued
+  std::string line_prefix;  // with stdout_lines: only lines that start with it are queued
+  std::size_t max_line_bytes = std::size_t{1} << 20;  // a longer stdout line is cut here
   std::filesystem::path stdout_log;  // when set, the stream is also written here ...
   std::filesystem::path stderr_log;
   // ... up to this many bytes per stream: the first half as it comes, the last half when the

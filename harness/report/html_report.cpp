@@ -138,7 +138,7 @@ void write_scenario(std::ostringstream& o, const json& s) {
     o << "<p>" << escape_markup(s.value("description", "")) << "</p>\n";
   }
   o << "<p>expected <b>" << escape_markup(s.value("expected", "")) << "</b>, verdict <b>"
-    << escape_markup(s.value("verdict", "")) << "</b>, " << s.value("iterations", 0)
+    << escape_markup(s.value("verdict", "")) << "</b>, " << integer_field(s, "iterations")
     << " iterations, " << format_number(s.value("seconds", 0.0), 1) << " s</p>\n";
   if (s.value("error", json()).is_string()) {
     o << "<pre class=\"bad\">" << escape_markup(s["error"].get<std::string>()) << "</pre>\n";
@@ -213,10 +213,11 @@ std::string render_html(const json& report) {
        "style-src 'unsafe-inline'; script-src 'sha256-"
     << kSelfCheckHash << "'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
     << "<title>leakgate report</title><style>" << kStyle << "</style></head>\n<body>\n";
-  o << "<h1>leakgate report</h1>\n<p>" << summary.value("scenarios", 0) << " scenario(s), "
-    << summary.value("met", 0) << " as expected, " << summary.value("unmet", 0) << " not, "
-    << summary.value("errors", 0) << " error(s); exit code " << summary.value("exitCode", 0) << "; "
-    << format_number(report.value("seconds", 0.0), 1) << " s.";
+  o << "<h1>leakgate report</h1>\n<p>" << integer_field(summary, "scenarios") << " scenario(s), "
+    << integer_field(summary, "met") << " as expected, " << integer_field(summary, "unmet")
+    << " not, " << integer_field(summary, "errors") << " error(s); exit code "
+    << integer_field(summary, "exitCode") << "; " << format_number(report.value("seconds", 0.0), 1)
+    << " s.";
   for (const auto& [tool, version] : tools_of(report).items()) {
     o << " " << escape_markup(tool) << " " << escape_markup(version.get<std::string>()) << ".";
   }

@@ -78,9 +78,9 @@ const char* icon(const json& s) {
 
 std::string render_markdown(const json& report) {
   const json summary = report.value("summary", json::object());
-  const int scenarios = summary.value("scenarios", 0);
-  const int unmet = summary.value("unmet", 0);
-  const int errors = summary.value("errors", 0);
+  const std::int64_t scenarios = integer_field(summary, "scenarios");
+  const std::int64_t unmet = integer_field(summary, "unmet");
+  const std::int64_t errors = integer_field(summary, "errors");
   std::ostringstream o;
   o << "## leakgate: ";
   if (aborted_of(report) != nullptr) {
@@ -92,7 +92,7 @@ std::string render_markdown(const json& report) {
   } else {
     o << "✅ all " << scenarios << " scenario(s) as expected";
   }
-  o << " (exit code " << summary.value("exitCode", 0) << ", "
+  o << " (exit code " << integer_field(summary, "exitCode") << ", "
     << format_number(report.value("seconds", 0.0), 1) << " s)\n\n";
   if (const json* aborted = aborted_of(report)) {
     o << "**The run was aborted** (" << plain(aborted->value("kind", "")) << "); no scenario "

@@ -76,13 +76,26 @@ const json* headline_finding(const json& s) {
   return ordered.empty() ? nullptr : ordered.front();
 }
 
+std::int64_t integer_field(const json& object, const char* key) {
+  if (!object.is_object()) return 0;
+  const auto it = object.find(key);
+  if (it == object.end()) return 0;
+  if (it->is_number_unsigned()) {
+    const auto v = it->get<std::uint64_t>();
+    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+    return v > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(v);
+  }
+  return it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
 std::vector<std::string> retention_lines(const json& f) {
   std::vector<std::string> lines;
-  const int sampled = f.contains("retention") ? f["retention"].value("sampled", 0) : 0;
+  const std::int64_t sampled =
+      f.contains("retention") ? integer_field(f["retention"], "sampled") : 0;
   if (f.contains("retentionPaths")) {
     for (const auto& p : f["retentionPaths"]) {
-      lines.push_back(p.value("text", "") + "  (" + std::to_string(p.value("instances", 0)) + "/" +
-                      std::to_string(sampled) + " sampled)");
+      lines.push_back(p.value("text", "") + "  (" + std::to_string(integer_field(p, "instances")) +
+                      "/" + std::to_string(sampled) + " sampled)");
     }
   }
   if (lines.empty() && sampled > 0) {

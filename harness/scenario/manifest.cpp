@@ -12,6 +12,7 @@
 
 #include "common/errors.h"
 #include "common/json_reader.h"
+#include "common/self_path.h"
 
 namespace leakgate {
 
@@ -21,13 +22,6 @@ using nlohmann::json;
 namespace {
 
 constexpr double kMaxSeconds = 24 * 3600;
-
-// The folder of the running leakgate binary: native scenario apps are built beside it.
-fs::path leakgate_bin_dir() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::current_path() : exe.parent_path();
-}
 
 // A free TCP port on 127.0.0.1 that the kernel picks (bind to port 0).
 int free_loopback_port() {

@@ -53,6 +53,8 @@ leakgate_fuzz_target(known_leaks SEEDS baselines/known-leaks.json OPTIONS -max_l
 leakgate_fuzz_target(report_merge SEEDS tests/fixtures/report/*.json OPTIONS -max_len=4096)
 leakgate_fuzz_target(protocol OPTIONS -max_len=2048)
 leakgate_fuzz_target(ipc_reply SEEDS tests/fixtures/ipc/*.bin OPTIONS -max_len=1024)
+# The heap engine's reply lines (heapstat replies are tens of KB: the fuzzer mutates their heads).
+leakgate_fuzz_target(engine_reply SEEDS tests/fixtures/engine/*.jsonl OPTIONS -max_len=4096)
 
 # The replay binaries, on the core the unit tests use.
 set(LEAKGATE_FUZZ_CORE leakgate_core)
@@ -77,7 +79,7 @@ if(LEAKGATE_FUZZ)
   # here means a parser now calls into an excluded file: take it off the list.
   set(unreached
       "^(cli|pipeline|process|verdict)/"
-      "^collect/(collector_table|memory_collector|dotnet_dump|environment_probe|retention_|sos_session|sos_collector)"
+      "^collect/(collector_table|memory_collector|dotnet_dump|environment_probe|retention_|sos_session|sos_collector|engine_collector|heap_engine)"
       "^baseline/(baseline_recorder|calibration)"
       "^scenario/(session|step_runner)"
       "^report/(json_report|report_files|text_summary|memory_report|retention_json)")

@@ -77,6 +77,25 @@ TEST(Baseline, InvalidFileNamesTheField) {
   }
 }
 
+// Found by fuzzing: a spread without one of its bounds was read through an empty optional.
+TEST(Baseline, ACalibrationSpreadWithoutABoundNamesIt) {
+  for (const char* spread : {R"({"min": 1})", R"({"max": 1})", R"({})"}) {
+    test::ScratchDir dir;
+    test::write_file(dir.path() / "forms.json",
+                     std::string(R"({"schemaVersion": 1, "scenario": "forms", "iterations": 20,
+                       "types": {}, "calibration": {"runs": 5, "typeCounts": {"A": )") +
+                         spread + R"(}, "memoryKb": {}}})");
+    try {
+      load_baseline(dir.path(), "forms");
+      FAIL() << spread;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("forms.json: /calibration/typeCounts/A/m"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(Baseline, ScenarioNameMustMatchTheFile) {
   test::ScratchDir dir;
   Baseline b = sample();

@@ -1,0 +1,112 @@
+#include "collect/engine_collector.h"
+
+#include <csignal>
+#include <fstream>
+
+#include "collect/engine_protocol.h"
+#include "common/atomic_file.h"
+#include "common/errors.h"
+
+namespace leakgate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kEngineStartSeconds = 60;
+
+}  // namespace
+
+EngineCollector::EngineCollector(ToolSettings settings)
+    : settings_(std::move(settings)), sos_(settings_) {}
+
+HeapEngine& EngineCollector::engine(const CollectRequest& request) {
+  if (!engine_ || !engine_->usable()) {
+    engine_.reset();
+    engine_ = std::make_unique<HeapEngine>(locate_heap_engine(settings_.heap_engine),
+                                           request.raw_dir, kEngineStartSeconds);
+    engine_version_ = engine_->version();
+  }
+  return *engine_;
+}
+
+std::optional<std::string> EngineCollector::prepare(const CollectRequest& request) {
+  // One engine per scenario: its logs go with the scenario's report.
+  engine_.reset();
+  attach_refused_ = false;
+  std::string note =
+      "heap statistics read by leakgate's heap engine (ClrMD), attached to the live process";
+  // Reading the heap reads pages of the process that were never touched (mapped assemblies):
+  // once before the first checkpoint, so they do not show as memory growth.
+  Checkpoint scratch;
+  CollectRequest priming = request;
+  priming.retain_dump = false;
+  priming.raw_dir = request.temp_dir;
+  priming.live_only = false;
+  try {
+    read_heap(priming, {{"pid", request.pid}}, scratch);
+  } catch (const EngineError& e) {
+    if (e.kind() != "attach-refused") throw;
+    attach_refused_ = true;
+    note =
+        "heap statistics read by leakgate's heap engine from heap dumps written by the runtime: "
+        "attaching to the process is not allowed here (" +
+        std::string(e.what()) + ")";
+  }
+  // Dumps at intermediate checkpoints (--keep-dumps) make pages resident too: prime for them as
+  // the SOS route does.
+  if (request.retain_dump || attach_refused_) sos_.prepare(request);
+  return note;
+}
+
+void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::json& open,
+                                Checkpoint& into) {
+  HeapEngine& e = engine(request);
+  const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
+  HeapEngine::Answer answer;
+  try {
+    e.request("open", open, deadline);
+    answer = e.request("heapstat", nlohmann::json::object(), deadline);
+    e.request("close", nlohmann::json::object(), deadline);
+  } catch (...) {
+    // An engine that failed while attached must not leave the app stopped: the kernel detaches
+    // a dead tracer's tracees but leaves them in the stop ClrMD's attach put them in.
+    if (open.contains("pid")) ::kill(request.pid, SIGCONT);
+    throw;
+  }
+  const fs::path raw = request.raw_dir / (request.label + ".engine-heapstat.json");
+  write_file_atomically(raw, answer.line + "\n");
+  into.raw.push_back({"heap engine heapstat", raw.filename().string()});
+  try {
+    engine::HeapStatReply stats = engine::parse_heapstat(answer.body);
+    into.heap = std::move(stats.heap);
+    into.gc_heap = std::move(stats.gc);
+  } catch (const ParseError& err) {
+    throw ToolError("cannot read the heap engine's heapstat at checkpoint '" + request.label +
+                    "' (" + raw.string() + "): " + err.what());
+  }
+}
+
+void EngineCollector::collect(const CollectRequest& request, Checkpoint& into) {
+  // Counting only reachable objects (an app that could not be settled) is SOS's dumpheap -live.
+  if (request.live_only) return sos_.collect(request, into);
+  if (!request.retain_dump && !attach_refused_) {
+    return read_heap(request, {{"pid", request.pid}}, into);
+  }
+  const fs::path dump = request.temp_dir / (request.label + ".dmp");
+  sos_.take_dump(request, dump, request.label, &into);
+  read_heap(request, {{"dump", dump.string()}}, into);
+  if (request.retain_dump) {
+    into.dump_file = dump.string();
+  } else {
+    fs::remove(dump);
+  }
+}
+
+std::map<std::string, std::string> EngineCollector::tool_versions() const {
+  auto versions = sos_.tool_versions();
+  if (!engine_version_.empty()) versions["leakgate-heap-engine"] = engine_version_;
+  return versions;
+}
+
+}  // namespace leakgate

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "collect/collector.h"
+#include "collect/heap_engine.h"
+#include "collect/sos_collector.h"
+
+namespace leakgate {
+
+// Heap statistics from leakgate's heap engine (ClrMD, harness/heap-engine): the engine attaches to
+// the app, walks its heap in one pass and detaches; no file is written. Where a dump is wanted
+// anyway (the final checkpoint, whose dump the retention analysis reads, or --keep-dumps) the
+// runtime writes it (dotnet-dump collect) and the engine reads the dump instead. Where attaching
+// is refused (Yama ptrace_scope 2 or 3, no CAP_SYS_PTRACE) every checkpoint goes the dump way,
+// and the report says so. The engine is started at the scenario's first checkpoint and stopped
+// with the collector. What the engine cannot do yet (counting only live objects of an unsettled
+// app, retention paths) goes to SOS on the dump.
+class EngineCollector : public Collector {
+ public:
+  explicit EngineCollector(ToolSettings settings);
+  std::string_view name() const override { return "engine"; }
+  std::string_view activity() const override { return "heap statistics (heap engine)"; }
+  bool applies_to(const RuntimeFacts& runtime) const override { return sos_.applies_to(runtime); }
+  std::string_view skip_reason() const override { return sos_.skip_reason(); }
+  std::optional<std::string> prepare(const CollectRequest& request) override;
+  void collect(const CollectRequest& request, Checkpoint& into) override;
+  std::map<std::string, Retention> explain(const Checkpoint& checkpoint,
+                                           const std::vector<std::string>& types,
+                                           const RetentionCaps& caps,
+                                           const std::filesystem::path& raw_dir) override {
+    return sos_.explain(checkpoint, types, caps, raw_dir);
+  }
+  std::map<std::string, std::string> tool_versions() const override;
+
+ private:
+  HeapEngine& engine(const CollectRequest& request);
+  // open (the process or the dump), heapstat, close; the reply is saved as raw output.
+  void read_heap(const CollectRequest& request, const nlohmann::json& open, Checkpoint& into);
+
+  ToolSettings settings_;
+  SosCollector sos_;
+  std::unique_ptr<HeapEngine> engine_;
+  std::string engine_version_;
+  bool attach_refused_ = false;
+};
+
+}  // namespace leakgate

@@ -1,0 +1,152 @@
+#include "collect/engine_protocol.h"
+
+#include <limits>
+
+#include "common/errors.h"
+
+namespace leakgate::engine {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& what) { throw ParseError(1, "heap engine: " + what); }
+
+json parse_object(std::string_view line) {
+  json doc = json::parse(line, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    const std::string head(line.substr(0, 200));
+    bad("not a JSON object: " + head);
+  }
+  if (!doc.contains("v") || !doc["v"].is_number_integer()) bad("a line without a version \"v\"");
+  if (doc["v"].get<std::int64_t>() != kVersion) {
+    bad("protocol version " + doc["v"].dump() + " (leakgate speaks " + std::to_string(kVersion) +
+        ")");
+  }
+  return doc;
+}
+
+std::uint64_t unsigned_field(const json& o, const char* key, const std::string& where) {
+  const auto it = o.find(key);
+  if (it == o.end() || !it->is_number_unsigned()) {
+    // An integer that fits is unsigned to nlohmann when it is not negative.
+    if (it != o.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0) {
+      return it->get<std::uint64_t>();
+    }
+    bad(where + ": \"" + key + "\" is not a non-negative integer");
+  }
+  return it->get<std::uint64_t>();
+}
+
+std::string string_field(const json& o, const char* key, const std::string& where) {
+  const auto it = o.find(key);
+  if (it == o.end() || !it->is_string()) bad(where + ": \"" + key + "\" is not a string");
+  return it->get<std::string>();
+}
+
+const json& array_field(const json& o, const char* key, const std::string& where) {
+  const auto it = o.find(key);
+  if (it == o.end() || !it->is_array()) bad(where + ": \"" + key + "\" is not a list");
+  return *it;
+}
+
+const json& object_field(const json& o, const char* key, const std::string& where) {
+  const auto it = o.find(key);
+  if (it == o.end() || !it->is_object()) bad(where + ": \"" + key + "\" is not an object");
+  return *it;
+}
+
+bool add_checked(std::uint64_t& sum, std::uint64_t v) {
+  if (sum > std::numeric_limits<std::uint64_t>::max() - v) return false;
+  sum += v;
+  return true;
+}
+
+}  // namespace
+
+std::string parse_hello(std::string_view line) {
+  const json doc = parse_object(line);
+  if (doc.value("hello", "") != "leakgate-heap-engine") bad("the first line is not its hello");
+  const auto version = doc.find("engineVersion");
+  const auto clrmd = doc.find("clrmd");
+  std::string out =
+      version != doc.end() && version->is_string() ? version->get<std::string>() : "?";
+  if (clrmd != doc.end() && clrmd->is_string()) out += " (ClrMD " + clrmd->get<std::string>() + ")";
+  return out;
+}
+
+Reply parse_reply(std::string_view line) {
+  json doc = parse_object(line);
+  Reply r;
+  const auto id = doc.find("id");
+  if (id == doc.end() || !id->is_number_integer()) bad("a reply without an \"id\"");
+  r.id = id->get<std::int64_t>();
+  const auto ok = doc.find("ok");
+  if (ok == doc.end() || !ok->is_boolean()) bad("a reply without \"ok\"");
+  r.ok = ok->get<bool>();
+  if (!r.ok) {
+    const json& error = object_field(doc, "error", "an error reply");
+    r.error_kind = string_field(error, "kind", "error");
+    r.error_message = string_field(error, "message", "error");
+  }
+  r.body = std::move(doc);
+  return r;
+}
+
+HeapStatReply parse_heapstat(const json& body) {
+  HeapStatReply out;
+  std::uint64_t objects = 0;
+  std::uint64_t bytes = 0;
+  const json& types = array_field(body, "types", "heapstat");
+  out.heap.types.reserve(types.size());
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const std::string where = "heapstat type " + std::to_string(i);
+    const json& t = types[i];
+    if (!t.is_object()) bad(where + " is not an object");
+    TypeStat row;
+    row.method_table = unsigned_field(t, "mt", where);
+    row.count = unsigned_field(t, "count", where);
+    row.bytes = unsigned_field(t, "bytes", where);
+    row.type = string_field(t, "name", where);
+    if (row.type.empty()) bad(where + " has no name");
+    if (!add_checked(objects, row.count) || !add_checked(bytes, row.bytes)) {
+      bad(where + ": the totals overflow");
+    }
+    out.heap.types.push_back(std::move(row));
+  }
+  out.heap.total_objects = unsigned_field(body, "objects", "heapstat");
+  out.heap.total_bytes = unsigned_field(body, "bytes", "heapstat");
+  if (objects != out.heap.total_objects || bytes != out.heap.total_bytes) {
+    bad("heapstat: the rows add up to " + std::to_string(objects) + " objects, " +
+        std::to_string(bytes) + " bytes, the reply says " + std::to_string(out.heap.total_objects) +
+        " objects, " + std::to_string(out.heap.total_bytes) + " bytes");
+  }
+
+  const json& gc = object_field(body, "gc", "heapstat");
+  const auto heaps = unsigned_field(gc, "heaps", "heapstat gc");
+  if (heaps == 0 || heaps > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+    bad("heapstat gc: \"heaps\" is " + std::to_string(heaps));
+  }
+  out.gc.heap_count = static_cast<int>(heaps);
+  out.config.heaps = out.gc.heap_count;
+  const auto server = gc.find("server");
+  if (server == gc.end() || !server->is_boolean()) bad("heapstat gc: \"server\" is not true/false");
+  out.config.server = server->get<bool>();
+  if (gc.contains("dynamicAdaptationMode")) {
+    const auto mode = unsigned_field(gc, "dynamicAdaptationMode", "heapstat gc");
+    out.config.dynamic_adaptation = mode > 1000 ? -1 : static_cast<int>(mode);
+  }
+  out.gc.allocated_bytes = unsigned_field(gc, "allocated", "heapstat gc");
+  out.gc.committed_bytes = unsigned_field(gc, "committed", "heapstat gc");
+  const json& segments = array_field(gc, "segments", "heapstat gc");
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string where = "heapstat gc segment " + std::to_string(i);
+    if (!segments[i].is_object()) bad(where + " is not an object");
+    const auto start = unsigned_field(segments[i], "start", where);
+    const auto committed_end = unsigned_field(segments[i], "committedEnd", where);
+    if (committed_end >= start) out.gc.segments.emplace_back(start, committed_end);
+  }
+  return out;
+}
+
+}  // namespace leakgate::engine

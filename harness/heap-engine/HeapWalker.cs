@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using Microsoft.Diagnostics.Runtime;
+
+namespace LeakGate.HeapEngine;
+
+// Count and bytes of one method table, as `dumpheap -stat` counts them.
+public sealed class TypeTally
+{
+    public ulong MethodTable;
+    public string Name = "";
+    public long Count;
+    public ulong Bytes;
+    internal uint BaseSize;
+    internal uint ComponentSize;
+    internal bool IsString;
+    // This segment's part, merged when the segment's walk ends (dropped when it is walked again
+    // carefully).
+    internal long SegmentCount;
+    internal ulong SegmentBytes;
+}
+
+public sealed class HeapTally
+{
+    public readonly Dictionary<ulong, TypeTally> Types = new();
+    public long Objects;
+    public ulong Bytes;
+    public int Segments;
+    public int SegmentsWalkedCarefully;  // through ClrMD's own enumeration (a gap, an unknown type)
+    public ulong BytesRead;
+}
+
+// The heap statistics of `dumpheap -stat`, from one sequential pass over each segment: the segment
+// is read in large blocks, objects are stepped over by their method table's base size and component
+// size (8-byte aligned, at least 3 pointers), allocation contexts are skipped, and each method table
+// is looked up once. This is the walk of ClrMD's own enumeration, which SOS's dumpheap uses, without
+// a memory read and an object per object. A segment where the walk meets anything it cannot step
+// over (an unreadable page, an unknown method table) is counted again by ClrMD's careful
+// enumeration, so the result is always the one SOS prints.
+public sealed class HeapWalker
+{
+    private const int BlockSize = 8 << 20;
+    private const uint PointerSize = 8;
+    private const uint MinObjectSize = PointerSize * 3;
+
+    private readonly ClrHeap _heap;
+    private readonly IDataReader _reader;
+    private readonly Dictionary<ulong, TypeTally> _byRawMt = new();
+    private readonly Dictionary<ulong, ulong> _allocationContexts = new();
+    private readonly List<TypeTally> _touched = new();
+    private readonly byte[] _block = new byte[BlockSize];
+    private ulong _blockStart;
+    private int _blockLength;
+    private readonly HeapTally _tally = new();
+
+    public HeapWalker(ClrRuntime runtime, IDataReader reader)
+    {
+        _heap = runtime.Heap;
+        _reader = reader;
+        foreach (MemoryRange context in _heap.EnumerateAllocationContexts())
+            _allocationContexts.TryAdd(context.Start, context.End);
+    }
+
+    public HeapTally Walk()
+    {
+        if (_heap.PointerSize() != PointerSize)
+            throw new EngineException(ErrorKind.HeapNotWalkable, "only 64-bit processes are read");
+        foreach (ClrSegment segment in _heap.Segments)
+        {
+            _tally.Segments++;
+            _touched.Clear();
+            _blockLength = 0;
+            if (!WalkFast(segment))
+            {
+                foreach (TypeTally t in _touched)
+                {
+                    t.SegmentCount = 0;
+                    t.SegmentBytes = 0;
+                }
+                _touched.Clear();
+                WalkCarefully(segment);
+            }
+            foreach (TypeTally t in _touched)
+            {
+                t.Count += t.SegmentCount;
+                t.Bytes += t.SegmentBytes;
+                _tally.Objects += t.SegmentCount;
+                _tally.Bytes += t.SegmentBytes;
+                t.SegmentCount = 0;
+                t.SegmentBytes = 0;
+            }
+        }
+        return _tally;
+    }
+
+    private bool WalkFast(ClrSegment segment)
+    {
+        MemoryRange range = segment.ObjectRange;
+        bool skipContexts = segment.Kind is not (GCSegmentKind.Large or GCSegmentKind.Frozen);
+        ulong obj = segment.FirstObjectAddress;
+        while (range.Contains(obj))
+        {
+            if (!TryRead(obj, range.End, out ulong rawMt, out uint length)) return false;
+            TypeTally? t = TypeOf(rawMt, obj);
+            if (t is null) return false;
+            ulong size = t.BaseSize;
+            if (t.ComponentSize != 0)
+            {
+                ulong count = length;
+                if (t.IsString) count++;
+                size += count * t.ComponentSize;
+            }
+            if (t.SegmentCount == 0) _touched.Add(t);
+            t.SegmentCount++;
+            t.SegmentBytes += Math.Max(size, MinObjectSize);
+
+            ulong step = (size + 7) & ~7ul;
+            obj += Math.Max(step, MinObjectSize);
+            if (skipContexts)
+            {
+                while (_allocationContexts.TryGetValue(obj, out ulong next))
+                {
+                    next += MinObjectSize;
+                    if (obj >= next || next >= segment.End) return true;  // as ClrMD: the walk ends
+                    obj = next;
+                }
+            }
+        }
+        return true;
+    }
+
+    // The method table pointer and (for arrays and strings) the length at obj, from the block.
+    private bool TryRead(ulong obj, ulong end, out ulong mt, out uint length)
+    {
+        mt = 0;
+        length = 0;
+        if (obj < _blockStart || obj + 12 > _blockStart + (ulong)_blockLength)
+        {
+            int want = (int)Math.Min((ulong)BlockSize, end - obj);
+            if (want < 12) want = 12;
+            int got = _reader.Read(obj, _block.AsSpan(0, want));
+            _tally.BytesRead += (ulong)Math.Max(got, 0);
+            if (got < 12) return false;
+            _blockStart = obj;
+            _blockLength = got;
+        }
+        int offset = (int)(obj - _blockStart);
+        mt = BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(offset, 8));
+        length = BinaryPrimitives.ReadUInt32LittleEndian(_block.AsSpan(offset + 8, 4));
+        return true;
+    }
+
+    private TypeTally? TypeOf(ulong rawMt, ulong obj)
+    {
+        ulong mt = rawMt & ~1ul;
+        if (_byRawMt.TryGetValue(mt, out TypeTally? known)) return known;
+        if (mt == 0) return null;
+        ClrType? type = _heap.GetObjectType(obj);
+        if (type is null) return null;
+        TypeTally t = Tally(type);
+        _byRawMt[mt] = t;
+        return t;
+    }
+
+    private TypeTally Tally(ClrType type)
+    {
+        if (!_tally.Types.TryGetValue(type.MethodTable, out TypeTally? t))
+        {
+            t = new TypeTally
+            {
+                MethodTable = type.MethodTable,
+                Name = type.Name ?? $"<unknown_type_{type.MethodTable:x}>",
+                BaseSize = (uint)type.StaticSize,
+                ComponentSize = (uint)type.ComponentSize,
+                IsString = type == _heap.StringType,
+            };
+            _tally.Types.Add(type.MethodTable, t);
+        }
+        return t;
+    }
+
+    // SOS's own loop (dumpheap -stat over segment.EnumerateObjects(carefully: true)).
+    private void WalkCarefully(ClrSegment segment)
+    {
+        _tally.SegmentsWalkedCarefully++;
+        foreach (ClrObject obj in segment.EnumerateObjects(carefully: true))
+        {
+            ulong size = obj.IsValid ? obj.Size : 0;
+            TypeTally t;
+            if (obj.Type is { } type)
+            {
+                t = Tally(type);
+            }
+            else
+            {
+                ulong mt = _reader.ReadPointer(obj.Address);
+                if (!_tally.Types.TryGetValue(mt, out t!))
+                {
+                    t = new TypeTally { MethodTable = mt, Name = $"<unknown_type_{mt:x}>" };
+                    _tally.Types.Add(mt, t);
+                }
+            }
+            if (t.SegmentCount == 0) _touched.Add(t);
+            t.SegmentCount++;
+            t.SegmentBytes += size;
+        }
+    }
+}
+
+internal static class HeapExtensions
+{
+    public static uint PointerSize(this ClrHeap heap) => (uint)heap.Runtime.DataTarget.DataReader.PointerSize;
+}

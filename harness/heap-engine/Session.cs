@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Diagnostics.Runtime;
+
+namespace LeakGate.HeapEngine;
+
+// The engine's state between requests: at most one opened target.
+public sealed class Session : IDisposable
+{
+    private Target? _target;
+
+    public void Handle(Request request, ReplyWriter writer)
+    {
+        switch (request.Op)
+        {
+            case "open":
+                Open(request, writer);
+                break;
+            case "close":
+                Close();
+                writer.Ok(request, _ => { });
+                break;
+            case "heapstat":
+                HeapStat(request, writer);
+                break;
+            default:
+                throw new EngineException(ErrorKind.BadRequest, $"unknown op \"{request.Op}\"");
+        }
+    }
+
+    private void Open(Request request, ReplyWriter writer)
+    {
+        Close();
+        long? pid = request.Integer("pid");
+        string? dump = request.String("dump");
+        if ((pid is null) == (dump is null))
+            throw new EngineException(ErrorKind.BadRequest, "open takes either \"pid\" or \"dump\"");
+        if (pid is not null && (pid <= 0 || pid > int.MaxValue))
+            throw new EngineException(ErrorKind.BadRequest, $"\"pid\" {pid} is not a process id");
+        _target = pid is not null ? Target.OpenProcess((int)pid) : Target.OpenDump(dump!);
+        Target t = _target;
+        ClrHeap heap = t.Runtime.Heap;
+        writer.Ok(request, w =>
+        {
+            w.WriteString("mode", t.Mode);
+            w.WriteString("runtimeModule", t.Clr.ModuleInfo.FileName);
+            w.WriteString("dac", t.DacPath);
+            w.WriteBoolean("canWalkHeap", heap.CanWalkHeap);
+            w.WriteNumber("ms", Math.Round(t.OpenMilliseconds, 1));
+        });
+    }
+
+    private Target Opened() =>
+        _target ?? throw new EngineException(ErrorKind.NotOpen, "no process or dump is open (send \"open\" first)");
+
+    private void HeapStat(Request request, ReplyWriter writer)
+    {
+        Target t = Opened();
+        ClrHeap heap = t.Runtime.Heap;
+        if (!heap.CanWalkHeap)
+            throw new EngineException(ErrorKind.HeapNotWalkable,
+                "the heap cannot be walked: the process was stopped in the middle of a garbage collection");
+        var watch = Stopwatch.StartNew();
+        HeapTally tally = new HeapWalker(t.Runtime, t.DataTarget.DataReader).Walk();
+        double walkMs = watch.Elapsed.TotalMilliseconds;
+        // SOS's order: ascending total size (ties in the order the types were first met).
+        List<TypeTally> rows = tally.Types.Values.Where(r => r.Count > 0).OrderBy(r => r.Bytes).ToList();
+        writer.Ok(request, w =>
+        {
+            w.WriteStartArray("types");
+            foreach (TypeTally r in rows)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("mt", r.MethodTable);
+                w.WriteNumber("count", r.Count);
+                w.WriteNumber("bytes", r.Bytes);
+                w.WriteString("name", r.Name);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("objects", tally.Objects);
+            w.WriteNumber("bytes", tally.Bytes);
+            WriteGc(w, heap);
+            w.WriteStartObject("walk");
+            w.WriteNumber("segments", tally.Segments);
+            w.WriteNumber("segmentsWalkedCarefully", tally.SegmentsWalkedCarefully);
+            w.WriteNumber("bytesRead", tally.BytesRead);
+            w.WriteNumber("ms", Math.Round(walkMs, 1));
+            w.WriteEndObject();
+        });
+    }
+
+    // The totals of `eeheap -gc` (the sums over every segment of its object range and its committed
+    // memory) and the GC's configuration.
+    private static void WriteGc(Utf8JsonWriter w, ClrHeap heap)
+    {
+        ulong allocated = 0, committed = 0;
+        w.WriteStartObject("gc");
+        w.WriteBoolean("server", heap.IsServer);
+        w.WriteNumber("heaps", heap.SubHeaps.Length);
+        if (heap.DynamicAdaptationMode is int datas) w.WriteNumber("dynamicAdaptationMode", datas);
+        w.WriteStartArray("segments");
+        foreach (ClrSegment s in heap.Segments)
+        {
+            allocated += s.ObjectRange.Length;
+            committed += s.CommittedMemory.Length;
+            w.WriteStartObject();
+            w.WriteString("kind", s.Kind.ToString());
+            w.WriteNumber("heap", s.SubHeap.Index);
+            w.WriteNumber("start", s.ObjectRange.Start);
+            w.WriteNumber("end", s.ObjectRange.End);
+            w.WriteNumber("committedStart", s.CommittedMemory.Start);
+            w.WriteNumber("committedEnd", s.CommittedMemory.End);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("allocated", allocated);
+        w.WriteNumber("committed", committed);
+        w.WriteEndObject();
+    }
+
+    public void Close()
+    {
+        _target?.Dispose();
+        _target = null;
+    }
+
+    public void Dispose() => Close();
+}

@@ -1,0 +1,333 @@
+// The heap engine on real apps: its heapstat of a dump equals SOS's `dumpheap -stat` and
+// `eeheap -gc` of that same dump, row for row, on every scenario app; attached live, it reads the
+// same app types and leaves the app running; its failures are typed errors, never a hang.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "collect/dotnet_dump.h"
+#include "collect/engine_protocol.h"
+#include "collect/heap_engine.h"
+#include "collect/sos_parsers.h"
+#include "collect/sos_session.h"
+#include "e2e/e2e_support.h"
+
+namespace leakgate {
+namespace {
+
+namespace fs = std::filesystem;
+using e2e::Workspace;
+
+fs::path engine_program() {
+  return fs::path(LEAKGATE_BIN).parent_path() / "heap-engine" / "leakgate-heap-engine";
+}
+
+// A TCP port of 127.0.0.1 that nothing listens on (the kernel's pick).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  int port = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return port;
+}
+
+fs::path app_dll(const std::string& app) {
+  return e2e::source_dir() / "scenarios/apps" / app / "bin/Release/net10.0" / (app + ".dll");
+}
+
+const DotnetDumpCommand& dotnet_dump() {
+  static const DotnetDumpCommand tool = locate_dotnet_dump("", {e2e::source_dir()});
+  return tool;
+}
+
+engine::HeapStatReply engine_heapstat(HeapEngine& engine, const nlohmann::json& open) {
+  const Deadline deadline = Deadline::after_seconds(120);
+  engine.request("open", open, deadline);
+  auto answer = engine.request("heapstat", nlohmann::json::object(), deadline);
+  engine.request("close", nlohmann::json::object(), deadline);
+  return engine::parse_heapstat(answer.body);
+}
+
+struct AppCase {
+  const char* name;
+  std::vector<std::string> args;      // after `dotnet APP.dll`
+  std::vector<std::string> requests;  // protocol requests before the dump (none: no protocol)
+  std::map<std::string, std::string> env;
+};
+
+void PrintTo(const AppCase& c, std::ostream* os) { *os << c.name; }
+
+using Segments = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+Segments sorted(Segments s) {
+  std::sort(s.begin(), s.end());
+  return s;
+}
+
+class EngineCrossCheck : public ::testing::TestWithParam<AppCase> {};
+
+// One dump, read by both: every row of `dumpheap -stat` (the Free row included) and the totals
+// of `eeheap -gc` must come out of the engine unchanged.
+TEST_P(EngineCrossCheck, HeapstatEqualsSosOnTheSameDump) {
+  const AppCase& c = GetParam();
+  Workspace ws;
+  std::vector<std::string> argv = {"dotnet", app_dll(c.args.front()).string()};
+  argv.insert(argv.end(), c.args.begin() + 1, c.args.end());
+  const int port = free_port();
+  ASSERT_NE(port, 0);
+  for (auto& a : argv) {
+    if (a == "URL") a = "http://127.0.0.1:" + std::to_string(port);
+  }
+  std::unique_ptr<ChildProcess> app;
+  if (c.requests.empty()) {
+    SpawnSpec spec;
+    spec.argv = argv;
+    spec.env = c.env;
+    app = std::make_unique<ChildProcess>(spec);
+    const Deadline ready = Deadline::after_seconds(60);
+    while (!e2e::listening_on(port)) {
+      ASSERT_FALSE(ready.expired()) << "the web app did not listen on " << port;
+      ASSERT_FALSE(app->wait(Deadline(std::chrono::milliseconds(100)))) << "the web app exited";
+    }
+  } else {
+    app = e2e::start_protocol_app(argv, c.env);
+    for (const auto& r : c.requests) e2e::request(*app, r);
+  }
+  const fs::path dump = ws.tmp() / "app.dmp";
+  collect_heap_dump(dotnet_dump(), app->pid(), dump, Deadline::after_seconds(120),
+                    ws.tmp() / "collect.txt");
+  app->terminate(std::chrono::milliseconds(1000));
+
+  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  const engine::HeapStatReply ours = engine_heapstat(engine, {{"dump", dump.string()}});
+  const std::string sos = run_sos_session(dotnet_dump(), dump, {"eeheap -gc", "dumpheap -stat"},
+                                          Deadline::after_seconds(120), ws.tmp() / "sos.txt");
+  const HeapStats theirs = parse_dumpheap_stat(sos);
+  const GcHeapSummary theirs_gc = parse_eeheap_gc(sos);
+
+  std::map<std::uint64_t, const TypeStat*> by_mt;
+  for (const auto& row : ours.heap.types) by_mt[row.method_table] = &row;
+  ASSERT_GT(theirs.types.size(), 100u);
+  EXPECT_EQ(ours.heap.types.size(), theirs.types.size());
+  bool saw_free = false;
+  for (const auto& row : theirs.types) {
+    saw_free = saw_free || row.type == "Free";
+    const auto it = by_mt.find(row.method_table);
+    ASSERT_NE(it, by_mt.end()) << row.type << " is not in the engine's heapstat";
+    EXPECT_EQ(it->second->type, row.type);
+    EXPECT_EQ(it->second->count, row.count) << row.type;
+    EXPECT_EQ(it->second->bytes, row.bytes) << row.type;
+  }
+  EXPECT_TRUE(saw_free) << "no Free row: the comparison did not cover free space";
+  EXPECT_EQ(ours.heap.total_objects, theirs.total_objects);
+  EXPECT_EQ(ours.heap.total_bytes, theirs.total_bytes);
+  EXPECT_EQ(ours.gc.heap_count, theirs_gc.heap_count);
+  EXPECT_EQ(ours.gc.allocated_bytes, theirs_gc.allocated_bytes);
+  EXPECT_EQ(ours.gc.committed_bytes, theirs_gc.committed_bytes);
+  EXPECT_EQ(sorted(ours.gc.segments), sorted(theirs_gc.segments));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Apps, EngineCrossCheck,
+    ::testing::Values(
+        AppCase{"FormsLeak", {"FormsApp", "--variant", "leak"}, {"1 open-close 30", "2 ping"}, {}},
+        AppCase{"FormsServerGc",
+                {"FormsApp", "--variant", "correct"},
+                {"1 open-close 10", "2 settle"},
+                {{"DOTNET_gcServer", "1"}, {"DOTNET_GCHeapCount", "2"}}},
+        AppCase{"PatternsStaticCache",
+                {"PatternsApp", "--pattern", "static-cache", "--variant", "leak"},
+                {"1 work 20", "2 settle"},
+                {}},
+        AppCase{"PatternsTimer",
+                {"PatternsApp", "--pattern", "timer", "--variant", "leak"},
+                {"1 work 20", "2 settle"},
+                {}},
+        AppCase{"WebApp", {"WebApp", "--urls", "URL", "--variant", "leak"}, {}, {}}),
+    [](const ::testing::TestParamInfo<AppCase>& p) { return std::string(p.param.name); });
+
+// Attached live: the app's own types are read as in a dump taken right after, and the app is
+// running again once the engine has closed (it answers a request).
+TEST(EngineLive, AttachReadsTheAppAndLeavesItRunning) {
+  Workspace ws;
+  auto app = e2e::start_protocol_app({"dotnet", app_dll("FormsApp").string(), "--variant", "leak"});
+  e2e::request(*app, "1 open-close 12");
+  e2e::request(*app, "2 settle");
+  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  const auto live = engine_heapstat(engine, {{"pid", app->pid()}});
+  EXPECT_NE(e2e::request(*app, "3 ping").find("ok 3"), std::string::npos);
+  const fs::path dump = ws.tmp() / "app.dmp";
+  collect_heap_dump(dotnet_dump(), app->pid(), dump, Deadline::after_seconds(120),
+                    ws.tmp() / "collect.txt");
+  const auto dumped = engine_heapstat(engine, {{"dump", dump.string()}});
+  auto count_of = [](const engine::HeapStatReply& r, const std::string& type) {
+    for (const auto& row : r.heap.types) {
+      if (row.type == type) return row.count;
+    }
+    return std::uint64_t{0};
+  };
+  EXPECT_EQ(count_of(live, "FormsApp.CustomerForm"), 12u);
+  EXPECT_EQ(count_of(dumped, "FormsApp.CustomerForm"), 12u);
+}
+
+// An engine killed while it holds the app stopped: the app is not left stopped once the
+// harness's collector has seen the failure (it sends SIGCONT), and the failure is a typed error.
+TEST(EngineLive, AnEngineKilledWhileAttachedLeavesNoStoppedApp) {
+  Workspace ws;
+  auto app = e2e::start_protocol_app({"dotnet", app_dll("FormsApp").string(), "--variant", "leak"});
+  e2e::request(*app, "1 settle");
+  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  engine.request("open", {{"pid", app->pid()}}, Deadline::after_seconds(60));
+  ::kill(engine.pid(), SIGKILL);
+  EXPECT_THROW(engine.request("heapstat", nlohmann::json::object(), Deadline::after_seconds(60)),
+               EngineError);
+  EXPECT_FALSE(engine.usable());
+  ::kill(app->pid(), SIGCONT);  // what EngineCollector does on any engine failure while attached
+  EXPECT_NE(e2e::request(*app, "2 ping").find("ok 2"), std::string::npos);
+}
+
+TEST(EngineErrors, RefusalsAreTypedAndNameWhatWasLookedFor) {
+  Workspace ws;
+  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  const Deadline deadline = Deadline::after_seconds(60);
+  try {
+    engine.request("heapstat", nlohmann::json::object(), deadline);
+    FAIL() << "heapstat before open";
+  } catch (const EngineError& e) {
+    EXPECT_EQ(e.kind(), "not-open");
+  }
+  try {
+    engine.request("open", {{"dump", (ws.tmp() / "missing.dmp").string()}}, deadline);
+    FAIL() << "a missing dump was opened";
+  } catch (const EngineError& e) {
+    EXPECT_EQ(e.kind(), "bad-dump");
+    EXPECT_NE(std::string(e.what()).find("missing.dmp"), std::string::npos) << e.what();
+  }
+  const fs::path junk = ws.tmp() / "junk.dmp";
+  std::ofstream(junk) << "not a dump";
+  try {
+    engine.request("open", {{"dump", junk.string()}}, deadline);
+    FAIL() << "junk was opened as a dump";
+  } catch (const EngineError& e) {
+    EXPECT_EQ(e.kind(), "bad-dump") << e.what();
+  }
+  // A native process has no .NET runtime.
+  SpawnSpec sleeper;
+  sleeper.argv = {"sleep", "60"};
+  ChildProcess native(sleeper);
+  try {
+    engine.request("open", {{"pid", native.pid()}}, deadline);
+    FAIL() << "a native process was opened";
+  } catch (const EngineError& e) {
+    EXPECT_EQ(e.kind(), "no-runtime") << e.what();
+  }
+  // The engine is still usable after refusals.
+  EXPECT_TRUE(engine.usable());
+}
+
+}  // namespace
+}  // namespace leakgate
+
+namespace leakgate {
+namespace {
+
+// The raw outputs listed for a checkpoint of a scenario of the report.
+std::vector<std::string> raw_labels(const nlohmann::json& scenario, const std::string& checkpoint) {
+  std::vector<std::string> labels;
+  for (const auto& cp : scenario.at("checkpoints")) {
+    if (cp.at("label") != checkpoint) continue;
+    for (const auto& raw : cp.at("raw")) labels.push_back(raw.at("label").get<std::string>());
+  }
+  return labels;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string info_text(const nlohmann::json& scenario) {
+  std::string text;
+  for (const auto& line : scenario.value("info", nlohmann::json::array())) {
+    text += line.get<std::string>() + "\n";
+  }
+  return text;
+}
+
+// Runs a FormsApp leak canary (12 round trips) with `extra` arguments and environment; returns its
+// scenario of the report (null when the run did not exit 0: the failure is recorded).
+nlohmann::json run_forms_leak(const std::vector<std::string>& extra,
+                              const std::map<std::string, std::string>& env = {}) {
+  Workspace ws;
+  ws.add_forms_scenario("forms-leak", "leak", "leak", 12);
+  std::vector<std::string> args = {"run"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  SpawnSpec spec = ws.leakgate_spec(e2e::dirs_of(ws, args));
+  spec.env.insert(env.begin(), env.end());
+  const ToolRun run = run_to_completion(spec, Deadline(std::chrono::minutes(10)));
+  EXPECT_EQ(run.status.value, 0) << e2e::output_of(run);
+  EXPECT_TRUE(ws.leftovers().empty());
+  if (run.status.value != 0) return nullptr;
+  const nlohmann::json report = ws.report();
+  const nlohmann::json* s = e2e::find_scenario(report, "forms-leak");
+  if (s == nullptr) return nullptr;
+  nlohmann::json scenario = *s;
+  scenario["tools"] = report.at("tools");
+  EXPECT_EQ(scenario.at("verdict"), "leak");
+  return scenario;
+}
+
+TEST(EngineRun, ByDefaultTheEngineReadsTheHeapWithoutADumpUntilTheFinalCheckpoint) {
+  const nlohmann::json s = run_forms_leak({});
+  ASSERT_FALSE(s.is_null());
+  const auto warmup = raw_labels(s, "warmup");
+  EXPECT_TRUE(has(warmup, "heap engine heapstat")) << s.at("checkpoints").dump(2);
+  EXPECT_FALSE(has(warmup, "dotnet-dump collect")) << "a dump at warmup";
+  EXPECT_NE(info_text(s).find("attached to the live process"), std::string::npos) << info_text(s);
+  EXPECT_TRUE(s.at("tools").contains("leakgate-heap-engine")) << s.at("tools").dump();
+}
+
+TEST(EngineRun, WhereAttachingIsRefusedEveryCheckpointReadsADumpAndTheReportSaysSo) {
+  const nlohmann::json s = run_forms_leak({}, {{"LEAKGATE_HEAP_ENGINE_NO_ATTACH", "1"}});
+  ASSERT_FALSE(s.is_null());
+  const auto warmup = raw_labels(s, "warmup");
+  EXPECT_TRUE(has(warmup, "dotnet-dump collect")) << s.at("checkpoints").dump(2);
+  EXPECT_TRUE(has(warmup, "heap engine heapstat"));
+  EXPECT_NE(info_text(s).find("attaching to the process is not allowed"), std::string::npos)
+      << info_text(s);
+}
+
+TEST(EngineRun, EngineSosKeepsTheDotnetDumpRoute) {
+  const nlohmann::json s = run_forms_leak({"--engine", "sos"});
+  ASSERT_FALSE(s.is_null());
+  const auto warmup = raw_labels(s, "warmup");
+  EXPECT_TRUE(has(warmup, "dotnet-dump analyze")) << s.at("checkpoints").dump(2);
+  EXPECT_FALSE(has(warmup, "heap engine heapstat"));
+}
+
+TEST(EngineRun, AMissingEngineIsAToolErrorThatSaysWhereItLooked) {
+  Workspace ws;
+  ws.add_forms_scenario("forms", "correct", "pass", 3);
+  const ToolRun run =
+      ws.leakgate(e2e::dirs_of(ws, {"run", "--heap-engine", (ws.root() / "no-engine").string()}));
+  EXPECT_EQ(run.status.value, 3) << e2e::output_of(run);
+  EXPECT_NE(e2e::output_of(run).find("no-engine"), std::string::npos) << e2e::output_of(run);
+}
+
+}  // namespace
+}  // namespace leakgate
