@@ -848,7 +848,9 @@ class FaultsTool : public FaultCase {
     json m = shell_app(dotnet_app);
     m["timeouts"]["collectSeconds"] = 2;
     scenario("app", m);
-    return leakgate(with_dirs({"run", "--dotnet-dump", fake.string()}));
+    // The SOS route: every checkpoint goes through dotnet-dump (the engine's faults have cases of
+    // their own).
+    return leakgate(with_dirs({"run", "--engine", "sos", "--dotnet-dump", fake.string()}));
   }
 };
 
@@ -858,7 +860,8 @@ constexpr const char* kWriteDump =
 
 TEST_F(FaultsTool, DotnetDumpMissing) {
   scenario("app", shell_app(dotnet_app));
-  const ToolRun run = leakgate(with_dirs({"run", "--dotnet-dump", "/nonexistent/dotnet-dump"}));
+  const ToolRun run =
+      leakgate(with_dirs({"run", "--engine", "sos", "--dotnet-dump", "/nonexistent/dotnet-dump"}));
   expect_aftermath(run, 3, ReportRule::kRequired);
   expect_message(run, {"/nonexistent/dotnet-dump"});
 }

@@ -200,7 +200,7 @@ TEST(Reports, ShardsMergedAndParallelJobsGiveTheVerdictsOfOneRun) {
     EXPECT_TRUE(fs::exists(ws.root() / "merged" / file)) << file;
   }
   // The raw output came along.
-  EXPECT_TRUE(fs::exists(ws.root() / "merged" / "forms-leak" / "final.sos.txt"));
+  EXPECT_TRUE(fs::exists(ws.root() / "merged" / "forms-leak" / "final.engine-heapstat.json"));
   EXPECT_EQ(ws.leakgate({"report", "merge", "--out", (ws.root() / "twice").string(),
                          (ws.root() / "shard1").string(), (ws.root() / "shard1").string()})
                 .status.value,
