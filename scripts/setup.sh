@@ -52,8 +52,9 @@ build() {
   cmake --build "$LEAKGATE_BUILD" -j "$jobs" "${targets[@]}"
 }
 
-# What running the suite needs: leakgate, the .NET scenario apps, the native scenario app.
-LEAKGATE_SUITE_TARGETS=(leakgate scenario_apps native-scenario)
+# What running the suite needs: leakgate and its heap engine, the .NET scenario apps, the native
+# scenario app.
+LEAKGATE_SUITE_TARGETS=(leakgate heap_engine scenario_apps native-scenario)
 
 setup_all() {
   ensure_debs
