@@ -200,6 +200,10 @@ std::vector<char*> c_array(std::vector<std::string>& words) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);
+  // Under Yama ptrace_scope 1 (the default of most CI runners) only an ancestor may attach: name
+  // the harness, so its own descendants (the heap engine) may read this process. A kernel without
+  // Yama refuses the call (EINVAL), and then no such rule applies.
+  ::prctl(PR_SET_PTRACER, static_cast<unsigned long>(parent), 0UL, 0UL, 0UL);
   ::signal(SIGPIPE, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);

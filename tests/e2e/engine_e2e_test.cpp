@@ -302,6 +302,23 @@ TEST(EngineRun, ByDefaultTheEngineReadsTheHeapWithoutADumpUntilTheFinalCheckpoin
   EXPECT_TRUE(s.at("tools").contains("leakgate-heap-engine")) << s.at("tools").dump();
 }
 
+// Under Yama ptrace_scope 1 only an ancestor, or a process the app named, may attach; the engine is
+// the app's sibling, and attaches because the launcher names leakgate (PR_SET_PTRACER).
+TEST(EngineRun, AttachesLiveUnderYamaPtraceScopeOne) {
+  std::ifstream scope("/proc/sys/kernel/yama/ptrace_scope");
+  int value = -1;
+  if (!(scope >> value)) {
+    GTEST_SKIP() << "no Yama on this kernel (/proc/sys/kernel/yama/ptrace_scope is absent): the "
+                    "ptrace_scope 1 path cannot be tried here";
+  }
+  if (value != 1) {
+    GTEST_SKIP() << "ptrace_scope is " << value << " here, not 1 (the test does not change it)";
+  }
+  const nlohmann::json s = run_forms_leak({});
+  ASSERT_FALSE(s.is_null());
+  EXPECT_NE(info_text(s).find("attached to the live process"), std::string::npos) << info_text(s);
+}
+
 TEST(EngineRun, WhereAttachingIsRefusedEveryCheckpointReadsADumpAndTheReportSaysSo) {
   const nlohmann::json s = run_forms_leak({}, {{"LEAKGATE_HEAP_ENGINE_NO_ATTACH", "1"}});
   ASSERT_FALSE(s.is_null());
