@@ -15,8 +15,8 @@ namespace leakgate {
 // the app, walks its heap in one pass and detaches; no file is written. Where a dump is wanted
 // anyway (the final checkpoint, whose dump the retention analysis reads, or --keep-dumps) the
 // runtime writes it (dotnet-dump collect) and the engine reads the dump instead. Where attaching
-// is refused (Yama ptrace_scope 1 and above: the engine is not the app's ancestor; no
-// CAP_SYS_PTRACE) every checkpoint goes the dump way,
+// is refused (Yama ptrace_scope 2 or 3, no CAP_SYS_PTRACE; under scope 1 the app names leakgate
+// as its ptracer, see ChildProcess) every checkpoint goes the dump way,
 // and the report says so. The engine is started at the scenario's first checkpoint and stopped
 // with the collector. What the engine cannot do yet (counting only live objects of an unsettled
 // app, retention paths) goes to SOS on the dump.
