@@ -33,6 +33,7 @@ HeapEngine& EngineCollector::engine(const CollectRequest& request) {
 std::optional<std::string> EngineCollector::prepare(const CollectRequest& request) {
   // One engine per scenario: its logs go with the scenario's report.
   engine_.reset();
+  engine(request);
   attach_refused_ = false;
   std::string note =
       "heap statistics read by leakgate's heap engine (ClrMD), attached to the live process";

@@ -288,6 +288,8 @@ nlohmann::json run_forms_leak(const std::vector<std::string>& extra,
   if (s == nullptr) return nullptr;
   nlohmann::json scenario = *s;
   scenario["tools"] = report.at("tools");
+  scenario["engineTranscript"] =
+      e2e::read(ws.reports() / "forms-leak" / "heap-engine.protocol.log");
   EXPECT_EQ(scenario.at("verdict"), "leak");
   return scenario;
 }
@@ -300,6 +302,8 @@ TEST(EngineRun, ByDefaultTheEngineReadsTheHeapWithoutADumpUntilTheFinalCheckpoin
   EXPECT_FALSE(has(warmup, "dotnet-dump collect")) << "a dump at warmup";
   EXPECT_NE(info_text(s).find("attached to the live process"), std::string::npos) << info_text(s);
   EXPECT_TRUE(s.at("tools").contains("leakgate-heap-engine")) << s.at("tools").dump();
+  // The engine's transcript went with the report.
+  EXPECT_FALSE(s.value("engineTranscript", "").empty());
 }
 
 // Under Yama ptrace_scope 1 only an ancestor, or a process the app named, may attach; the engine is
