@@ -29,7 +29,7 @@ struct HeapstatOptions {
   int pid = 0;
   bool json = false;
   bool live = false;
-  std::string dotnet_dump;
+  ToolSettings tools;
 };
 
 struct RootsOptions {
@@ -37,7 +37,7 @@ struct RootsOptions {
   std::string type;
   int max = 5;
   bool json = false;
-  std::string dotnet_dump;
+  ToolSettings tools;
 };
 
 struct ReportMergeOptions {
@@ -58,6 +58,8 @@ struct SummaryOptions {
 
 // Adds the options shared by every command that runs scenarios.
 void add_run_options(CLI::App& command, RunOptions& options);
+// --engine, --heap-engine, --dotnet-dump.
+void add_tool_options(CLI::App& command, ToolSettings& tools);
 
 int run_command(const RunOptions& options);
 int baseline_update_command(const BaselineUpdateOptions& options);

@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/engine_heap.h"
 #include "cli/exit_codes.h"
 #include "cli/live_dump.h"
+#include "collect/engine_protocol.h"
 #include "collect/sos_parsers.h"
 #include "collect/sos_session.h"
 #include "common/errors.h"
@@ -14,18 +16,43 @@
 
 namespace leakgate {
 
-int heapstat_command(const HeapstatOptions& o) {
-  const LiveDump dump(o.pid, o.dotnet_dump);
+namespace {
+
+// SOS's eeheap -gc and dumpheap -stat (-live) on a dump of the process.
+void read_with_sos(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& heap) {
+  const LiveDump dump(o.pid, o.tools.dotnet_dump);
   const std::string output = run_sos_session(
       dump.tool(), dump.path(), {"eeheap -gc", o.live ? "dumpheap -stat -live" : "dumpheap -stat"},
       Deadline(std::chrono::minutes(30)), dump.work_dir() / "sos.txt");
-  GcHeapSummary gc;
-  HeapStats heap;
   try {
     gc = parse_eeheap_gc(output);
     heap = parse_dumpheap_stat(output);
   } catch (const ParseError& e) {
     throw ToolError(std::string("cannot read the SOS output: ") + e.what());
+  }
+}
+
+void read_with_engine(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& heap) {
+  EngineHeap process(o.pid, o.tools);
+  try {
+    engine::HeapStatReply reply = engine::parse_heapstat(process.request("heapstat", {}).body);
+    gc = std::move(reply.gc);
+    heap = std::move(reply.heap);
+  } catch (const ParseError& e) {
+    throw ToolError(std::string("cannot read the heap engine's reply: ") + e.what());
+  }
+}
+
+}  // namespace
+
+int heapstat_command(const HeapstatOptions& o) {
+  GcHeapSummary gc;
+  HeapStats heap;
+  // Only reachable objects: SOS's dumpheap -live.
+  if (o.live || o.tools.heap_reader == HeapReader::kSos) {
+    read_with_sos(o, gc, heap);
+  } else {
+    read_with_engine(o, gc, heap);
   }
   std::stable_sort(heap.types.begin(), heap.types.end(),
                    [](const TypeStat& a, const TypeStat& b) { return a.bytes > b.bytes; });

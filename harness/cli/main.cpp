@@ -56,24 +56,29 @@ int leakgate_main(int argc, char** argv) {
   CLI::App* heapstat = app.add_subcommand(
       "heapstat",
       "GC heap totals and objects per type of a running .NET process (eeheap -gc, "
-      "dumpheap -stat); the dump is deleted");
+      "dumpheap -stat), read by the heap engine (the process is paused while it reads) or "
+      "from a heap dump that is then deleted");
   heapstat->add_option("--pid", heapstat_options.pid, "Process")->required();
   heapstat->add_flag("--json", heapstat_options.json, "JSON instead of the table");
-  heapstat->add_flag("--live", heapstat_options.live, "Count only reachable objects (slower)");
-  heapstat->add_option("--dotnet-dump", heapstat_options.dotnet_dump, "dotnet-dump executable");
+  heapstat->add_flag("--live", heapstat_options.live,
+                     "Count only reachable objects (read by SOS's dumpheap -live; slower)");
+  add_tool_options(*heapstat, heapstat_options.tools);
 
   RootsOptions roots_options;
   CLI::App* roots = app.add_subcommand(
       "roots",
-      "What keeps the instances of a type alive in a running .NET process (dumpheap, "
-      "gcroot), grouped by retention path; the dump is deleted");
+      "What keeps the instances of a type alive in a running .NET process, grouped by "
+      "retention path: the heap engine follows every instance from every root (statics named), "
+      "--engine sos samples a few with gcroot");
   roots->add_option("--pid", roots_options.pid, "Process")->required();
   roots->add_option("--type", roots_options.type, "Type name, key or part of a name")->required();
-  roots->add_option("--max", roots_options.max, "Instances to sample per type")
+  roots
+      ->add_option("--max", roots_options.max,
+                   "Paths shown per type (engine); instances sampled per type (sos)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   roots->add_flag("--json", roots_options.json, "JSON instead of text");
-  roots->add_option("--dotnet-dump", roots_options.dotnet_dump, "dotnet-dump executable");
+  add_tool_options(*roots, roots_options.tools);
 
   GcOptions gc_options;
   CLI::App* gc = app.add_subcommand(

@@ -1,10 +1,15 @@
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/commands.h"
+#include "cli/engine_heap.h"
 #include "cli/exit_codes.h"
 #include "cli/live_dump.h"
+#include "collect/engine_protocol.h"
 #include "collect/retention_analyzer.h"
+#include "collect/retention_grouping.h"
 #include "collect/sos_parsers.h"
 #include "collect/sos_session.h"
 #include "common/errors.h"
@@ -32,10 +37,41 @@ std::vector<std::string> matching_keys(const HeapStats& heap, const std::string&
   return chosen;
 }
 
-}  // namespace
+UsageError no_such_type(const RootsOptions& o) {
+  return UsageError("--type " + o.type + ": no such type on the heap of pid " +
+                    std::to_string(o.pid));
+}
 
-int roots_command(const RootsOptions& o) {
-  const LiveDump dump(o.pid, o.dotnet_dump);
+// Another method table of the same type key: its instances and groups join the first's.
+void merge_retention(Retention& into, Retention r) {
+  if (into.type.empty()) {
+    into = std::move(r);
+    return;
+  }
+  into.instances += r.instances;
+  into.sampled += r.sampled;
+  into.unreachable += r.unreachable;
+  for (auto& g : r.groups) {
+    auto same = std::find_if(into.groups.begin(), into.groups.end(), [&](const RetentionGroup& h) {
+      return h.fingerprint == g.fingerprint;
+    });
+    if (same == into.groups.end()) {
+      into.groups.push_back(std::move(g));
+    } else {
+      same->instances += g.instances;
+      if (g.shortest.chain.size() < same->shortest.chain.size()) same->shortest = g.shortest;
+    }
+  }
+  std::stable_sort(
+      into.groups.begin(), into.groups.end(),
+      [](const RetentionGroup& a, const RetentionGroup& b) { return a.instances > b.instances; });
+  into.caps_hit.insert(into.caps_hit.end(), r.caps_hit.begin(), r.caps_hit.end());
+}
+
+using RetentionByKey = std::map<std::string, Retention>;
+
+RetentionByKey roots_with_sos(const RootsOptions& o) {
+  const LiveDump dump(o.pid, o.tools.dotnet_dump);
   HeapStats heap;
   try {
     heap = parse_dumpheap_stat(run_sos_session(dump.tool(), dump.path(), {"dumpheap -stat"},
@@ -45,18 +81,51 @@ int roots_command(const RootsOptions& o) {
     throw ToolError(std::string("cannot read the SOS output: ") + e.what());
   }
   const auto keys = matching_keys(heap, o.type);
-  if (keys.empty())
-    throw UsageError("--type " + o.type + ": no such type on the heap of pid " +
-                     std::to_string(o.pid));
+  if (keys.empty()) throw no_such_type(o);
   RetentionCaps caps;
   caps.samples = static_cast<std::size_t>(o.max);
-  const auto results =
-      analyze_retention(dump.tool(), dump.path(), heap, keys, caps, dump.work_dir(), "roots");
+  return analyze_retention(dump.tool(), dump.path(), heap, keys, caps, dump.work_dir(), "roots");
+}
+
+// Every instance of the matching types, from one search of the whole heap by the engine. The
+// types are asked for by method table (a generic type has one per instantiation); the answers of
+// one type key are merged.
+RetentionByKey roots_with_engine(const RootsOptions& o) {
+  EngineHeap process(o.pid, o.tools);
+  RetentionByKey out;
+  try {
+    const HeapStats heap = engine::parse_heapstat(process.request("heapstat", {}).body).heap;
+    const auto keys = matching_keys(heap, o.type);
+    if (keys.empty()) throw no_such_type(o);
+    const std::set<std::string> wanted(keys.begin(), keys.end());
+    nlohmann::json mts = nlohmann::json::array();
+    for (const auto& t : heap.types) {
+      if (wanted.contains(type_key(t.type))) mts.push_back(t.method_table);
+    }
+    const auto answer = process.request(
+        "roots", {{"mts", mts}, {"maxHops", RetentionCaps{}.max_hops}, {"maxPaths", o.max}});
+    for (Retention& r : engine::parse_roots(answer.body)) {
+      for (auto& g : r.groups) g.fingerprint = path_fingerprint(g.shortest);
+      const std::string key = type_key(r.type);
+      merge_retention(out[key], std::move(r));
+    }
+  } catch (const ParseError& e) {
+    throw ToolError(std::string("cannot read the heap engine's reply: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace
+
+int roots_command(const RootsOptions& o) {
+  const RetentionByKey results =
+      o.tools.heap_reader == HeapReader::kSos ? roots_with_sos(o) : roots_with_engine(o);
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& [key, r] : results) {
       nlohmann::json entry = retention_summary_to_json(r);
       entry["type"] = key;
+      entry["unreachable"] = r.unreachable;
       entry["retentionPaths"] = retention_paths_to_json(r);
       out.push_back(entry);
     }
@@ -64,8 +133,12 @@ int roots_command(const RootsOptions& o) {
     return kExitOk;
   }
   for (const auto& [key, r] : results) {
-    std::cout << key << ": " << r.instances << " instance(s), " << r.sampled << " sampled\n";
-    if (r.groups.empty() && r.sampled > 0)
+    std::cout << key << ": " << r.instances << " instance(s), " << r.sampled << " analysed";
+    if (r.unreachable > 0) {
+      std::cout << ", " << r.unreachable << " held by no root (garbage not yet collected)";
+    }
+    std::cout << "\n";
+    if (r.groups.empty() && r.sampled > 0 && r.unreachable == 0)
       std::cout << "  no root holds the sampled instances (garbage not yet collected)\n";
     for (const auto& g : r.groups) {
       std::cout << "  " << g.instances << " x " << render_path(g.shortest) << "\n";

@@ -4,6 +4,28 @@
 
 namespace leakgate {
 
+void add_tool_options(CLI::App& command, ToolSettings& tools) {
+  command
+      .add_option("--engine", tools.heap_reader,
+                  "What reads the heap: 'engine' (leakgate's heap engine on ClrMD, attached to "
+                  "the app; no dump file) or 'sos' (a heap dump read by SOS through dotnet-dump)")
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, HeapReader>{{"engine", HeapReader::kEngine},
+                                                                    {"sos", HeapReader::kSos}},
+                                  CLI::ignore_case))
+      ->default_str("engine");
+  command
+      .add_option("--heap-engine", tools.heap_engine,
+                  "The heap engine's executable (default: $LEAKGATE_HEAP_ENGINE, or "
+                  "heap-engine/leakgate-heap-engine beside leakgate)")
+      ->type_name("PATH");
+  command
+      .add_option("--dotnet-dump", tools.dotnet_dump,
+                  "dotnet-dump executable (default: $LEAKGATE_DOTNET_DUMP, PATH, or the "
+                  "dotnet local tool of the repo)")
+      ->type_name("PATH");
+}
+
 void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_option("--scenario", o.scenarios, "Scenario to run (repeatable; default: all)")
       ->type_name("NAME");
@@ -66,25 +88,7 @@ void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_flag("--strict-env", o.strict_env,
                    "Fail a scenario whose baseline was recorded in another environment (runtime, "
                    "GC settings, architecture, container memory limit)");
-  command
-      .add_option("--engine", o.tools.heap_reader,
-                  "What reads the heap: 'engine' (leakgate's heap engine on ClrMD, attached to "
-                  "the app; no dump file) or 'sos' (a heap dump read by SOS through dotnet-dump)")
-      ->transform(
-          CLI::CheckedTransformer(std::map<std::string, HeapReader>{{"engine", HeapReader::kEngine},
-                                                                    {"sos", HeapReader::kSos}},
-                                  CLI::ignore_case))
-      ->default_str("engine");
-  command
-      .add_option("--heap-engine", o.tools.heap_engine,
-                  "The heap engine's executable (default: $LEAKGATE_HEAP_ENGINE, or "
-                  "heap-engine/leakgate-heap-engine beside leakgate)")
-      ->type_name("PATH");
-  command
-      .add_option("--dotnet-dump", o.tools.dotnet_dump,
-                  "dotnet-dump executable (default: $LEAKGATE_DOTNET_DUMP, PATH, or the "
-                  "dotnet local tool of the repo)")
-      ->type_name("PATH");
+  add_tool_options(command, o.tools);
 }
 
 }  // namespace leakgate

@@ -149,4 +149,80 @@ HeapStatReply parse_heapstat(const json& body) {
   return out;
 }
 
+namespace {
+
+RootPath parse_path(const json& p, const std::string& where) {
+  RootPath path;
+  const json& root = object_field(p, "root", where);
+  path.root_kind = string_field(root, "kind", where + " root");
+  if (path.root_kind.empty()) bad(where + " root: \"kind\" is empty");
+  path.root = string_field(root, "name", where + " root");
+  if (root.contains("holder")) path.holder = string_field(root, "holder", where + " root");
+  if (root.contains("field")) path.field = string_field(root, "field", where + " root");
+  const auto cut = unsigned_field(p, "cut", where);
+  if (cut > 0) path.chain.push_back({0, "... " + std::to_string(cut) + " hops ...", ""});
+  const json& chain = array_field(p, "chain", where);
+  if (chain.empty()) bad(where + ": an empty chain");
+  for (std::size_t k = 0; k < chain.size(); ++k) {
+    const std::string hop_where = where + " hop " + std::to_string(k);
+    if (!chain[k].is_object()) bad(hop_where + " is not an object");
+    RootHop hop;
+    hop.address = unsigned_field(chain[k], "address", hop_where);
+    hop.type = string_field(chain[k], "type", hop_where);
+    if (chain[k].contains("note")) hop.note = string_field(chain[k], "note", hop_where);
+    path.chain.push_back(std::move(hop));
+  }
+  return path;
+}
+
+int small_count(std::uint64_t n, const std::string& where) {
+  if (n > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+    bad(where + ": " + std::to_string(n) + " instances");
+  }
+  return static_cast<int>(n);
+}
+
+}  // namespace
+
+std::vector<Retention> parse_roots(const json& body) {
+  std::vector<Retention> out;
+  const json& types = array_field(body, "types", "roots");
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const std::string where = "roots type " + std::to_string(i);
+    const json& t = types[i];
+    if (!t.is_object()) bad(where + " is not an object");
+    Retention r;
+    r.type = string_field(t, "name", where);
+    if (r.type.empty()) bad(where + " has no name");
+    r.instances = unsigned_field(t, "instances", where);
+    r.unreachable = unsigned_field(t, "unreachable", where);
+    if (r.unreachable > r.instances) bad(where + ": more unreachable instances than instances");
+    r.sampled = small_count(r.instances, where);
+    const std::uint64_t groups = unsigned_field(t, "groups", where);
+    const json& paths = array_field(t, "paths", where);
+    if (paths.size() > groups) bad(where + ": more paths than groups");
+    std::uint64_t held = 0;
+    for (std::size_t k = 0; k < paths.size(); ++k) {
+      const std::string path_where = where + " path " + std::to_string(k);
+      if (!paths[k].is_object()) bad(path_where + " is not an object");
+      RetentionGroup g;
+      const auto n = unsigned_field(paths[k], "instances", path_where);
+      if (n == 0 || !add_checked(held, n))
+        bad(path_where + ": \"instances\" is " + std::to_string(n));
+      g.instances = small_count(n, path_where);
+      g.shortest = parse_path(paths[k], path_where);
+      r.groups.push_back(std::move(g));
+    }
+    if (held > r.instances - r.unreachable) {
+      bad(where + ": the paths hold " + std::to_string(held) + " instances of " +
+          std::to_string(r.instances - r.unreachable) + " reachable");
+    }
+    if (groups > paths.size()) {
+      r.caps_hit.push_back(std::to_string(groups - paths.size()) + " more path(s) not shown");
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace leakgate::engine

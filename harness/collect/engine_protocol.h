@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "model/heap_stats.h"
+#include "model/retention.h"
 
 namespace leakgate {
 
@@ -47,6 +48,13 @@ struct HeapStatReply {
 // The body of a heapstat reply. Rows are checked: every count and size a non-negative integer,
 // names non-empty, and the rows add up to the reply's totals.
 HeapStatReply parse_heapstat(const nlohmann::json& body);
+
+// The body of a roots reply: per type (Retention::type is the name the engine gives), every
+// instance analysed (sampled == instances), the groups as the engine made them, most instances
+// first, each with its shortest path; a path longer than the engine's maxHops starts with a
+// "... N hops ..." hop, as group_paths cuts SOS's paths. The groups' fingerprints are filled by
+// the caller (path_fingerprint). Counts that do not add up are a ParseError.
+std::vector<Retention> parse_roots(const nlohmann::json& body);
 
 }  // namespace engine
 }  // namespace leakgate

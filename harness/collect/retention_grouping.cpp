@@ -21,13 +21,17 @@ std::string root_label(const RootPath& p) {
   return "";  // a handle's address says nothing stable
 }
 
-std::string fingerprint(const RootPath& p) {
+}  // namespace
+
+std::string path_fingerprint(const RootPath& p) {
   std::string f = p.root_kind + "|" + root_label(p);
-  for (const auto& hop : p.chain) f += "|" + type_key(hop.type);
+  for (const auto& hop : p.chain) {
+    // A cut ("... 12 hops ...") is one mark whatever it left out.
+    const bool cut = hop.address == 0 && hop.type.starts_with("... ");
+    f += "|" + (cut ? std::string("...") : type_key(hop.type));
+  }
   return f;
 }
-
-}  // namespace
 
 RootPath resolve_static(RootPath path, const std::map<std::uint64_t, StaticField>& statics) {
   if (!handle_kind(path.root_kind) || path.chain.size() < 2 ||
@@ -67,7 +71,7 @@ std::vector<RetentionGroup> group_paths(const std::vector<std::vector<RootPath>>
         p.chain.erase(p.chain.begin(), p.chain.begin() + static_cast<std::ptrdiff_t>(cut));
         p.chain.insert(p.chain.begin(), RootHop{0, "... " + std::to_string(cut) + " hops ...", ""});
       }
-      const std::string key = fingerprint(p);
+      const std::string key = path_fingerprint(p);
       auto& g = groups[key];
       if (g.fingerprint.empty()) {
         g.fingerprint = key;

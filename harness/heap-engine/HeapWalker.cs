@@ -17,6 +17,20 @@ public sealed class TypeTally
     // carefully).
     internal long SegmentCount;
     internal ulong SegmentBytes;
+    // For the object graph: the type's number in the walk, and where its references are.
+    internal int Index;
+    internal bool HasPointers;
+    internal GcLayout? Layout;
+}
+
+// Sees every object of a walk (the object graph of the roots request). `bytes` is the whole object
+// when the walk has it in memory, else empty (a large object, or a segment walked carefully).
+public interface IObjectSink
+{
+    void BeginSegment(ClrSegment segment);
+    void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes);
+    void DropSegment();  // the segment's objects so far are void: it is walked again carefully
+    void EndSegment();
 }
 
 public sealed class HeapTally
@@ -51,11 +65,13 @@ public sealed class HeapWalker
     private ulong _blockStart;
     private int _blockLength;
     private readonly HeapTally _tally = new();
+    private readonly IObjectSink? _sink;
 
-    public HeapWalker(ClrRuntime runtime, IDataReader reader)
+    public HeapWalker(ClrRuntime runtime, IDataReader reader, IObjectSink? sink = null)
     {
         _heap = runtime.Heap;
         _reader = reader;
+        _sink = sink;
         foreach (MemoryRange context in _heap.EnumerateAllocationContexts())
             _allocationContexts.TryAdd(context.Start, context.End);
     }
@@ -69,8 +85,10 @@ public sealed class HeapWalker
             _tally.Segments++;
             _touched.Clear();
             _blockLength = 0;
+            _sink?.BeginSegment(segment);
             if (!WalkFast(segment))
             {
+                _sink?.DropSegment();
                 foreach (TypeTally t in _touched)
                 {
                     t.SegmentCount = 0;
@@ -79,6 +97,7 @@ public sealed class HeapWalker
                 _touched.Clear();
                 WalkCarefully(segment);
             }
+            _sink?.EndSegment();
             foreach (TypeTally t in _touched)
             {
                 t.Count += t.SegmentCount;
@@ -112,6 +131,7 @@ public sealed class HeapWalker
             if (t.SegmentCount == 0) _touched.Add(t);
             t.SegmentCount++;
             t.SegmentBytes += Math.Max(size, MinObjectSize);
+            _sink?.Object(obj, t, size, ObjectBytes(obj, size, range.End));
 
             ulong step = (size + 7) & ~7ul;
             obj += Math.Max(step, MinObjectSize);
@@ -149,6 +169,28 @@ public sealed class HeapWalker
         return true;
     }
 
+    // The object's bytes from the block (read again from the object on when it runs past the block's
+    // end); empty for an object larger than a block.
+    private ReadOnlySpan<byte> ObjectBytes(ulong obj, ulong size, ulong end)
+    {
+        if (size > BlockSize) return default;
+        if (obj + size > _blockStart + (ulong)_blockLength)
+        {
+            int want = (int)Math.Min((ulong)BlockSize, end - obj);
+            if ((ulong)want < size) return default;
+            int got = _reader.Read(obj, _block.AsSpan(0, want));
+            _tally.BytesRead += (ulong)Math.Max(got, 0);
+            if (got < 0 || (ulong)got < size)
+            {
+                _blockLength = 0;
+                return default;
+            }
+            _blockStart = obj;
+            _blockLength = got;
+        }
+        return _block.AsSpan((int)(obj - _blockStart), (int)size);
+    }
+
     private TypeTally? TypeOf(ulong rawMt, ulong obj)
     {
         ulong mt = rawMt & ~1ul;
@@ -167,6 +209,8 @@ public sealed class HeapWalker
         {
             t = new TypeTally
             {
+                Index = _tally.Types.Count,
+                HasPointers = type.ContainsPointers,
                 MethodTable = type.MethodTable,
                 Name = type.Name ?? $"<unknown_type_{type.MethodTable:x}>",
                 BaseSize = (uint)type.StaticSize,
@@ -195,13 +239,14 @@ public sealed class HeapWalker
                 ulong mt = _reader.ReadPointer(obj.Address);
                 if (!_tally.Types.TryGetValue(mt, out t!))
                 {
-                    t = new TypeTally { MethodTable = mt, Name = $"<unknown_type_{mt:x}>" };
+                    t = new TypeTally { Index = _tally.Types.Count, MethodTable = mt, Name = $"<unknown_type_{mt:x}>" };
                     _tally.Types.Add(mt, t);
                 }
             }
             if (t.SegmentCount == 0) _touched.Add(t);
             t.SegmentCount++;
             t.SegmentBytes += size;
+            _sink?.Object(obj.Address, t, size, default);
         }
     }
 }

@@ -58,6 +58,33 @@ public sealed class Request
             ? v
             : null;
 
+    public List<ulong> Addresses(string name)
+    {
+        var result = new List<ulong>();
+        if (!Body.TryGetProperty(name, out JsonElement e)) return result;
+        if (e.ValueKind != JsonValueKind.Array)
+            throw new EngineException(ErrorKind.BadRequest, $"\"{name}\" is a list of unsigned integers");
+        foreach (JsonElement item in e.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetUInt64(out ulong value))
+                throw new EngineException(ErrorKind.BadRequest, $"\"{name}\" is a list of unsigned integers");
+            result.Add(value);
+        }
+        return result;
+    }
+
+    public bool Flag(string name) =>
+        Body.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.True;
+
+    // An optional integer field within [min, max] (else a bad-request naming it).
+    public int Bounded(string name, int fallback, int min, int max)
+    {
+        if (!Body.TryGetProperty(name, out JsonElement e)) return fallback;
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out long v) || v < min || v > max)
+            throw new EngineException(ErrorKind.BadRequest, $"\"{name}\" is an integer from {min} to {max}");
+        return (int)v;
+    }
+
     public List<string> Strings(string name)
     {
         var result = new List<string>();

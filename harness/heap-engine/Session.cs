@@ -23,6 +23,12 @@ public sealed class Session : IDisposable
             case "heapstat":
                 HeapStat(request, writer);
                 break;
+            case "instances":
+                RootsRequest.Instances(Opened(), request, writer);
+                break;
+            case "roots":
+                RootsRequest.Roots(Opened(), request, writer);
+                break;
             default:
                 throw new EngineException(ErrorKind.BadRequest, $"unknown op \"{request.Op}\"");
         }

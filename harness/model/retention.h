@@ -35,6 +35,7 @@ struct Retention {
   std::string type;
   std::uint64_t instances = 0;  // of the type in the dump
   int sampled = 0;
+  std::uint64_t unreachable = 0;       // of the sampled: no root holds them (garbage)
   std::vector<RetentionGroup> groups;  // most instances first
   std::vector<std::string> caps_hit;   // which caps limited the analysis
 };

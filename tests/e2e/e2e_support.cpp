@@ -14,8 +14,14 @@ using nlohmann::json;
 
 fs::path source_dir() { return LEAKGATE_SOURCE_DIR; }
 
-fs::path forms_app() {
-  return source_dir() / "scenarios/apps/FormsApp/bin/Release/net10.0/FormsApp.dll";
+fs::path app_dll(const std::string& app) {
+  return source_dir() / "scenarios/apps" / app / "bin/Release/net10.0" / (app + ".dll");
+}
+
+fs::path forms_app() { return app_dll("FormsApp"); }
+
+fs::path heap_engine() {
+  return fs::path(LEAKGATE_BIN).parent_path() / "heap-engine" / "leakgate-heap-engine";
 }
 
 Workspace::Workspace() {

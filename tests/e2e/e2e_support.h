@@ -15,6 +15,10 @@ namespace leakgate::e2e {
 
 std::filesystem::path source_dir();
 std::filesystem::path forms_app();
+// scenarios/apps/APP/bin/Release/net10.0/APP.dll
+std::filesystem::path app_dll(const std::string& app);
+// The heap engine the build put beside leakgate.
+std::filesystem::path heap_engine();
 
 // A private folder for one test, removed afterwards; holds scenarios/, baselines/, reports/, tmp/.
 class Workspace {

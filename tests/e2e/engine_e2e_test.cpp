@@ -28,10 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using e2e::Workspace;
 
-fs::path engine_program() {
-  return fs::path(LEAKGATE_BIN).parent_path() / "heap-engine" / "leakgate-heap-engine";
-}
-
 // A TCP port of 127.0.0.1 that nothing listens on (the kernel's pick).
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -46,10 +42,6 @@ int free_port() {
   }
   if (fd >= 0) ::close(fd);
   return port;
-}
-
-fs::path app_dll(const std::string& app) {
-  return e2e::source_dir() / "scenarios/apps" / app / "bin/Release/net10.0" / (app + ".dll");
 }
 
 const DotnetDumpCommand& dotnet_dump() {
@@ -87,7 +79,7 @@ class EngineCrossCheck : public ::testing::TestWithParam<AppCase> {};
 TEST_P(EngineCrossCheck, HeapstatEqualsSosOnTheSameDump) {
   const AppCase& c = GetParam();
   Workspace ws;
-  std::vector<std::string> argv = {"dotnet", app_dll(c.args.front()).string()};
+  std::vector<std::string> argv = {"dotnet", e2e::app_dll(c.args.front()).string()};
   argv.insert(argv.end(), c.args.begin() + 1, c.args.end());
   const int port = free_port();
   ASSERT_NE(port, 0);
@@ -114,7 +106,7 @@ TEST_P(EngineCrossCheck, HeapstatEqualsSosOnTheSameDump) {
                     ws.tmp() / "collect.txt");
   app->terminate(std::chrono::milliseconds(1000));
 
-  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
   const engine::HeapStatReply ours = engine_heapstat(engine, {{"dump", dump.string()}});
   const std::string sos = run_sos_session(dotnet_dump(), dump, {"eeheap -gc", "dumpheap -stat"},
                                           Deadline::after_seconds(120), ws.tmp() / "sos.txt");
@@ -166,10 +158,11 @@ INSTANTIATE_TEST_SUITE_P(
 // running again once the engine has closed (it answers a request).
 TEST(EngineLive, AttachReadsTheAppAndLeavesItRunning) {
   Workspace ws;
-  auto app = e2e::start_protocol_app({"dotnet", app_dll("FormsApp").string(), "--variant", "leak"});
+  auto app =
+      e2e::start_protocol_app({"dotnet", e2e::app_dll("FormsApp").string(), "--variant", "leak"});
   e2e::request(*app, "1 open-close 12");
   e2e::request(*app, "2 settle");
-  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
   const auto live = engine_heapstat(engine, {{"pid", app->pid()}});
   EXPECT_NE(e2e::request(*app, "3 ping").find("ok 3"), std::string::npos);
   const fs::path dump = ws.tmp() / "app.dmp";
@@ -190,9 +183,10 @@ TEST(EngineLive, AttachReadsTheAppAndLeavesItRunning) {
 // harness's collector has seen the failure (it sends SIGCONT), and the failure is a typed error.
 TEST(EngineLive, AnEngineKilledWhileAttachedLeavesNoStoppedApp) {
   Workspace ws;
-  auto app = e2e::start_protocol_app({"dotnet", app_dll("FormsApp").string(), "--variant", "leak"});
+  auto app =
+      e2e::start_protocol_app({"dotnet", e2e::app_dll("FormsApp").string(), "--variant", "leak"});
   e2e::request(*app, "1 settle");
-  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
   engine.request("open", {{"pid", app->pid()}}, Deadline::after_seconds(60));
   ::kill(engine.pid(), SIGKILL);
   EXPECT_THROW(engine.request("heapstat", nlohmann::json::object(), Deadline::after_seconds(60)),
@@ -204,7 +198,7 @@ TEST(EngineLive, AnEngineKilledWhileAttachedLeavesNoStoppedApp) {
 
 TEST(EngineErrors, RefusalsAreTypedAndNameWhatWasLookedFor) {
   Workspace ws;
-  HeapEngine engine(engine_program(), ws.tmp(), 60);
+  HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
   const Deadline deadline = Deadline::after_seconds(60);
   try {
     engine.request("heapstat", nlohmann::json::object(), deadline);

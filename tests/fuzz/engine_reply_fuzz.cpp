@@ -1,7 +1,8 @@
 // Fuzz target for the heap engine's reply lines as leakgate reads them (the engine is a separate
 // process: a bug or a crash in it can print anything). Every line of the input is a reply line:
-// it is parsed, an ok reply is read as a heapstat; anything wrong is a leakgate::Error. An
-// accepted heapstat's rows add up to its totals.
+// it is parsed, an ok reply is read as a heapstat and as a roots reply; anything wrong is a
+// leakgate::Error. An accepted heapstat's rows add up to its totals; an accepted roots reply's
+// paths hold no more instances than its types have.
 #include <string>
 
 #include "collect/engine_protocol.h"
@@ -21,6 +22,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::check(!reply.error_kind.empty() || reply.body.contains("error"),
                     "engine: an error reply without its error");
         return;
+      }
+      try {
+        for (const auto& r : engine::parse_roots(reply.body)) {
+          std::uint64_t held = 0;
+          for (const auto& g : r.groups) {
+            fuzz::check(g.instances > 0 && !g.shortest.chain.empty(), "engine: an empty path");
+            held += static_cast<std::uint64_t>(g.instances);
+          }
+          fuzz::check(held + r.unreachable <= r.instances,
+                      "engine: paths that hold more instances than the type has");
+        }
+      } catch (const Error&) {
       }
       const engine::HeapStatReply stats = engine::parse_heapstat(reply.body);
       std::uint64_t objects = 0;

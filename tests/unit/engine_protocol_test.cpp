@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "collect/retention_grouping.h"
 #include "collect/sos_parsers.h"
 #include "common/errors.h"
 #include "common/text_lines.h"
@@ -120,6 +121,75 @@ TEST(EngineProtocol, RowsMustAddUpToTheTotals) {
   body = engine::parse_reply(engine_line("forms-leak", 2)).body;
   body["types"][0]["bytes"] = 18446744073709551615ull;
   EXPECT_THROW(engine::parse_heapstat(body), ParseError);
+}
+
+// The roots reply of the same dump: every CustomerForm and every TextBox (held through the form)
+// is held by the static event, named as the field; a path longer than maxHops (8 here) starts with
+// the mark of the hops left out.
+TEST(EngineProtocol, RootsNameTheStaticAndCutLongPaths) {
+  const auto reply = engine::parse_reply(engine_line("forms-leak", 3));
+  ASSERT_TRUE(reply.ok);
+  const auto types = engine::parse_roots(reply.body);
+  ASSERT_EQ(types.size(), 2u);
+  std::map<std::string, Retention> by_name;
+  for (const auto& r : types) by_name[r.type] = r;
+  ASSERT_TRUE(by_name.contains("FormsApp.CustomerForm"));
+  ASSERT_TRUE(by_name.contains("FormsApp.TextBox"));
+  const Retention& forms = by_name["FormsApp.CustomerForm"];
+  EXPECT_EQ(forms.instances, 25u);
+  EXPECT_EQ(forms.sampled, 25);
+  EXPECT_EQ(forms.unreachable, 0u);
+  ASSERT_EQ(forms.groups.size(), 1u);
+  const RootPath& path = forms.groups[0].shortest;
+  EXPECT_EQ(forms.groups[0].instances, 25);
+  EXPECT_EQ(path.root_kind, "static");
+  EXPECT_EQ(path.root, "FormsApp.ThemeService.ThemeChanged");
+  EXPECT_EQ(path.holder, "FormsApp.ThemeService");
+  EXPECT_EQ(path.field, "ThemeChanged");
+  ASSERT_FALSE(path.chain.empty());
+  EXPECT_EQ(path.chain.back().type, "FormsApp.CustomerForm");
+  EXPECT_NE(path.chain.back().address, 0u);
+
+  const Retention& boxes = by_name["FormsApp.TextBox"];
+  ASSERT_FALSE(boxes.groups.empty());
+  const RootPath& longer = boxes.groups[0].shortest;
+  EXPECT_TRUE(longer.chain.front().type.starts_with("... ")) << longer.chain.front().type;
+  EXPECT_EQ(longer.chain.size(), 9u) << "the mark and the last 8 hops";
+  EXPECT_EQ(path_fingerprint(longer).find("|...|"), path_fingerprint(longer).find('|', 7))
+      << "a cut is one mark in the fingerprint: " << path_fingerprint(longer);
+}
+
+TEST(EngineProtocol, RootsThatDoNotAddUpAreParseErrors) {
+  const auto good = engine::parse_reply(engine_line("forms-leak", 3)).body;
+  auto form_index = [&] {
+    for (std::size_t i = 0; i < good["types"].size(); ++i) {
+      if (good["types"][i]["name"] == "FormsApp.CustomerForm") return i;
+    }
+    return std::size_t{0};
+  };
+  const std::size_t i = form_index();
+  auto body = good;
+  body["types"][i]["paths"][0]["instances"] = 26;  // more than the type has
+  EXPECT_THROW(engine::parse_roots(body), ParseError);
+  body = good;
+  body["types"][i]["unreachable"] = 26;
+  EXPECT_THROW(engine::parse_roots(body), ParseError);
+  body = good;
+  body["types"][i]["paths"][0]["chain"] = nlohmann::json::array();
+  EXPECT_THROW(engine::parse_roots(body), ParseError);
+  body = good;
+  body["types"][i]["paths"][0].erase("root");
+  EXPECT_THROW(engine::parse_roots(body), ParseError);
+  body = good;
+  body["types"][i]["groups"] = 0;  // fewer groups than paths
+  EXPECT_THROW(engine::parse_roots(body), ParseError);
+  body = good;
+  body["types"][i]["paths"][0]["chain"][0]["type"] = 7;
+  EXPECT_THROW(engine::parse_roots(body), ParseError);
+  body = good;
+  body["types"][i]["instances"] = 3000000000ull;  // more than the counts of a group hold
+  body["types"][i]["paths"][0]["instances"] = 3000000000ull;
+  EXPECT_THROW(engine::parse_roots(body), ParseError);
 }
 
 }  // namespace

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Diagnostics.Runtime;
+
+namespace LeakGate.HeapEngine;
+
+// The "instances" and "roots" ops (PROTOCOL.md): the types asked for by method table ("mts") or by
+// exact name ("types").
+public static class RootsRequest
+{
+    public static void Instances(Target t, Request request, ReplyWriter writer)
+    {
+        ClrHeap heap = Walkable(t);
+        int limit = request.Bounded("limit", 1000, 0, 10_000_000);
+        var sink = new InstanceSink(Wanted(t, request), limit);
+        new HeapWalker(t.Runtime, t.DataTarget.DataReader, sink).Walk();
+        writer.Ok(request, w =>
+        {
+            w.WriteStartArray("types");
+            foreach (InstanceSink.Found f in sink.Results.Values.OrderByDescending(f => f.Bytes))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("mt", f.Type.MethodTable);
+                w.WriteString("name", f.Type.Name);
+                w.WriteNumber("count", f.Count);
+                w.WriteNumber("bytes", f.Bytes);
+                w.WriteStartArray("addresses");
+                foreach (ulong a in f.Addresses) w.WriteNumberValue(a);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+        GC.KeepAlive(heap);
+    }
+
+    public static void Roots(Target t, Request request, ReplyWriter writer)
+    {
+        ClrHeap heap = Walkable(t);
+        HashSet<ulong> wanted = Wanted(t, request);
+        int maxHops = request.Bounded("maxHops", 32, 2, 10_000);
+        int maxPaths = request.Bounded("maxPaths", 20, 1, 100_000);
+        bool check = request.Flag("check");
+
+        var watch = Stopwatch.StartNew();
+        var graph = new ObjectGraph(heap, t.DataTarget.DataReader);
+        new HeapWalker(t.Runtime, t.DataTarget.DataReader, graph).Walk();
+        graph.Seal();
+        double walkMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        RootSet roots = RootSet.Enumerate(t.Runtime);
+        double rootsMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        var finder = new RootFinder(graph, roots);
+        List<TypeRoots> results = finder.Group(wanted, maxHops);
+        double searchMs = watch.Elapsed.TotalMilliseconds;
+        (long Checked, long Mismatches)? checkResult = check ? graph.CheckAgainstClrMd() : null;
+
+        writer.Ok(request, w =>
+        {
+            w.WriteStartArray("types");
+            foreach (TypeRoots r in results) WriteType(w, r, roots, graph, finder, maxHops, maxPaths);
+            w.WriteEndArray();
+            w.WriteStartObject("graph");
+            w.WriteNumber("objects", graph.Count);
+            w.WriteNumber("references", graph.EdgeCount);
+            w.WriteNumber("readByClrMd", graph.ReadByClrMd);
+            w.WriteNumber("roots", roots.Roots.Count);
+            w.WriteNumber("rootObjects", roots.Seeds.Count);
+            w.WriteNumber("reached", finder.Reached);
+            w.WriteNumber("typesScanned", roots.TypesScanned);
+            w.WriteNumber("staticsUnreadable", roots.StaticsUnreadable);
+            w.WriteNumber("walkMs", Math.Round(walkMs, 1));
+            w.WriteNumber("rootsMs", Math.Round(rootsMs, 1));
+            w.WriteNumber("searchMs", Math.Round(searchMs, 1));
+            if (checkResult is { } c)
+            {
+                w.WriteNumber("checkedObjects", c.Checked);
+                w.WriteNumber("checkMismatches", c.Mismatches);
+            }
+            w.WriteEndObject();
+        });
+    }
+
+    private static void WriteType(Utf8JsonWriter w, TypeRoots r, RootSet roots, ObjectGraph graph,
+                                  RootFinder finder, int maxHops, int maxPaths)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("mt", r.Type.MethodTable);
+        w.WriteString("name", r.Type.Name);
+        w.WriteNumber("instances", r.Instances);
+        w.WriteNumber("bytes", r.Bytes);
+        w.WriteNumber("unreachable", r.Unreachable);
+        w.WriteNumber("groups", r.Groups.Count);
+        w.WriteStartArray("paths");
+        foreach (PathGroup g in r.Groups.Take(maxPaths))
+        {
+            RootInfo root = roots.Roots[g.Root];
+            (List<int> chain, int cut) = finder.Path(g.Example, maxHops);
+            w.WriteStartObject();
+            w.WriteNumber("instances", g.Instances);
+            w.WriteNumber("bytes", g.Bytes);
+            w.WriteStartObject("root");
+            w.WriteString("kind", root.Kind);
+            w.WriteString("name", root.Name);
+            if (root.Holder.Length > 0) w.WriteString("holder", root.Holder);
+            if (root.Field.Length > 0) w.WriteString("field", root.Field);
+            w.WriteEndObject();
+            w.WriteNumber("cut", cut);
+            w.WriteStartArray("chain");
+            foreach (int i in chain)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("address", graph.Address(i));
+                w.WriteString("type", graph.TypeOf(i).Name);
+                if (finder.ReachedThroughDependentHandle(i)) w.WriteString("note", "(dependent handle)");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static ClrHeap Walkable(Target t)
+    {
+        ClrHeap heap = t.Runtime.Heap;
+        if (!heap.CanWalkHeap)
+            throw new EngineException(ErrorKind.HeapNotWalkable,
+                "the heap cannot be walked: the process was stopped in the middle of a garbage collection");
+        return heap;
+    }
+
+    // The method tables asked for: "mts" as they are, "types" by exact name (every method table of
+    // that name: a generic type's instantiations have one each).
+    private static HashSet<ulong> Wanted(Target t, Request request)
+    {
+        var wanted = new HashSet<ulong>(request.Addresses("mts"));
+        List<string> names = request.Strings("types");
+        if (names.Count > 0)
+        {
+            var byName = new HashSet<string>(names, StringComparer.Ordinal);
+            foreach (ClrModule module in t.Runtime.EnumerateModules())
+                foreach ((ulong mt, int _) in module.EnumerateTypeDefToMethodTableMap())
+                    if (mt != 0 && t.Runtime.GetTypeByMethodTable(mt) is { Name: { } n } && byName.Contains(n))
+                        wanted.Add(mt);
+        }
+        if (wanted.Count == 0 && names.Count == 0)
+            throw new EngineException(ErrorKind.BadRequest, "name the types: \"mts\" (method tables) or \"types\" (names)");
+        return wanted;
+    }
+}
+
+// Collects the instances of some method tables during a walk.
+public sealed class InstanceSink(HashSet<ulong> wanted, int limit) : IObjectSink
+{
+    public sealed class Found
+    {
+        public required TypeTally Type;
+        public long Count;
+        public ulong Bytes;
+        public readonly List<ulong> Addresses = new();
+        internal long SegmentCount;
+        internal ulong SegmentBytes;
+        internal int SegmentAddresses;
+    }
+
+    public readonly Dictionary<ulong, Found> Results = new();
+
+    public void BeginSegment(ClrSegment segment)
+    {
+        foreach (Found f in Results.Values)
+        {
+            f.SegmentCount = f.Count;
+            f.SegmentBytes = f.Bytes;
+            f.SegmentAddresses = f.Addresses.Count;
+        }
+    }
+
+    public void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
+    {
+        if (!wanted.Contains(type.MethodTable)) return;
+        if (!Results.TryGetValue(type.MethodTable, out Found? f))
+            Results.Add(type.MethodTable, f = new Found { Type = type });
+        f.Count++;
+        f.Bytes += size;
+        if (f.Addresses.Count < limit) f.Addresses.Add(address);
+    }
+
+    public void DropSegment()
+    {
+        foreach (Found f in Results.Values)
+        {
+            f.Count = f.SegmentCount;
+            f.Bytes = f.SegmentBytes;
+            f.Addresses.RemoveRange(f.SegmentAddresses, f.Addresses.Count - f.SegmentAddresses);
+        }
+    }
+
+    public void EndSegment() { }
+}

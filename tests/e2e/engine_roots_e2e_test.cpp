@@ -1,0 +1,169 @@
+// The heap engine's roots on real apps: every instance of a leaking type is followed from every
+// GC root at once, the static field that holds a leak is named exactly (Namespace.Type.Field, not
+// the runtime's statics array reached from a stack slot), the references the engine reads from
+// the object bytes are the ones ClrMD enumerates object by object, and `leakgate roots/heapstat
+// --pid` answer from the engine while the app keeps running.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "collect/engine_protocol.h"
+#include "collect/heap_engine.h"
+#include "e2e/e2e_support.h"
+
+namespace leakgate {
+namespace {
+
+using e2e::Workspace;
+
+struct LeakCase {
+  const char* name;
+  std::vector<std::string> args;      // after `dotnet APP.dll`
+  std::vector<std::string> requests;  // to the app before reading its heap
+  const char* type;                   // the leaking type
+  const char* root_kind;              // what holds every instance of it
+  const char* root;                   // the static field ("" for other kinds)
+};
+
+void PrintTo(const LeakCase& c, std::ostream* os) { *os << c.name; }
+
+class EngineRoots : public ::testing::TestWithParam<LeakCase> {};
+
+TEST_P(EngineRoots, EveryInstanceIsHeldByTheRootTheAppsSourceSays) {
+  const LeakCase& c = GetParam();
+  Workspace ws;
+  std::vector<std::string> argv = {"dotnet", e2e::app_dll(c.args.front()).string()};
+  argv.insert(argv.end(), c.args.begin() + 1, c.args.end());
+  auto app = e2e::start_protocol_app(argv);
+  for (const auto& r : c.requests) e2e::request(*app, r);
+
+  HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
+  const Deadline deadline = Deadline::after_seconds(120);
+  engine.request("open", {{"pid", app->pid()}}, deadline);
+  const auto stat = engine::parse_heapstat(engine.request("heapstat", {}, deadline).body);
+  std::uint64_t count = 0;
+  for (const auto& row : stat.heap.types) {
+    if (row.type == c.type) count += row.count;
+  }
+  ASSERT_GT(count, 0u) << c.type << " is not on the heap";
+  // check: every object's references as read from its bytes, against ClrMD's own enumeration.
+  const auto answer = engine.request("roots", {{"types", {c.type}}, {"check", true}}, deadline);
+  engine.request("close", {}, deadline);
+  EXPECT_NE(e2e::request(*app, "99 ping").find("ok 99"), std::string::npos)
+      << "the app does not run again after the engine closed";
+
+  const auto& graph = answer.body.at("graph");
+  EXPECT_GT(graph.at("checkedObjects").get<int>(), 100);
+  EXPECT_EQ(graph.at("checkMismatches").get<int>(), 0)
+      << "references read from the object bytes differ from ClrMD's";
+  const auto types = engine::parse_roots(answer.body);
+  ASSERT_EQ(types.size(), 1u);
+  const Retention& r = types[0];
+  EXPECT_EQ(r.type, c.type);
+  EXPECT_EQ(r.instances, count) << "roots and heapstat count the type differently";
+  EXPECT_EQ(r.unreachable, 0u);
+  ASSERT_EQ(r.groups.size(), 1u) << "one cause, one group";
+  const RetentionGroup& g = r.groups[0];
+  EXPECT_EQ(static_cast<std::uint64_t>(g.instances), count);
+  EXPECT_EQ(g.shortest.root_kind, c.root_kind);
+  EXPECT_EQ(g.shortest.root, c.root);
+  ASSERT_FALSE(g.shortest.chain.empty());
+  EXPECT_EQ(g.shortest.chain.back().type, c.type) << "a path ends at the instance";
+  if (std::string(c.root_kind) == "static") {
+    EXPECT_EQ(g.shortest.holder + "." + g.shortest.field, c.root);
+    EXPECT_NE(g.shortest.chain.front().type, "System.Object[]")
+        << "the runtime's statics array is not the app's";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Apps, EngineRoots,
+    ::testing::Values(
+        LeakCase{"FormsEventHandler",
+                 {"FormsApp", "--variant", "leak"},
+                 {"1 open-close 25", "2 settle"},
+                 "FormsApp.CustomerForm",
+                 "static",
+                 "FormsApp.ThemeService.ThemeChanged"},
+        LeakCase{"StaticCache",
+                 {"PatternsApp", "--pattern", "static-cache", "--variant", "leak"},
+                 {"1 work 20", "2 settle"},
+                 "PatternsApp.CachedResponse",
+                 "static",
+                 "PatternsApp.StaticCachePattern.Cache"},
+        LeakCase{"Closure",
+                 {"PatternsApp", "--pattern", "closure", "--variant", "leak"},
+                 {"1 work 20", "2 settle"},
+                 "PatternsApp.ReportView",
+                 "static",
+                 "PatternsApp.ClosurePattern.ConfigurationReloaded"},
+        // The registrations form a linked list: instances at every depth are one leak.
+        LeakCase{"Cancellation",
+                 {"PatternsApp", "--pattern", "cancellation", "--variant", "leak"},
+                 {"1 work 20", "2 settle"},
+                 "PatternsApp.PendingOperation",
+                 "static",
+                 "PatternsApp.CancellationPattern.ApplicationStopping"},
+        // A framework static: the runtime's timer queues.
+        LeakCase{"Timer",
+                 {"PatternsApp", "--pattern", "timer", "--variant", "leak"},
+                 {"1 work 20", "2 settle"},
+                 "PatternsApp.StatusPoller",
+                 "static",
+                 "System.Threading.TimerQueue.<Instances>k__BackingField"},
+        LeakCase{"BlockedFinalizer",
+                 {"PatternsApp", "--pattern", "blocked-finalizer", "--variant", "leak"},
+                 {"1 work 20", "2 settle"},
+                 "PatternsApp.ThumbnailHandle",
+                 "finalizer queue",
+                 ""}),
+    [](const ::testing::TestParamInfo<LeakCase>& p) { return std::string(p.param.name); });
+
+// The by-hand commands read the live process through the engine: the same counts as its
+// heapstat, the static named, the app running afterwards.
+TEST(EngineCommands, RootsAndHeapstatOfARunningProcess) {
+  Workspace ws;
+  auto app = e2e::start_protocol_app({"dotnet", e2e::forms_app().string(), "--variant", "leak"});
+  e2e::request(*app, "1 open-close 14");
+  e2e::request(*app, "2 settle");
+  const std::string pid = std::to_string(app->pid());
+
+  const auto roots = ws.leakgate({"roots", "--pid", pid, "--type", "CustomerForm", "--json"});
+  ASSERT_EQ(roots.status.value, 0) << e2e::output_of(roots);
+  const auto out = nlohmann::json::parse(roots.out);
+  ASSERT_EQ(out.size(), 1u) << roots.out;
+  EXPECT_EQ(out[0].at("type"), "FormsApp.CustomerForm");
+  EXPECT_EQ(out[0].at("instances"), 14);
+  EXPECT_EQ(out[0].at("sampled"), 14) << "the engine follows every instance";
+  const auto& path = out[0].at("retentionPaths").at(0);
+  EXPECT_EQ(path.at("rootKind"), "static");
+  EXPECT_EQ(path.at("root"), "FormsApp.ThemeService.ThemeChanged");
+  EXPECT_EQ(path.at("instances"), 14);
+
+  const auto heapstat = ws.leakgate({"heapstat", "--pid", pid, "--json"});
+  ASSERT_EQ(heapstat.status.value, 0) << e2e::output_of(heapstat);
+  std::uint64_t forms = 0;
+  const auto table = nlohmann::json::parse(heapstat.out);
+  for (const auto& t : table.at("types")) {
+    if (t.at("type") == "FormsApp.CustomerForm") forms = t.at("count").get<std::uint64_t>();
+  }
+  EXPECT_EQ(forms, 14u);
+  EXPECT_NE(e2e::request(*app, "3 ping").find("ok 3"), std::string::npos);
+  EXPECT_TRUE(ws.leftovers().empty()) << "temp files left behind";
+}
+
+// A type that is not on the heap is a usage error naming it.
+TEST(EngineCommands, RootsOfAnUnknownTypeIsAUsageError) {
+  Workspace ws;
+  auto app = e2e::start_protocol_app({"dotnet", e2e::forms_app().string(), "--variant", "leak"});
+  e2e::request(*app, "1 settle");
+  const auto run =
+      ws.leakgate({"roots", "--pid", std::to_string(app->pid()), "--type", "No.Such.TypeAnywhere"});
+  EXPECT_EQ(run.status.value, 2) << e2e::output_of(run);
+  EXPECT_NE(run.err.find("No.Such.TypeAnywhere"), std::string::npos) << run.err;
+  EXPECT_NE(e2e::request(*app, "2 ping").find("ok 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leakgate
