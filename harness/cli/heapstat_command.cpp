@@ -7,6 +7,7 @@
 #include "cli/engine_heap.h"
 #include "cli/exit_codes.h"
 #include "cli/live_dump.h"
+#include "cli/reader_info.h"
 #include "collect/engine_protocol.h"
 #include "collect/sos_parsers.h"
 #include "collect/sos_session.h"
@@ -19,7 +20,9 @@ namespace leakgate {
 namespace {
 
 // SOS's eeheap -gc and dumpheap -stat (-live) on a dump of the process.
-void read_with_sos(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& heap) {
+void read_with_sos(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& heap,
+                   nlohmann::json& reader) {
+  reader = {{"reader", "sos"}, {"how", "from a heap dump, by SOS (dotnet-dump analyze)"}};
   const LiveDump dump(o.pid, o.tools.dotnet_dump);
   const std::string output = run_sos_session(
       dump.tool(), dump.path(), {"eeheap -gc", o.live ? "dumpheap -stat -live" : "dumpheap -stat"},
@@ -32,10 +35,13 @@ void read_with_sos(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& heap)
   }
 }
 
-void read_with_engine(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& heap) {
+void read_with_engine(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& heap,
+                      nlohmann::json& reader) {
   EngineHeap process(o.pid, o.tools);
   try {
-    engine::HeapStatReply reply = engine::parse_heapstat(process.request("heapstat", {}).body);
+    const auto answer = process.request("heapstat", {});
+    reader = engine_reader(process, answer.body, "walk");
+    engine::HeapStatReply reply = engine::parse_heapstat(answer.body);
     gc = std::move(reply.gc);
     heap = std::move(reply.heap);
   } catch (const ParseError& e) {
@@ -48,11 +54,12 @@ void read_with_engine(const HeapstatOptions& o, GcHeapSummary& gc, HeapStats& he
 int heapstat_command(const HeapstatOptions& o) {
   GcHeapSummary gc;
   HeapStats heap;
+  nlohmann::json reader;
   // Only reachable objects: SOS's dumpheap -live.
   if (o.live || o.tools.heap_reader == HeapReader::kSos) {
-    read_with_sos(o, gc, heap);
+    read_with_sos(o, gc, heap, reader);
   } else {
-    read_with_engine(o, gc, heap);
+    read_with_engine(o, gc, heap, reader);
   }
   std::stable_sort(heap.types.begin(), heap.types.end(),
                    [](const TypeStat& a, const TypeStat& b) { return a.bytes > b.bytes; });
@@ -68,6 +75,7 @@ int heapstat_command(const HeapstatOptions& o) {
                                            {{"heaps", gc.heap_count},
                                             {"allocatedBytes", gc.allocated_bytes},
                                             {"committedBytes", gc.committed_bytes}}},
+                                          {"reader", with_own_peak_rss(reader)},
                                           {"totalObjects", heap.total_objects},
                                           {"totalBytes", heap.total_bytes},
                                           {"types", types}},

@@ -7,6 +7,7 @@
 #include "cli/engine_heap.h"
 #include "cli/exit_codes.h"
 #include "cli/live_dump.h"
+#include "cli/reader_info.h"
 #include "collect/engine_protocol.h"
 #include "collect/retention_analyzer.h"
 #include "collect/retention_grouping.h"
@@ -70,7 +71,8 @@ void merge_retention(Retention& into, Retention r) {
 
 using RetentionByKey = std::map<std::string, Retention>;
 
-RetentionByKey roots_with_sos(const RootsOptions& o) {
+RetentionByKey roots_with_sos(const RootsOptions& o, nlohmann::json& reader) {
+  reader = {{"reader", "sos"}, {"how", "from a heap dump, by SOS (dumpheap, gcroot on samples)"}};
   const LiveDump dump(o.pid, o.tools.dotnet_dump);
   HeapStats heap;
   try {
@@ -90,7 +92,7 @@ RetentionByKey roots_with_sos(const RootsOptions& o) {
 // Every instance of the matching types, from one search of the whole heap by the engine. The
 // types are asked for by method table (a generic type has one per instantiation); the answers of
 // one type key are merged.
-RetentionByKey roots_with_engine(const RootsOptions& o) {
+RetentionByKey roots_with_engine(const RootsOptions& o, nlohmann::json& reader) {
   EngineHeap process(o.pid, o.tools);
   RetentionByKey out;
   try {
@@ -104,6 +106,7 @@ RetentionByKey roots_with_engine(const RootsOptions& o) {
     }
     const auto answer = process.request(
         "roots", {{"mts", mts}, {"maxHops", RetentionCaps{}.max_hops}, {"maxPaths", o.max}});
+    reader = engine_reader(process, answer.body, "graph");
     for (Retention& r : engine::parse_roots(answer.body)) {
       for (auto& g : r.groups) g.fingerprint = path_fingerprint(g.shortest);
       const std::string key = type_key(r.type);
@@ -118,17 +121,20 @@ RetentionByKey roots_with_engine(const RootsOptions& o) {
 }  // namespace
 
 int roots_command(const RootsOptions& o) {
-  const RetentionByKey results =
-      o.tools.heap_reader == HeapReader::kSos ? roots_with_sos(o) : roots_with_engine(o);
+  nlohmann::json reader;
+  const RetentionByKey results = o.tools.heap_reader == HeapReader::kSos
+                                     ? roots_with_sos(o, reader)
+                                     : roots_with_engine(o, reader);
   if (o.json) {
-    nlohmann::json out = nlohmann::json::array();
+    nlohmann::json types = nlohmann::json::array();
     for (const auto& [key, r] : results) {
       nlohmann::json entry = retention_summary_to_json(r);
       entry["type"] = key;
       entry["unreachable"] = r.unreachable;
       entry["retentionPaths"] = retention_paths_to_json(r);
-      out.push_back(entry);
+      types.push_back(entry);
     }
+    const nlohmann::json out = {{"types", types}, {"reader", with_own_peak_rss(reader)}};
     std::cout << dump_json(out, 2) << "\n";
     return kExitOk;
   }

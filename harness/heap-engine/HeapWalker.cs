@@ -131,7 +131,8 @@ public sealed class HeapWalker
             if (t.SegmentCount == 0) _touched.Add(t);
             t.SegmentCount++;
             t.SegmentBytes += Math.Max(size, MinObjectSize);
-            _sink?.Object(obj, t, size, ObjectBytes(obj, size, range.End));
+            if (_sink is not null)
+                _sink.Object(obj, t, size, t.HasPointers ? ObjectBytes(obj, size, range.End) : default);
 
             ulong step = (size + 7) & ~7ul;
             obj += Math.Max(step, MinObjectSize);

@@ -11,34 +11,49 @@ public sealed class ObjectGraph : IObjectSink
     private readonly IDataReader _reader;
     private readonly List<ulong> _refs = new();
 
-    private ulong[] _address = new ulong[1 << 16];
-    private int[] _type = new int[1 << 16];
-    private ulong[] _size = new ulong[1 << 16];
-    private long[] _firstEdge = new long[(1 << 16) + 1];
-    private ulong[] _edges = new ulong[1 << 18];
-    private long _edgeCount;
+    private ulong[] _address;
+    private int[] _type;
+    private uint[] _size;     // uint.MaxValue: 4 GiB or more, asked of ClrMD again
+    private int[] _firstEdge;
+    private ulong[] _edges;
+    private int _edgeCount;
     private readonly List<(ulong Start, ulong End, int First, int Count)> _segments = new();
+    private ulong[] _segStart = [];
+    private ulong[] _segEnd = [];
+    private int[] _segPage = [];
+    private int[] _pageFirst = [];
+    private const int PageShift = 12;
+    private const ulong PageSize = 1 << PageShift;
+    private int _lastSegment;
     private int _segmentFirst;
-    private long _segmentFirstEdge;
+    private int _segmentFirstEdge;
 
     public int Count { get; private set; }
     public long EdgeCount => _edgeCount;
     public readonly List<TypeTally> Types = new();  // by TypeTally.Index
     public long ReadByClrMd { get; private set; }   // objects whose references ClrMD read
 
-    public ObjectGraph(ClrHeap heap, IDataReader reader)
+    // `capacity`: the objects expected (a heapstat of the same target says), so that the arrays
+    // are not grown and copied on a large heap.
+    public ObjectGraph(ClrHeap heap, IDataReader reader, long capacity)
     {
         _heap = heap;
         _reader = reader;
+        int n = (int)Math.Clamp(capacity + 1024, 1 << 16, Array.MaxLength - 1);
+        _address = new ulong[n];
+        _type = new int[n];
+        _size = new uint[n];
+        _firstEdge = new int[n + 1];
+        _edges = new ulong[n];
     }
 
     public ulong Address(int i) => _address[i];
     public TypeTally TypeOf(int i) => Types[_type[i]];
     public int TypeIndex(int i) => _type[i];
-    public ulong Size(int i) => _size[i];
+    public ulong Size(int i) => _size[i] != uint.MaxValue ? _size[i] : _heap.GetObject(_address[i]).Size;
 
     public ReadOnlySpan<ulong> References(int i) =>
-        _edges.AsSpan((int)_firstEdge[i], (int)(_firstEdge[i + 1] - _firstEdge[i]));
+        _edges.AsSpan(_firstEdge[i], _firstEdge[i + 1] - _firstEdge[i]);
 
     public void BeginSegment(ClrSegment segment)
     {
@@ -62,7 +77,9 @@ public sealed class ObjectGraph : IObjectSink
     {
         if (Count + 1 >= _address.Length)
         {
-            int grown = checked(_address.Length * 2);
+            if (_address.Length >= Array.MaxLength - 1)
+                throw new EngineException(ErrorKind.Internal, "the heap has more objects than one array holds");
+            int grown = (int)Math.Min(_address.Length * 2L, Array.MaxLength - 1);
             Array.Resize(ref _address, grown);
             Array.Resize(ref _type, grown);
             Array.Resize(ref _size, grown);
@@ -72,7 +89,7 @@ public sealed class ObjectGraph : IObjectSink
         Types[type.Index] = type;
         _address[Count] = address;
         _type[Count] = type.Index;
-        _size[Count] = size;
+        _size[Count] = size >= uint.MaxValue ? uint.MaxValue : (uint)size;
         _firstEdge[Count] = _edgeCount;
         if (type.HasPointers)
         {
@@ -93,34 +110,51 @@ public sealed class ObjectGraph : IObjectSink
 
     private void AddEdges()
     {
-        if (_edgeCount + _refs.Count > _edges.Length)
+        if ((long)_edgeCount + _refs.Count > _edges.Length)
         {
-            long grown = Math.Max(_edges.Length * 2L, _edgeCount + _refs.Count);
+            long grown = Math.Max(_edges.Length * 2L, (long)_edgeCount + _refs.Count);
             if (grown > Array.MaxLength)
                 throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
             Array.Resize(ref _edges, (int)grown);
         }
-        _refs.CopyTo(_edges.AsSpan((int)_edgeCount));
+        _refs.CopyTo(_edges.AsSpan(_edgeCount));
         _edgeCount += _refs.Count;
     }
 
-    // The number of the object at `address` (its start), or -1 when no object starts there.
+    // The number of the object at `address` (its start), or -1 when no object starts there: the
+    // segment (the last one found, else a binary search), then the objects that start in the
+    // address's 4 KiB page (the page table Seal builds), then a search among those few.
     public int Find(ulong address)
     {
-        int lo = 0, hi = _segments.Count - 1;
-        while (lo <= hi)
+        int k = _lastSegment;
+        if (address < _segStart[k] || address >= _segEnd[k])
         {
-            int mid = (lo + hi) >>> 1;
-            var s = _segments[mid];
-            if (address < s.Start) hi = mid - 1;
-            else if (address >= s.End) lo = mid + 1;
-            else
+            int lo = 0, hi = _segStart.Length - 1;
+            k = -1;
+            while (lo <= hi)
             {
-                int i = Array.BinarySearch(_address, s.First, s.Count, address);
-                return i >= 0 ? i : -1;
+                int mid = (lo + hi) >>> 1;
+                if (address < _segStart[mid]) hi = mid - 1;
+                else if (address >= _segEnd[mid]) lo = mid + 1;
+                else
+                {
+                    k = mid;
+                    break;
+                }
             }
+            if (k < 0) return -1;
+            _lastSegment = k;
         }
-        return -1;
+        int page = _segPage[k] + (int)((address - _segStart[k]) >> PageShift);
+        int first = _pageFirst[page], end = _pageFirst[page + 1];
+        if (end - first <= 8)
+        {
+            for (int i = first; i < end; i++)
+                if (_address[i] == address) return i;
+            return -1;
+        }
+        int found = Array.BinarySearch(_address, first, end - first, address);
+        return found >= 0 ? found : -1;
     }
 
     // The references read from the bytes against ClrMD's own enumeration, object by object (slow:
@@ -140,6 +174,42 @@ public sealed class ObjectGraph : IObjectSink
         return (Count, mismatches);
     }
 
-    // Segments sorted by address, for Find (the walk visits them in the heap's order).
-    public void Seal() => _segments.Sort((a, b) => a.Start.CompareTo(b.Start));
+    // Segments sorted by address, and per 4 KiB page of each the first object that starts in it
+    // (plus one entry past each segment's last page: where its objects end), for Find. The walk
+    // numbers objects in the heap's segment order, which need not be address order.
+    public void Seal()
+    {
+        _segments.Sort((a, b) => a.Start.CompareTo(b.Start));
+        int n = _segments.Count;
+        _segStart = new ulong[Math.Max(n, 1)];
+        _segEnd = new ulong[Math.Max(n, 1)];
+        _segPage = new int[Math.Max(n, 1)];
+        if (n == 0) _segStart[0] = ulong.MaxValue;
+        long entries = 0;
+        for (int k = 0; k < n; k++)
+        {
+            (ulong start, ulong end, int _, int _) = _segments[k];
+            _segStart[k] = start;
+            _segEnd[k] = end;
+            _segPage[k] = (int)entries;
+            entries += (long)((end - start + PageSize - 1) >> PageShift) + 1;
+            if (entries > Array.MaxLength)
+                throw new EngineException(ErrorKind.Internal, "the heap spans more pages than one array holds");
+        }
+        _pageFirst = new int[Math.Max(entries, 1)];
+        for (int k = 0; k < n; k++)
+        {
+            (ulong start, ulong end, int first, int count) = _segments[k];
+            int pages = (int)((end - start + PageSize - 1) >> PageShift);
+            int i = first;
+            for (int p = 0; p < pages; p++)
+            {
+                ulong pageStart = start + ((ulong)p << PageShift);
+                while (i < first + count && _address[i] < pageStart) i++;
+                _pageFirst[_segPage[k] + p] = i;
+            }
+            _pageFirst[_segPage[k] + pages] = first + count;
+        }
+        _lastSegment = 0;
+    }
 }

@@ -95,30 +95,38 @@ public sealed class RootFinder
 
     public List<TypeRoots> Group(IReadOnlyCollection<ulong> methodTables, int maxHops)
     {
-        var wanted = new Dictionary<int, TypeRoots>();
+        var wanted = new TypeRoots?[_graph.Types.Count];
+        var results = new List<TypeRoots>();
         foreach (TypeTally t in _graph.Types)
-            if (t is not null && methodTables.Contains(t.MethodTable))
-                wanted[t.Index] = new TypeRoots { Type = t };
-        var groups = new Dictionary<string, PathGroup>();
-        var groupType = new Dictionary<PathGroup, TypeRoots>();
-        var prefixes = new Dictionary<int, string>();  // the key of a holder's path, by holder
+        {
+            if (t is null || !methodTables.Contains(t.MethodTable)) continue;
+            wanted[t.Index] = new TypeRoots { Type = t };
+            results.Add(wanted[t.Index]!);
+        }
+        // A group is (the path of the holder, the instance's type); a holder's path is numbered
+        // once (most instances of a leak share their holder).
+        var groups = new Dictionary<(int Prefix, int Type), PathGroup>();
+        var prefixOfHolder = new Dictionary<int, int>();
+        var prefixIds = new Dictionary<string, int>();
         for (int i = 0; i < _graph.Count; i++)
         {
-            if (!wanted.TryGetValue(_graph.TypeIndex(i), out TypeRoots? result)) continue;
-            ulong size = ObjectSize(i);
+            int type = _graph.TypeIndex(i);
+            if (wanted[type] is not { } result) continue;
+            ulong size = _graph.Size(i);
             result.Instances++;
             result.Bytes += size;
-            if (_parent[i] == Unvisited)
+            int parent = _parent[i];
+            if (parent == Unvisited)
             {
                 result.Unreachable++;
                 continue;
             }
-            string key = Key(i, maxHops, prefixes);
-            if (!groups.TryGetValue(key, out PathGroup? g))
+            // A root object itself: its root is its path.
+            int prefix = parent < 0 ? -1 - _rootOf[i] : PrefixOf(parent, maxHops, prefixOfHolder, prefixIds);
+            if (!groups.TryGetValue((prefix, type), out PathGroup? g))
             {
                 g = new PathGroup { Root = _rootOf[i], Example = i, ExampleDepth = _depth[i] };
-                groups.Add(key, g);
-                groupType.Add(g, result);
+                groups.Add((prefix, type), g);
                 result.Groups.Add(g);
             }
             g.Instances++;
@@ -129,36 +137,36 @@ public sealed class RootFinder
                 g.ExampleDepth = _depth[i];
             }
         }
-        foreach (TypeRoots r in wanted.Values)
+        foreach (TypeRoots r in results)
             r.Groups.Sort((a, b) => b.Instances.CompareTo(a.Instances));
-        return wanted.Values.OrderByDescending(r => r.Bytes).ToList();
+        return results.OrderByDescending(r => r.Bytes).ToList();
     }
 
-    // root | type numbers of the last maxHops objects of the path, a run of one type counted once
-    // (the holder's part memoized: the instances of a leak mostly share their holder).
-    private string Key(int i, int maxHops, Dictionary<int, string> prefixes)
+    // The number of the path to `holder`: its root and the types of its last maxHops - 1 objects,
+    // a run of one type (a linked list, nested nodes) counted once, so the instances of a list
+    // held at different depths are one leak.
+    private int PrefixOf(int holder, int maxHops, Dictionary<int, int> byHolder, Dictionary<string, int> ids)
     {
-        int parent = _parent[i];
-        if (parent < 0) return $"{_rootOf[i]}|{_graph.TypeIndex(i)}";
-        if (!prefixes.TryGetValue(parent, out string? prefix))
+        if (byHolder.TryGetValue(holder, out int known)) return known;
+        var types = new List<int>();
+        int at = holder;
+        for (int steps = 1; steps < maxHops; steps++)
         {
-            var types = new List<int>();
-            int at = parent;
-            for (int steps = 1; steps < maxHops; steps++)
-            {
-                // A run of one type (a linked list, nested nodes) is one step of the key: the
-                // instances of a list held at different depths are one leak.
-                int type = _graph.TypeIndex(at);
-                if (types.Count == 0 || types[^1] != type) types.Add(type);
-                if (_parent[at] < 0) break;
-                at = _parent[at];
-            }
-            bool cut = _parent[at] >= 0;
-            types.Reverse();
-            prefix = $"{_rootOf[i]}|{(cut ? "...," : "")}{string.Join(',', types)}";
-            prefixes.Add(parent, prefix);
+            int type = _graph.TypeIndex(at);
+            if (types.Count == 0 || types[^1] != type) types.Add(type);
+            if (_parent[at] < 0) break;
+            at = _parent[at];
         }
-        return $"{prefix}>{_graph.TypeIndex(i)}";
+        bool cut = _parent[at] >= 0;
+        types.Reverse();
+        string key = $"{_rootOf[holder]}|{(cut ? "...," : "")}{string.Join(',', types)}";
+        if (!ids.TryGetValue(key, out int id))
+        {
+            id = ids.Count;
+            ids.Add(key, id);
+        }
+        byHolder.Add(holder, id);
+        return id;
     }
 
     // The objects from the root object to i; at most maxHops, the last ones (Cut says how many
@@ -180,5 +188,4 @@ public sealed class RootFinder
 
     public bool ReachedThroughDependentHandle(int i) => _viaDependent.Contains(i);
 
-    private ulong ObjectSize(int i) => _graph.Size(i);
 }

@@ -43,7 +43,7 @@ public static class RootsRequest
         bool check = request.Flag("check");
 
         var watch = Stopwatch.StartNew();
-        var graph = new ObjectGraph(heap, t.DataTarget.DataReader);
+        var graph = new ObjectGraph(heap, t.DataTarget.DataReader, t.ObjectCount ?? 0);
         new HeapWalker(t.Runtime, t.DataTarget.DataReader, graph).Walk();
         graph.Seal();
         double walkMs = watch.Elapsed.TotalMilliseconds;
@@ -73,6 +73,7 @@ public static class RootsRequest
             w.WriteNumber("walkMs", Math.Round(walkMs, 1));
             w.WriteNumber("rootsMs", Math.Round(rootsMs, 1));
             w.WriteNumber("searchMs", Math.Round(searchMs, 1));
+            w.WriteNumber("peakRss", Session.PeakRss());
             if (checkResult is { } c)
             {
                 w.WriteNumber("checkedObjects", c.Checked);

@@ -131,8 +131,12 @@ TEST(EngineCommands, RootsAndHeapstatOfARunningProcess) {
 
   const auto roots = ws.leakgate({"roots", "--pid", pid, "--type", "CustomerForm", "--json"});
   ASSERT_EQ(roots.status.value, 0) << e2e::output_of(roots);
-  const auto out = nlohmann::json::parse(roots.out);
+  const auto answer = nlohmann::json::parse(roots.out);
+  const auto& out = answer.at("types");
   ASSERT_EQ(out.size(), 1u) << roots.out;
+  EXPECT_EQ(answer.at("reader").at("how"), "attached to the live process");
+  EXPECT_GT(answer.at("reader").at("engine").at("peakRss").get<std::uint64_t>(), 0u);
+  EXPECT_GT(answer.at("reader").at("leakgatePeakRssBytes").get<std::uint64_t>(), 0u);
   EXPECT_EQ(out[0].at("type"), "FormsApp.CustomerForm");
   EXPECT_EQ(out[0].at("instances"), 14);
   EXPECT_EQ(out[0].at("sampled"), 14) << "the engine follows every instance";

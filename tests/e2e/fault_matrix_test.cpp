@@ -908,6 +908,60 @@ TEST_F(FaultsTool, AppKilledDuringTheDumpIsBlamedOnTheApp) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The heap engine misbehaving (a stand-in given with --heap-engine): a tool error of the scenario,
+// its stderr tail in the message, never a hang of leakgate.
+
+class FaultsEngine : public FaultsTool {
+ protected:
+  // An engine that greets with `hello`, then does `on_request` for the first request line (with
+  // no hello: does it at once).
+  ToolRun run_with_engine(const std::string& hello, const std::string& on_request) {
+    const fs::path engine = ws.root() / "fake-engine";
+    const std::string greet = hello.empty() ? "" : "echo '" + hello + "'\n";
+    make_executable(engine, "#!/bin/sh\necho 'engine-stderr-marker: about to misbehave' >&2\n" +
+                                greet + (hello.empty() ? "" : "read -r line\n") + on_request +
+                                "\n");
+    json m = shell_app(dotnet_app);
+    m["timeouts"]["collectSeconds"] = 2;
+    scenario("app", m);
+    return leakgate(with_dirs({"run", "--heap-engine", engine.string()}));
+  }
+};
+
+constexpr const char* kHello = R"({"v":1,"hello":"leakgate-heap-engine","engineVersion":"9.9.9"})";
+
+TEST_F(FaultsEngine, EngineThatCrashes) {
+  const ToolRun run = run_with_engine(kHello, "kill -SEGV $$");
+  expect_aftermath(run, 3, ReportRule::kRequired);
+  expect_message(run, {"heap engine", "engine-stderr-marker"});
+}
+
+TEST_F(FaultsEngine, EngineThatHangs) {
+  const ToolRun run = run_with_engine(kHello, "exec sleep 600");
+  expect_aftermath(run, 3, ReportRule::kRequired);
+  expect_message(run, {"heap engine", "engine-stderr-marker"});
+}
+
+TEST_F(FaultsEngine, EngineThatPrintsGarbage) {
+  const ToolRun run = run_with_engine(kHello, "echo '%%% not a reply %%%'; exec sleep 600");
+  expect_aftermath(run, 3, ReportRule::kRequired);
+  expect_message(run, {"heap engine", "not a reply"});
+}
+
+TEST_F(FaultsEngine, EngineOfANewerProtocol) {
+  const ToolRun run = run_with_engine(
+      R"({"v":2,"hello":"leakgate-heap-engine","engineVersion":"2.0.0"})", "exec sleep 600");
+  expect_aftermath(run, 3, ReportRule::kRequired);
+  expect_message(run, {"heap engine", "version 2"});
+}
+
+TEST_F(FaultsEngine, EngineThatExitsBeforeItsHello) {
+  const ToolRun run = run_with_engine("", "exit 0");
+  expect_aftermath(run, 3, ReportRule::kRequired);
+  expect_message(run, {"heap engine", "engine-stderr-marker"});
+}
+
+// ---------------------------------------------------------------------------------------------
 // Command line.
 
 class FaultsCli : public FaultCase {};
