@@ -89,27 +89,29 @@ RetentionByKey roots_with_sos(const RootsOptions& o, nlohmann::json& reader) {
   return analyze_retention(dump.tool(), dump.path(), heap, keys, caps, dump.work_dir(), "roots");
 }
 
-// Every instance of the matching types, from one search of the whole heap by the engine. The
-// types are asked for by method table (a generic type has one per instantiation); the answers of
-// one type key are merged.
+// Every instance of the matching types, from one walk and one search of the whole heap by the
+// engine: it answers for every type whose name contains the part of --type before any '#' (a type
+// key's placeholder), and the same matching as for SOS picks among those; the answers of one type
+// key (a generic type has a method table per instantiation) are merged.
 RetentionByKey roots_with_engine(const RootsOptions& o, nlohmann::json& reader) {
   EngineHeap process(o.pid, o.tools);
   RetentionByKey out;
   try {
-    const HeapStats heap = engine::parse_heapstat(process.request("heapstat", {}).body).heap;
-    const auto keys = matching_keys(heap, o.type);
+    const auto answer =
+        process.request("roots", {{"typesContaining", o.type.substr(0, o.type.find('#'))},
+                                  {"maxHops", RetentionCaps{}.max_hops},
+                                  {"maxPaths", o.max}});
+    reader = engine_reader(process, answer.body, "graph");
+    std::vector<Retention> found = engine::parse_roots(answer.body);
+    HeapStats names;
+    for (const auto& r : found) names.types.push_back({0, r.type, r.instances, 0});
+    const auto keys = matching_keys(names, o.type);
     if (keys.empty()) throw no_such_type(o);
     const std::set<std::string> wanted(keys.begin(), keys.end());
-    nlohmann::json mts = nlohmann::json::array();
-    for (const auto& t : heap.types) {
-      if (wanted.contains(type_key(t.type))) mts.push_back(t.method_table);
-    }
-    const auto answer = process.request(
-        "roots", {{"mts", mts}, {"maxHops", RetentionCaps{}.max_hops}, {"maxPaths", o.max}});
-    reader = engine_reader(process, answer.body, "graph");
-    for (Retention& r : engine::parse_roots(answer.body)) {
-      for (auto& g : r.groups) g.fingerprint = path_fingerprint(g.shortest);
+    for (Retention& r : found) {
       const std::string key = type_key(r.type);
+      if (!wanted.contains(key)) continue;
+      for (auto& g : r.groups) g.fingerprint = path_fingerprint(g.shortest);
       merge_retention(out[key], std::move(r));
     }
   } catch (const ParseError& e) {

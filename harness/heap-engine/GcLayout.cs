@@ -58,42 +58,44 @@ public sealed class GcLayout
         return new GcLayout(start, items);
     }
 
-    // Adds the non-null references of the object in `bytes` (its size is bytes.Length) to `refs`.
-    // False when the layout points outside the object (the caller asks ClrMD instead).
-    public bool References(ReadOnlySpan<byte> bytes, List<ulong> refs)
+    // Writes the non-null references of the object in `bytes` (its size is bytes.Length) to
+    // `into`, which has room for one per pointer-sized word of the object, and returns how many;
+    // -1 when the layout points outside the object (the caller asks ClrMD instead).
+    public int References(ReadOnlySpan<byte> bytes, Span<ulong> into)
     {
         long size = bytes.Length;
+        int n = 0;
         if (_series.Length > 0)
         {
             foreach ((long seriesSize, long offset) in _series)
             {
                 long stop = offset + seriesSize + size;
-                if (offset < 0 || stop > size) return false;
+                if (offset < 0 || stop > size) return -1;
                 for (long at = offset; at < stop; at += 8)
-                    Add(bytes, at, refs);
+                {
+                    ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice((int)at, 8));
+                    if (value != 0) into[n++] = value;
+                }
             }
-            return true;
+            return n;
         }
         long cursor = _start;
-        if (cursor < 0) return false;
+        if (cursor < 0) return -1;
         while (cursor < size - 8)
         {
             foreach ((int pointers, int skip) in _items)
             {
                 // As the runtime's own walk: at least one pointer per item.
                 long stop = cursor + 8L * Math.Max(pointers, 1);
-                if (stop > size || skip < 0) return false;
+                if (stop > size || skip < 0) return -1;
                 for (; cursor < stop; cursor += 8)
-                    Add(bytes, cursor, refs);
+                {
+                    ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice((int)cursor, 8));
+                    if (value != 0) into[n++] = value;
+                }
                 cursor += skip;
             }
         }
-        return true;
-    }
-
-    private static void Add(ReadOnlySpan<byte> bytes, long at, List<ulong> refs)
-    {
-        ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice((int)at, 8));
-        if (value != 0) refs.Add(value);
+        return n;
     }
 }

@@ -13,7 +13,6 @@ public sealed class ObjectGraph : IObjectSink
 
     private ulong[] _address;
     private int[] _type;
-    private uint[] _size;     // uint.MaxValue: 4 GiB or more, asked of ClrMD again
     private int[] _firstEdge;
     private ulong[] _edges;
     private int _edgeCount;
@@ -40,17 +39,15 @@ public sealed class ObjectGraph : IObjectSink
         _heap = heap;
         _reader = reader;
         int n = (int)Math.Clamp(capacity + 1024, 1 << 16, Array.MaxLength - 1);
-        _address = new ulong[n];
-        _type = new int[n];
-        _size = new uint[n];
-        _firstEdge = new int[n + 1];
-        _edges = new ulong[n];
+        _address = BigArray.Allocate<ulong>(n);
+        _type = BigArray.Allocate<int>(n);
+        _firstEdge = BigArray.Allocate<int>(n + 1L);
+        _edges = BigArray.Allocate<ulong>(n);
     }
 
     public ulong Address(int i) => _address[i];
     public TypeTally TypeOf(int i) => Types[_type[i]];
     public int TypeIndex(int i) => _type[i];
-    public ulong Size(int i) => _size[i] != uint.MaxValue ? _size[i] : _heap.GetObject(_address[i]).Size;
 
     public ReadOnlySpan<ulong> References(int i) =>
         _edges.AsSpan(_firstEdge[i], _firstEdge[i + 1] - _firstEdge[i]);
@@ -80,45 +77,53 @@ public sealed class ObjectGraph : IObjectSink
             if (_address.Length >= Array.MaxLength - 1)
                 throw new EngineException(ErrorKind.Internal, "the heap has more objects than one array holds");
             int grown = (int)Math.Min(_address.Length * 2L, Array.MaxLength - 1);
-            Array.Resize(ref _address, grown);
-            Array.Resize(ref _type, grown);
-            Array.Resize(ref _size, grown);
-            Array.Resize(ref _firstEdge, grown + 1);
+            _address = BigArray.Grow(_address, grown, Count);
+            _type = BigArray.Grow(_type, grown, Count);
+            _firstEdge = BigArray.Grow(_firstEdge, grown + 1L, Count + 1);
         }
-        while (Types.Count <= type.Index) Types.Add(type);
-        Types[type.Index] = type;
+        if (type.Index >= Types.Count || Types[type.Index] != type)
+        {
+            while (Types.Count <= type.Index) Types.Add(type);
+            Types[type.Index] = type;
+        }
         _address[Count] = address;
         _type[Count] = type.Index;
-        _size[Count] = size >= uint.MaxValue ? uint.MaxValue : (uint)size;
         _firstEdge[Count] = _edgeCount;
-        if (type.HasPointers)
-        {
-            _refs.Clear();
-            type.Layout ??= GcLayout.Read(_reader, type.MethodTable);
-            if (bytes.IsEmpty || type.Layout is null || !type.Layout.References(bytes, _refs))
-            {
-                _refs.Clear();
-                ReadByClrMd++;
-                foreach (ulong r in _heap.GetObject(address).EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false))
-                    _refs.Add(r);
-            }
-            AddEdges();
-        }
+        if (type.HasPointers) AddReferences(address, type, size, bytes);
         Count++;
         _firstEdge[Count] = _edgeCount;
     }
 
-    private void AddEdges()
+    private void AddReferences(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
     {
-        if ((long)_edgeCount + _refs.Count > _edges.Length)
+        type.Layout ??= GcLayout.Read(_reader, type.MethodTable);
+        if (!bytes.IsEmpty && type.Layout is not null)
         {
-            long grown = Math.Max(_edges.Length * 2L, (long)_edgeCount + _refs.Count);
-            if (grown > Array.MaxLength)
-                throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
-            Array.Resize(ref _edges, (int)grown);
+            Reserve(bytes.Length / 8);
+            int n = type.Layout.References(bytes, _edges.AsSpan(_edgeCount));
+            if (n >= 0)
+            {
+                _edgeCount += n;
+                return;
+            }
         }
+        ReadByClrMd++;
+        _refs.Clear();
+        foreach (ulong r in _heap.GetObject(address).EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false))
+            _refs.Add(r);
+        Reserve(_refs.Count);
         _refs.CopyTo(_edges.AsSpan(_edgeCount));
         _edgeCount += _refs.Count;
+    }
+
+    // Room for `more` references after the last.
+    private void Reserve(int more)
+    {
+        if ((long)_edgeCount + more <= _edges.Length) return;
+        long grown = Math.Max(_edges.Length * 2L, (long)_edgeCount + more);
+        if (grown > Array.MaxLength)
+            throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
+        _edges = BigArray.Grow(_edges, grown, _edgeCount);
     }
 
     // The number of the object at `address` (its start), or -1 when no object starts there: the

@@ -5,7 +5,6 @@ public sealed class PathGroup
 {
     public int Root;          // into RootSet.Roots
     public long Instances;
-    public ulong Bytes;
     public int Example;       // the instance with the shortest path of the group
     public int ExampleDepth;  // its hops from the root object
 }
@@ -14,7 +13,7 @@ public sealed class TypeRoots
 {
     public required TypeTally Type;
     public long Instances;
-    public ulong Bytes;
+    public ulong Bytes;       // of every instance (the walk's count)
     public long Unreachable;  // no root holds them: garbage the GC has not collected yet
     public readonly List<PathGroup> Groups = new();
 }
@@ -41,16 +40,16 @@ public sealed class RootFinder
         _graph = graph;
         _roots = roots;
         int n = graph.Count;
-        _parent = new int[n];
-        _rootOf = new int[n];
-        _depth = new int[n];
+        _parent = BigArray.Allocate<int>(n);
+        _rootOf = BigArray.Allocate<int>(n);
+        _depth = BigArray.Allocate<int>(n);
         Array.Fill(_parent, Unvisited);
         Search();
     }
 
     private void Search()
     {
-        var queue = new int[_graph.Count];
+        int[] queue = BigArray.Allocate<int>(_graph.Count);
         int head = 0, tail = 0;
         foreach ((ulong obj, int root) in _roots.Seeds)
         {
@@ -100,7 +99,7 @@ public sealed class RootFinder
         foreach (TypeTally t in _graph.Types)
         {
             if (t is null || !methodTables.Contains(t.MethodTable)) continue;
-            wanted[t.Index] = new TypeRoots { Type = t };
+            wanted[t.Index] = new TypeRoots { Type = t, Bytes = t.Bytes };
             results.Add(wanted[t.Index]!);
         }
         // A group is (the path of the holder, the instance's type); a holder's path is numbered
@@ -112,9 +111,7 @@ public sealed class RootFinder
         {
             int type = _graph.TypeIndex(i);
             if (wanted[type] is not { } result) continue;
-            ulong size = _graph.Size(i);
             result.Instances++;
-            result.Bytes += size;
             int parent = _parent[i];
             if (parent == Unvisited)
             {
@@ -130,7 +127,6 @@ public sealed class RootFinder
                 result.Groups.Add(g);
             }
             g.Instances++;
-            g.Bytes += size;
             if (_depth[i] < g.ExampleDepth)
             {
                 g.Example = i;

@@ -38,14 +38,21 @@ public static class RootsRequest
     {
         ClrHeap heap = Walkable(t);
         HashSet<ulong> wanted = Wanted(t, request);
+        string? containing = request.String("typesContaining");
         int maxHops = request.Bounded("maxHops", 32, 2, 10_000);
         int maxPaths = request.Bounded("maxPaths", 20, 1, 100_000);
         bool check = request.Flag("check");
 
         var watch = Stopwatch.StartNew();
-        var graph = new ObjectGraph(heap, t.DataTarget.DataReader, t.ObjectCount ?? 0);
-        new HeapWalker(t.Runtime, t.DataTarget.DataReader, graph).Walk();
+        var graph = new ObjectGraph(heap, t.DataTarget.DataReader, t.ObjectCount ?? EstimatedObjects(heap));
+        HeapTally tally = new HeapWalker(t.Runtime, t.DataTarget.DataReader, graph).Walk();
+        t.ObjectCount = tally.Objects;
         graph.Seal();
+        // Names are matched against the types the walk met (generic instantiations included).
+        if (!string.IsNullOrEmpty(containing))
+            foreach (TypeTally type in tally.Types.Values)
+                if (type.Name.Contains(containing, StringComparison.Ordinal))
+                    wanted.Add(type.MethodTable);
         double walkMs = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         RootSet roots = RootSet.Enumerate(t.Runtime);
@@ -100,7 +107,6 @@ public static class RootsRequest
             (List<int> chain, int cut) = finder.Path(g.Example, maxHops);
             w.WriteStartObject();
             w.WriteNumber("instances", g.Instances);
-            w.WriteNumber("bytes", g.Bytes);
             w.WriteStartObject("root");
             w.WriteString("kind", root.Kind);
             w.WriteString("name", root.Name);
@@ -122,6 +128,15 @@ public static class RootsRequest
         }
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    // A first size for the graph's arrays when no heapstat of the target counted its objects (they
+    // grow as needed).
+    private static long EstimatedObjects(ClrHeap heap)
+    {
+        ulong bytes = 0;
+        foreach (ClrSegment s in heap.Segments) bytes += s.ObjectRange.Length;
+        return (long)Math.Min(bytes / 128, 1UL << 26);
     }
 
     private static ClrHeap Walkable(Target t)
@@ -147,8 +162,9 @@ public static class RootsRequest
                     if (mt != 0 && t.Runtime.GetTypeByMethodTable(mt) is { Name: { } n } && byName.Contains(n))
                         wanted.Add(mt);
         }
-        if (wanted.Count == 0 && names.Count == 0)
-            throw new EngineException(ErrorKind.BadRequest, "name the types: \"mts\" (method tables) or \"types\" (names)");
+        if (wanted.Count == 0 && names.Count == 0 && string.IsNullOrEmpty(request.String("typesContaining")))
+            throw new EngineException(ErrorKind.BadRequest,
+                "name the types: \"mts\" (method tables), \"types\" (names) or \"typesContaining\"");
         return wanted;
     }
 }
