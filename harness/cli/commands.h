@@ -40,6 +40,11 @@ struct RootsOptions {
   ToolSettings tools;
 };
 
+struct RejudgeOptions {
+  std::filesystem::path recorded;  // the report folder of a finished run
+  RunOptions run;                  // scenarios, baselines and the new report folder
+};
+
 struct ReportMergeOptions {
   std::filesystem::path out = "reports";
   std::vector<std::filesystem::path> inputs;
@@ -67,6 +72,7 @@ int summary_command(const SummaryOptions& options);
 int calibrate_command(const CalibrateOptions& options);
 int heapstat_command(const HeapstatOptions& options);
 int roots_command(const RootsOptions& options);
+int rejudge_command(const RejudgeOptions& options);
 int gc_command(const GcOptions& options);
 int report_merge_command(const ReportMergeOptions& options);
 

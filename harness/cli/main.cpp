@@ -90,6 +90,36 @@ int leakgate_main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
+  RejudgeOptions rejudge_options;
+  rejudge_options.run.report_dir.clear();
+  CLI::App* rejudge = app.add_subcommand(
+      "rejudge",
+      "Judge a finished run again from the raw output it kept, with the current manifests, "
+      "baselines and known leaks; nothing is launched");
+  rejudge->add_option("recorded", rejudge_options.recorded, "The report folder of the run")
+      ->required()
+      ->type_name("REPORT_DIR");
+  rejudge
+      ->add_option("--scenario", rejudge_options.run.scenarios,
+                   "Scenario to judge again (repeatable; default: all of the run)")
+      ->type_name("NAME");
+  rejudge
+      ->add_option("--scenarios-dir", rejudge_options.run.scenarios_dir,
+                   "Folder of <name>/scenario.json")
+      ->type_name("DIR")
+      ->capture_default_str();
+  rejudge
+      ->add_option("--baselines-dir", rejudge_options.run.baselines_dir,
+                   "Folder of <name>.json baselines")
+      ->type_name("DIR")
+      ->capture_default_str();
+  rejudge
+      ->add_option("--report-dir", rejudge_options.run.report_dir,
+                   "Where the new report goes (default: REPORT_DIR-rejudged)")
+      ->type_name("DIR");
+  rejudge->add_flag("--strict-env", rejudge_options.run.strict_env,
+                    "Fail a scenario whose baseline was recorded in another environment");
+
   ReportMergeOptions merge_options;
   CLI::App* report = app.add_subcommand("report", "Work with report folders");
   report->require_subcommand(1);
@@ -117,6 +147,7 @@ int leakgate_main(int argc, char** argv) {
     if (*roots) return roots_command(roots_options);
     if (*gc) return gc_command(gc_options);
     if (*merge) return report_merge_command(merge_options);
+    if (*rejudge) return rejudge_command(rejudge_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (const Error& e) {

@@ -107,6 +107,42 @@ std::map<std::uint64_t, std::uint64_t> idle_stack_kb(pid_t pid, const std::vecto
 
 }  // namespace
 
+nlohmann::json memory_inputs_to_json(const ProcessMemory& p) {
+  nlohmann::json idle = nlohmann::json::array();
+  for (const auto& [start, kb] : p.idle_stack_kb) idle.push_back({start, kb});
+  return {{"pageKb", p.page_kb},
+          {"threads", p.threads},
+          {"stackPointers", p.stack_pointers},
+          {"idleStackKb", idle}};
+}
+
+ProcessMemory recorded_process_memory(std::string_view smaps, std::string_view status,
+                                      const nlohmann::json* inputs) {
+  ProcessMemory p;
+  p.vmas = parse_smaps(smaps);
+  p.page_table_kb = parse_status_kb(status, "VmPTE").value_or(0);
+  if (inputs == nullptr) return p;
+  const auto number = [](const nlohmann::json& v) {
+    if (!v.is_number_unsigned()) throw ParseError(1, "memory inputs: not a non-negative integer");
+    return v.get<std::uint64_t>();
+  };
+  if (!inputs->is_object()) throw ParseError(1, "memory inputs: not a JSON object");
+  if (const auto it = inputs->find("pageKb"); it != inputs->end()) p.page_kb = number(*it);
+  if (const auto it = inputs->find("threads"); it != inputs->end()) {
+    p.threads = static_cast<int>(std::min<std::uint64_t>(number(*it), 1u << 30));
+  }
+  if (const auto it = inputs->find("stackPointers"); it != inputs->end() && it->is_array()) {
+    for (const auto& sp : *it) p.stack_pointers.push_back(number(sp));
+  }
+  if (const auto it = inputs->find("idleStackKb"); it != inputs->end() && it->is_array()) {
+    for (const auto& pair : *it) {
+      if (!pair.is_array() || pair.size() != 2) throw ParseError(1, "memory inputs: idleStackKb");
+      p.idle_stack_kb[number(pair[0])] = number(pair[1]);
+    }
+  }
+  return p;
+}
+
 ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::string* status_text) {
   const fs::path dir = fs::path("/proc") / std::to_string(pid);
   ProcessMemory p;
@@ -128,11 +164,17 @@ ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::strin
 
 void MemoryCollector::collect(const CollectRequest& request, Checkpoint& into) {
   std::string smaps, status;
-  into.memory = classify_memory(read_process_memory(request.pid, &smaps, &status));
+  const ProcessMemory process = read_process_memory(request.pid, &smaps, &status);
+  into.memory = classify_memory(process);
   into.raw.push_back(
       {"/proc/PID/smaps", save(request.raw_dir / (request.label + ".smaps.txt"), smaps)});
   into.raw.push_back(
       {"/proc/PID/status", save(request.raw_dir / (request.label + ".status.txt"), status)});
+  // What the summary took from the process besides the two files (thread stacks), so that
+  // `leakgate rejudge` classifies the same memory again.
+  into.raw.push_back(
+      {"memory inputs", save(request.raw_dir / (request.label + ".memory-inputs.json"),
+                             memory_inputs_to_json(process).dump() + "\n")});
 }
 
 }  // namespace leakgate

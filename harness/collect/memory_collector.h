@@ -2,7 +2,9 @@
 
 #include <sys/types.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "collect/collector.h"
 #include "collect/memory_classifier.h"
@@ -15,8 +17,17 @@ namespace leakgate {
 ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text = nullptr,
                                   std::string* status_text = nullptr);
 
+// What the memory summary takes from a process besides smaps and status (page size, threads,
+// stack pointers, idle stack pages), kept as <label>.memory-inputs.json with the raw output.
+nlohmann::json memory_inputs_to_json(const ProcessMemory& process);
+
+// The ProcessMemory of a recorded checkpoint: its smaps and status text, and its memory inputs
+// (null for a run recorded without them: stacks are then counted whole). ParseError on bad input.
+ProcessMemory recorded_process_memory(std::string_view smaps, std::string_view status,
+                                      const nlohmann::json* inputs);
+
 // The memory summary (vadump view) of any process, .NET or not. Saves the raw smaps and status
-// beside the report.
+// beside the report, with the memory inputs.
 class MemoryCollector : public Collector {
  public:
   std::string_view name() const override { return "memory"; }

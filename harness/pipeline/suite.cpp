@@ -11,6 +11,7 @@
 #include "common/deadline.h"
 #include "common/errors.h"
 #include "pipeline/dump_keeper.h"
+#include "pipeline/live_source.h"
 #include "pipeline/progress.h"
 #include "pipeline/scenario_runner.h"
 
@@ -92,9 +93,10 @@ RunResult run_suite(const SuitePlan& plan, const RunOptions& options) {
   const auto work = [&](std::size_t worker) {
     try {
       auto collectors = make_collectors(tools);
+      LiveSource source(options, collectors, progress);
       for (std::size_t i = next++; i < count; i = next++) {
-        results[i] = run_scenario(plan.manifests[i], plan.baselines[i], known[i], options,
-                                  collectors, progress, dumps);
+        results[i] =
+            run_scenario(plan.manifests[i], plan.baselines[i], known[i], options, source, dumps);
       }
       for (const auto& c : collectors) versions[worker].merge(c->tool_versions());
     } catch (...) {

@@ -131,6 +131,51 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
     EXPECT_FALSE(listening_on(port)) << name << " left port " << port << " listening";
   }
   EXPECT_TRUE(ws.leftovers().empty());
+
+  // The whole run judged again from its raw output: the same verdicts and findings, exactly.
+  const fs::path again = ws.root() / "rejudged";
+  const ToolRun rejudge = ws.leakgate(
+      {"rejudge", ws.reports().string(), "--scenarios-dir", (source_dir() / "scenarios").string(),
+       "--baselines-dir", (source_dir() / "baselines").string(), "--report-dir", again.string()});
+  ASSERT_EQ(rejudge.status.value, 0) << output_of(rejudge);
+  const json rejudged = json::parse(read(again / "report.json"));
+  ASSERT_EQ(rejudged.at("scenarios").size(), report.at("scenarios").size());
+  for (const auto& was : report.at("scenarios")) {
+    const json* now = find_scenario(rejudged, was.at("name").get<std::string>());
+    ASSERT_NE(now, nullptr) << was.at("name");
+    EXPECT_EQ(now->at("verdict"), was.at("verdict")) << was.at("name");
+    EXPECT_EQ(now->at("met"), was.at("met")) << was.at("name");
+    EXPECT_EQ(now->at("findings"), was.at("findings")) << was.at("name");
+    EXPECT_EQ(now->at("checkpoints"), was.at("checkpoints")) << was.at("name");
+  }
+}
+
+// A recorded run judged by today's settings: a canary's expectation turned around is missed (exit
+// 1) though nothing ran again; the recorded folder is never the new report's.
+TEST(Cli, RejudgeUsesTheCurrentManifestAndLeavesTheRecordingAlone) {
+  Workspace ws;
+  ws.add_forms_scenario("leaky", "leak", "leak", 6);
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
+  ASSERT_EQ(run.status.value, 0) << output_of(run);
+  const std::string recorded = read(ws.reports() / "report.json");
+
+  ws.add_forms_scenario("leaky", "leak", "pass", 6);
+  const fs::path again = ws.root() / "again";
+  const ToolRun rejudge =
+      ws.leakgate({"rejudge", ws.reports().string(), "--scenarios-dir", ws.scenarios().string(),
+                   "--baselines-dir", ws.baselines().string(), "--report-dir", again.string()});
+  EXPECT_EQ(rejudge.status.value, 1) << output_of(rejudge);
+  const json rejudged = json::parse(read(again / "report.json"));
+  const json* leaky = find_scenario(rejudged, "leaky");
+  ASSERT_NE(leaky, nullptr);
+  EXPECT_EQ(leaky->at("verdict"), "leak");
+  EXPECT_FALSE(leaky->at("met").get<bool>());
+
+  const ToolRun into_itself = ws.leakgate(
+      {"rejudge", ws.reports().string(), "--scenarios-dir", ws.scenarios().string(),
+       "--baselines-dir", ws.baselines().string(), "--report-dir", ws.reports().string()});
+  EXPECT_EQ(into_itself.status.value, 2) << output_of(into_itself);
+  EXPECT_EQ(read(ws.reports() / "report.json"), recorded) << "the recorded report was changed";
 }
 
 TEST(Cli, GcInducesAFullCollectionInARunningApp) {

@@ -1,0 +1,211 @@
+#include "pipeline/live_source.h"
+
+#include <algorithm>
+
+#include "collect/environment_probe.h"
+#include "collect/memory_classifier.h"
+#include "common/errors.h"
+#include "model/type_key.h"
+#include "pipeline/settler.h"
+#include "scenario/protocol.h"
+#include "scenario/session.h"
+#include "scenario/step_runner.h"
+
+namespace leakgate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ScenarioContext {
+  const Manifest& manifest;
+  const RunOptions& options;
+  std::vector<std::unique_ptr<Collector>>& collectors;
+  const Progress& progress;
+  fs::path raw_dir;
+  fs::path temp;
+  ScenarioResult& result;
+};
+
+CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
+                            const std::string& label, bool live_only = false) {
+  CollectRequest request;
+  request.pid = session.pid();
+  request.label = label;
+  request.runtime = &ctx.result.runtime;
+  request.raw_dir = ctx.raw_dir;
+  request.temp_dir = ctx.temp;
+  request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
+  // The final dump is explained after the verdict; any may be kept with the report.
+  request.retain_dump = label == "final" || ctx.options.keep_dumps != KeepDumps::kNever;
+  request.live_only = live_only;
+  if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
+    request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
+  }
+  return request;
+}
+
+// Runs one collector step; a tool fails when the app it reads goes away, and then the app is the
+// cause, and says how.
+template <typename Step>
+void blaming_the_app_if_gone(ScenarioSession& session, const std::string& doing, Step&& step) {
+  try {
+    step();
+  } catch (const InterruptedError&) {
+    throw;
+  } catch (const Error& e) {
+    session.check_alive(doing + " (" + e.what() + ")");
+    throw;
+  }
+}
+
+void prepare_collectors(ScenarioContext& ctx, ScenarioSession& session) {
+  const CollectRequest request = make_request(ctx, session, "priming");
+  for (auto& collector : ctx.collectors) {
+    if (!collector->applies_to(ctx.result.runtime)) continue;
+    blaming_the_app_if_gone(session, "preparing " + std::string(collector->name()), [&] {
+      if (auto note = collector->prepare(request)) ctx.result.info.push_back(*note);
+    });
+  }
+}
+
+Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const std::string& label,
+                           int iteration) {
+  ctx.progress.say(ctx.manifest.name, "settle and checkpoint '" + label + "'");
+  Checkpoint cp;
+  cp.label = label;
+  cp.iteration = iteration;
+  const SettleResult settled =
+      settle_until_stable(session, ctx.manifest, ctx.result.runtime.facts.contains("runtime"));
+  cp.settle_reply = settled.reply;
+  cp.settle_rounds = settled.rounds;
+  cp.settled_by = settled.settled_by;
+  if (protocol::parse_facts(settled.reply).contains("finalizerBlocked")) {
+    note_finalizer_blocked(ctx.result);
+  }
+  const CollectRequest request = make_request(ctx, session, label, settled.live_only);
+  for (auto& collector : ctx.collectors) {
+    if (!collector->applies_to(ctx.result.runtime)) {
+      const std::string note = "collector '" + std::string(collector->name()) +
+                               "' skipped: " + std::string(collector->skip_reason());
+      if (iteration == 0) ctx.result.info.push_back(note);
+      continue;
+    }
+    const std::string doing = "checkpoint '" + label + "': " + std::string(collector->activity());
+    ctx.progress.say(ctx.manifest.name, doing);
+    blaming_the_app_if_gone(session, doing, [&] { collector->collect(request, cp); });
+  }
+  if (cp.memory && cp.gc_heap) {
+    cp.reconciliation = reconcile(*cp.memory, cp.gc_heap->segments, cp.gc_heap->committed_bytes);
+  }
+  return cp;
+}
+
+void drive_session(ScenarioContext& ctx, ScenarioSession& session);
+
+void drive(ScenarioContext& ctx) {
+  const Manifest& m = ctx.manifest;
+  ctx.progress.say(m.name, "launch " + m.argv.front());
+  ScenarioSession session(m, ctx.raw_dir);
+  try {
+    drive_session(ctx, session);
+  } catch (...) {
+    // Whatever stopped the scenario, the report still says what became of the app's logs.
+    for (auto& note : session.log_notes(false)) ctx.result.notes.push_back(std::move(note));
+    throw;
+  }
+  for (auto& note : session.log_notes(true)) ctx.result.notes.push_back(std::move(note));
+}
+
+void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
+  const Manifest& m = ctx.manifest;
+  ctx.result.runtime = session.runtime();
+  ctx.result.runtime.facts.merge(probe_environment(session.pid()));
+  for (const auto& step : m.ready) run_step(session, step, m);
+  if (!m.protocol) ctx.result.runtime.facts.merge(probe_runtime(session.pid()));
+  for (const auto& step : m.warmup) run_step(session, step, m);
+  prepare_collectors(ctx, session);
+  ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
+  // Checkpoints spread evenly over the round trips: growth is fitted on all of them, and a leak
+  // must still grow in the last stretch (a cache that fills once is not a leak).
+  int next_checkpoint = 1;
+  for (int i = 1; i <= m.iterations; ++i) {
+    for (const auto& step : m.iteration) run_step(session, step, m);
+    if (i == m.iterations || i % 10 == 0) {
+      ctx.progress.say(m.name,
+                       "iteration " + std::to_string(i) + "/" + std::to_string(m.iterations));
+    }
+    if (next_checkpoint <= m.intermediate_checkpoints &&
+        i == m.iterations * next_checkpoint / (m.intermediate_checkpoints + 1)) {
+      ctx.result.checkpoints.push_back(
+          take_checkpoint(ctx, session, "iteration-" + std::to_string(i), i));
+      ++next_checkpoint;
+    }
+  }
+  ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "final", m.iterations));
+  if (!session.shutdown()) {
+    ctx.result.notes.emplace_back(
+        "the app did not exit within timeouts.shutdownSeconds after quit; "
+        "it was killed");
+  }
+}
+
+// Your own types first: they are what a developer can fix, and what usually holds the rest.
+std::vector<std::string> types_to_explain(const std::vector<Finding>& findings) {
+  std::vector<std::string> own, framework;
+  for (const auto& f : findings) {
+    if (f.kind != "managed" || f.metric == "gcHeapAllocatedBytes") continue;
+    (is_framework_type(f.type) ? framework : own).push_back(f.type);
+  }
+  own.insert(own.end(), framework.begin(), framework.end());
+  return own;
+}
+
+// Steps 6 and 7: the retention paths of the managed findings, from the final checkpoint's dump.
+void explain_findings(const Manifest& m, std::vector<std::unique_ptr<Collector>>& collectors,
+                      const fs::path& raw_dir, ScenarioResult& result, const Progress& progress) {
+  const auto types = types_to_explain(result.findings);
+  if (types.empty() || result.checkpoints.empty()) return;
+  progress.say(m.name, "retention paths of " + std::to_string(types.size()) + " type(s)");
+  const RetentionCaps caps{static_cast<std::size_t>(m.retention.max_types),
+                           static_cast<std::size_t>(m.retention.samples),
+                           static_cast<std::size_t>(m.retention.max_hops), m.retention.seconds};
+  try {
+    for (auto& collector : collectors) {
+      auto explained = collector->explain(result.checkpoints.back(), types, caps, raw_dir);
+      for (auto& f : result.findings) {
+        const auto it = explained.find(f.type);
+        if (it != explained.end() && f.kind == "managed") f.retention = it->second;
+      }
+    }
+  } catch (const InterruptedError&) {
+    throw;
+  } catch (const Error& e) {
+    // The finding stands without its paths; say why they are missing.
+    result.notes.push_back(std::string("retention paths not available: ") + e.what());
+  }
+}
+
+}  // namespace
+
+void note_finalizer_blocked(ScenarioResult& result) {
+  const std::string note =
+      "the app's finalizer thread did not drain the finalization queue at a settle "
+      "(finalizerBlocked=true): objects waiting for finalization stay on the heap and are counted";
+  if (std::find(result.notes.begin(), result.notes.end(), note) == result.notes.end()) {
+    result.notes.push_back(note);
+  }
+}
+
+void LiveSource::drive(const Manifest& manifest, const fs::path& raw_dir, const fs::path& temp,
+                       ScenarioResult& result) {
+  ScenarioContext ctx{manifest, options_, collectors_, progress_, raw_dir, temp, result};
+  leakgate::drive(ctx);
+}
+
+void LiveSource::explain(const Manifest& manifest, const fs::path& raw_dir,
+                         ScenarioResult& result) {
+  explain_findings(manifest, collectors_, raw_dir, result, progress_);
+}
+
+}  // namespace leakgate
