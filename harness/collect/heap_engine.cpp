@@ -101,13 +101,7 @@ void HeapEngine::note(char direction, const std::string& line) {
 }
 
 std::string HeapEngine::stderr_tail() const {
-  const std::string text = child_ ? child_->stderr_text() : "";
-  const auto lines = text::split_lines(text);
-  std::string out;
-  for (std::size_t i = lines.size() > 12 ? lines.size() - 12 : 0; i < lines.size(); ++i) {
-    out += "\n    " + std::string(lines[i]);
-  }
-  return out;
+  return child_ ? text::tail_lines(child_->stderr_text(), 12) : "";
 }
 
 void HeapEngine::broken(const std::string& what) {

@@ -19,6 +19,15 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
+std::string tail_lines(std::string_view text, std::size_t n) {
+  const auto lines = split_lines(text);
+  std::string out;
+  for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) {
+    out += "\n    " + std::string(lines[i]);
+  }
+  return out;
+}
+
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};

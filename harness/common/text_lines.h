@@ -13,6 +13,10 @@ std::vector<std::string_view> split_lines(std::string_view text);
 
 std::string_view trim(std::string_view s);
 
+// The last `n` lines of `text`, each on a line of its own indented by four spaces (for error
+// messages that quote a tool's or an app's output); "" for empty text.
+std::string tail_lines(std::string_view text, std::size_t n);
+
 // Splits on runs of spaces and tabs.
 std::vector<std::string_view> split_words(std::string_view s);
 

@@ -60,6 +60,12 @@ public sealed class HeapWalker
     private readonly IDataReader _reader;
     private readonly Dictionary<ulong, TypeTally> _byRawMt = new();
     private readonly Dictionary<ulong, ulong> _allocationContexts = new();
+    // The allocation contexts' starts in order: the walk compares each object with the next one
+    // only, instead of looking every object up.
+    private ulong[] _contextStarts = [];
+    // The last method tables met, by a hash of their address (most objects are of a few types).
+    private readonly ulong[] _cacheMt = new ulong[256];
+    private readonly TypeTally?[] _cacheType = new TypeTally?[256];
     private readonly List<TypeTally> _touched = new();
     private readonly byte[] _block = new byte[BlockSize];
     private ulong _blockStart;
@@ -74,6 +80,7 @@ public sealed class HeapWalker
         _sink = sink;
         foreach (MemoryRange context in _heap.EnumerateAllocationContexts())
             _allocationContexts.TryAdd(context.Start, context.End);
+        _contextStarts = _allocationContexts.Keys.Order().ToArray();
     }
 
     public HeapTally Walk()
@@ -116,11 +123,21 @@ public sealed class HeapWalker
         MemoryRange range = segment.ObjectRange;
         bool skipContexts = segment.Kind is not (GCSegmentKind.Large or GCSegmentKind.Frozen);
         ulong obj = segment.FirstObjectAddress;
+        int nextContext = FirstContextAtOrAfter(obj);
+        ulong contextAt = nextContext < _contextStarts.Length ? _contextStarts[nextContext] : ulong.MaxValue;
         while (range.Contains(obj))
         {
             if (!TryRead(obj, range.End, out ulong rawMt, out uint length)) return false;
-            TypeTally? t = TypeOf(rawMt, obj);
-            if (t is null) return false;
+            ulong mt = rawMt & ~1ul;
+            int slot = (int)(mt >> 3) & 255;
+            TypeTally? t = _cacheMt[slot] == mt ? _cacheType[slot] : null;
+            if (t is null)
+            {
+                t = TypeOf(rawMt, obj);
+                if (t is null) return false;
+                _cacheMt[slot] = mt;
+                _cacheType[slot] = t;
+            }
             ulong size = t.BaseSize;
             if (t.ComponentSize != 0)
             {
@@ -136,17 +153,33 @@ public sealed class HeapWalker
 
             ulong step = (size + 7) & ~7ul;
             obj += Math.Max(step, MinObjectSize);
-            if (skipContexts)
+            if (skipContexts && obj >= contextAt)
             {
-                while (_allocationContexts.TryGetValue(obj, out ulong next))
+                while (contextAt < obj)
                 {
-                    next += MinObjectSize;
+                    nextContext++;
+                    contextAt = nextContext < _contextStarts.Length ? _contextStarts[nextContext] : ulong.MaxValue;
+                }
+                while (obj == contextAt)
+                {
+                    ulong next = _allocationContexts[obj] + MinObjectSize;
                     if (obj >= next || next >= segment.End) return true;  // as ClrMD: the walk ends
                     obj = next;
+                    while (contextAt < obj)
+                    {
+                        nextContext++;
+                        contextAt = nextContext < _contextStarts.Length ? _contextStarts[nextContext] : ulong.MaxValue;
+                    }
                 }
             }
         }
         return true;
+    }
+
+    private int FirstContextAtOrAfter(ulong address)
+    {
+        int i = Array.BinarySearch(_contextStarts, address);
+        return i >= 0 ? i : ~i;
     }
 
     // The method table pointer and (for arrays and strings) the length at obj, from the block.

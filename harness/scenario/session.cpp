@@ -12,15 +12,6 @@ namespace {
 
 constexpr std::size_t kStderrTailLines = 15;
 
-std::string tail_lines(const std::string& text, std::size_t n) {
-  const auto lines = text::split_lines(text);
-  std::string out;
-  for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) {
-    out += "\n    " + std::string(lines[i]);
-  }
-  return out;
-}
-
 }  // namespace
 
 ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem::path& log_dir)
@@ -108,10 +99,10 @@ void ScenarioSession::fail(const std::string& doing, const std::string& what) {
   }
   child_->terminate(std::chrono::milliseconds(1000));
   child_->drain(Deadline(std::chrono::seconds(2)));
-  const std::string tail = tail_lines(child_->stderr_text(), kStderrTailLines);
+  const std::string tail = text::tail_lines(child_->stderr_text(), kStderrTailLines);
   if (!tail.empty()) message += "\n  app stderr (last lines):" + tail;
   if (!manifest_.protocol) {
-    const std::string out = tail_lines(child_->stdout_text(), kStderrTailLines);
+    const std::string out = text::tail_lines(child_->stdout_text(), kStderrTailLines);
     if (!out.empty()) message += "\n  app stdout (last lines):" + out;
   }
   note("!", message);

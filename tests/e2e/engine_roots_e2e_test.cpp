@@ -5,6 +5,7 @@
 // --pid` answer from the engine while the app keeps running.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,11 @@ TEST_P(EngineRoots, EveryInstanceIsHeldByTheRootTheAppsSourceSays) {
   }
   ASSERT_GT(count, 0u) << c.type << " is not on the heap";
   // check: every object's references as read from its bytes, against ClrMD's own enumeration.
+  // instances: every one counted, the addresses cut at the limit.
+  const auto listed = engine.request("instances", {{"types", {c.type}}, {"limit", 3}}, deadline);
+  ASSERT_EQ(listed.body.at("types").size(), 1u) << listed.line;
+  EXPECT_EQ(listed.body.at("types")[0].at("count").get<std::uint64_t>(), count);
+  EXPECT_EQ(listed.body.at("types")[0].at("addresses").size(), std::min<std::uint64_t>(count, 3));
   const auto answer = engine.request("roots", {{"types", {c.type}}, {"check", true}}, deadline);
   engine.request("close", {}, deadline);
   EXPECT_NE(e2e::request(*app, "99 ping").find("ok 99"), std::string::npos)

@@ -21,5 +21,12 @@ TEST(Text, GroupedDecimalsAndLines) {
   EXPECT_EQ(lines[2], "c");
 }
 
+TEST(TextLines, TailLinesKeepsTheLastLinesIndented) {
+  EXPECT_EQ(text::tail_lines("", 3), "");
+  EXPECT_EQ(text::tail_lines("a\nb\nc\nd\n", 2), "\n    c\n    d");
+  EXPECT_EQ(text::tail_lines("only", 5), "\n    only");
+  EXPECT_EQ(text::tail_lines("x\r\ny", 1), "\n    y");
+}
+
 }  // namespace
 }  // namespace leakgate
