@@ -10,6 +10,8 @@ public sealed class ObjectGraph : IObjectSink
     private readonly ClrHeap _heap;
     private readonly IDataReader _reader;
     private readonly List<ulong> _refs = new();
+    private const ulong MaxLargeRead = 1 << 30;
+    private byte[] _large = [];
 
     private ulong[] _address;
     private int[] _type;
@@ -97,6 +99,8 @@ public sealed class ObjectGraph : IObjectSink
     private void AddReferences(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
     {
         type.Layout ??= GcLayout.Read(_reader, type.MethodTable);
+        if (bytes.IsEmpty && type.Layout is not null && size <= MaxLargeRead)
+            bytes = ReadLarge(address, (int)size);
         if (!bytes.IsEmpty && type.Layout is not null)
         {
             Reserve(bytes.Length / 8);
@@ -114,6 +118,15 @@ public sealed class ObjectGraph : IObjectSink
         Reserve(_refs.Count);
         _refs.CopyTo(_edges.AsSpan(_edgeCount));
         _edgeCount += _refs.Count;
+    }
+
+    // An object larger than the walk's block (a large array), read whole into a buffer kept for
+    // the next one; empty when it cannot be read.
+    private ReadOnlySpan<byte> ReadLarge(ulong address, int size)
+    {
+        if (_large.Length < size) _large = new byte[Math.Max(size, _large.Length * 2)];
+        int got = _reader.Read(address, _large.AsSpan(0, size));
+        return got == size ? _large.AsSpan(0, size) : default;
     }
 
     // Room for `more` references after the last.
