@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The heap engine against the manual SOS route, on one process with a heap of a given size.
 # Builds tests/bench/HeapBench (a heap of --bytes in --objects objects, half of them
-# HeapBench.Record held by a static), then, alternating, --rounds times:
+# HeapBench.Record held by a static), then, alternating, --rounds times (in the order b, c, r, a):
 #   (a) manual: dotnet-dump collect --type Heap, then dotnet-dump analyze -c "dumpheap -stat"
 #   (b) leakgate heapstat --pid (the heap engine, attached; no file written)
 #   (c) leakgate roots --pid --type HeapBench.Record (every instance followed from every root)
@@ -64,17 +64,6 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 : >"$work/a"; : >"$work/b"; : >"$work/c"; : >"$work/r"; : >"$work/w"
 dump_size=0; lg_rss=0; engine_rss_stat=0; engine_rss_roots=0; lg_rss_roots=0
 for round in $(seq "$rounds"); do
-  # (a) the manual route
-  t0=$(now)
-  (cd "$ROOT" && dotnet tool run dotnet-dump -- collect -p "$app_pid" --type Heap \
-    -o "$work/heap.dmp" >/dev/null)
-  (cd "$ROOT" && dotnet tool run dotnet-dump -- analyze "$work/heap.dmp" -c "dumpheap -stat" \
-    -c exit >/dev/null)
-  t1=$(now)
-  dump_size=$(stat -c %s "$work/heap.dmp")
-  rm -f "$work/heap.dmp"
-  awk -v x="$t1" -v y="$t0" 'BEGIN { print x - y }' >>"$work/a"
-
   # (b) leakgate heapstat, engine
   t0=$(now)
   "$leakgate" heapstat --pid "$app_pid" --json >"$work/heapstat.json"
@@ -98,6 +87,18 @@ for round in $(seq "$rounds"); do
     '{"v":1,"id":3,"op":"quit"}' | "$engine" 2>/dev/null | sed -n 3p >"$work/read.json"
   json 'd["ms"] / 1000' <"$work/read.json" >>"$work/r"
   read_bytes=$(json 'd["bytesRead"]' <"$work/read.json")
+  # (a) the manual route
+  t0=$(now)
+  (cd "$ROOT" && dotnet tool run dotnet-dump -- collect -p "$app_pid" --type Heap \
+    -o "$work/heap.dmp" >/dev/null)
+  (cd "$ROOT" && dotnet tool run dotnet-dump -- analyze "$work/heap.dmp" -c "dumpheap -stat" \
+    -c exit >/dev/null)
+  t1=$(now)
+  dump_size=$(stat -c %s "$work/heap.dmp")
+  rm -f "$work/heap.dmp"
+  sync  # the dump's writeback is not left to slow the next measurement
+  awk -v x="$t1" -v y="$t0" 'BEGIN { print x - y }' >>"$work/a"
+
   echo "bench-engine: round $round of $rounds done" >&2
 done
 
