@@ -39,7 +39,10 @@ dotnet build "$ROOT/tests/bench/HeapBench" -c Release -o "$BUILD/bench/HeapBench
 work=$(mktemp -d "${TMPDIR:-/tmp}/leakgate-bench.XXXXXX")
 app_pid=
 cleanup() {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  if [ -n "$app_pid" ]; then
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
