@@ -34,4 +34,27 @@ std::vector<KnownLeak> parse_known_leaks(const nlohmann::json& doc, const std::s
   return out;
 }
 
+std::vector<KnownLeak> known_leaks_for(const std::vector<KnownLeak>& all,
+                                       const std::string& scenario,
+                                       std::set<std::size_t>& applicable) {
+  std::vector<KnownLeak> out;
+  for (const auto& leak : all) {
+    if (leak.scenario == "*" || leak.scenario == scenario) {
+      out.push_back(leak);
+      applicable.insert(leak.index);
+    }
+  }
+  return out;
+}
+
+std::vector<KnownLeak> stale_known_leaks(const std::vector<KnownLeak>& all,
+                                         const std::set<std::size_t>& applicable,
+                                         const std::set<std::size_t>& used) {
+  std::vector<KnownLeak> out;
+  for (const auto& leak : all) {
+    if (applicable.contains(leak.index) && !used.contains(leak.index)) out.push_back(leak);
+  }
+  return out;
+}
+
 }  // namespace leakgate

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,16 @@ struct KnownLeak {
 std::vector<KnownLeak> load_known_leaks(const std::filesystem::path& baselines_dir);
 // The same checks on a document already read (`file` is named in messages).
 std::vector<KnownLeak> parse_known_leaks(const nlohmann::json& doc, const std::string& file);
+
+// The entries that apply to `scenario` (its own and those for "*"); their indexes are added to
+// `applicable`.
+std::vector<KnownLeak> known_leaks_for(const std::vector<KnownLeak>& all,
+                                       const std::string& scenario,
+                                       std::set<std::size_t>& applicable);
+
+// The applicable entries that no scenario used: stale, for the report.
+std::vector<KnownLeak> stale_known_leaks(const std::vector<KnownLeak>& all,
+                                         const std::set<std::size_t>& applicable,
+                                         const std::set<std::size_t>& used);
 
 }  // namespace leakgate

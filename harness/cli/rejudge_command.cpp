@@ -102,13 +102,7 @@ int rejudge_command(const RejudgeOptions& o) {
     std::set<std::size_t> applicable, used;
     for (std::size_t i = 0; i < manifests.size(); ++i) {
       const Manifest& m = manifests[i];
-      std::vector<KnownLeak> known;
-      for (const auto& leak : known_leaks) {
-        if (leak.scenario == "*" || leak.scenario == m.name) {
-          known.push_back(leak);
-          applicable.insert(leak.index);
-        }
-      }
+      const auto known = known_leaks_for(known_leaks, m.name, applicable);
       copy_raw_output(o.recorded / m.name, options.report_dir / m.name);
       RecordedSource source(*entries[i]);
       ScenarioResult result = run_scenario(m, baselines[i], known, options, source, dumps);
@@ -116,11 +110,7 @@ int rejudge_command(const RejudgeOptions& o) {
       run.seconds += result.seconds;
       run.scenarios.push_back(std::move(result));
     }
-    for (const auto& leak : known_leaks) {
-      if (applicable.contains(leak.index) && !used.contains(leak.index)) {
-        run.stale_known_leaks.push_back(leak);
-      }
-    }
+    run.stale_known_leaks = stale_known_leaks(known_leaks, applicable, used);
     const int code = exit_code_for(run);
     write_text_summary(std::cout, run, options.report_dir, use_colour(1));
     std::cout.flush();

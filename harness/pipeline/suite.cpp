@@ -75,12 +75,7 @@ RunResult run_suite(const SuitePlan& plan, const RunOptions& options) {
   std::vector<std::vector<KnownLeak>> known(count);
   std::set<std::size_t> applicable;
   for (std::size_t i = 0; i < count; ++i) {
-    for (const auto& leak : plan.known_leaks) {
-      if (leak.scenario == "*" || leak.scenario == plan.manifests[i].name) {
-        known[i].push_back(leak);
-        applicable.insert(leak.index);
-      }
-    }
+    known[i] = known_leaks_for(plan.known_leaks, plan.manifests[i].name, applicable);
   }
   // Each worker has its own collectors (they hold per-tool state) and takes the next scenario;
   // results land in plan order. The first exception (an interrupt) stops the taking and is
@@ -120,11 +115,7 @@ RunResult run_suite(const SuitePlan& plan, const RunOptions& options) {
     run.scenarios.push_back(std::move(r));
   }
   for (auto& v : versions) run.tools.merge(v);
-  for (const auto& leak : plan.known_leaks) {
-    if (applicable.contains(leak.index) && !used.contains(leak.index)) {
-      run.stale_known_leaks.push_back(leak);
-    }
-  }
+  run.stale_known_leaks = stale_known_leaks(plan.known_leaks, applicable, used);
   run.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return run;
 }
