@@ -24,19 +24,6 @@ using nlohmann::json;
 
 namespace {
 
-// Whether one of the two folders is, or lies inside, the other.
-bool overlapping(const fs::path& a, const fs::path& b) {
-  const fs::path x = fs::weakly_canonical(a), y = fs::weakly_canonical(b);
-  const auto inside = [](const fs::path& inner, const fs::path& outer) {
-    auto o = outer.begin();
-    for (auto i = inner.begin(); o != outer.end(); ++i, ++o) {
-      if (i == inner.end() || *i != *o) return false;
-    }
-    return true;
-  };
-  return inside(x, y) || inside(y, x);
-}
-
 // The recorded scenario's raw files, copied into the new report's folder (plain files only: the
 // new report is whole on its own, and the recorded one is left as it was).
 void copy_raw_output(const fs::path& from, const fs::path& to) {
@@ -60,7 +47,7 @@ int rejudge_command(const RejudgeOptions& o) {
   if (options.report_dir.empty()) {
     options.report_dir = o.recorded.string() + "-rejudged";
   }
-  if (overlapping(options.report_dir, o.recorded)) {
+  if (folders_overlap(options.report_dir, o.recorded)) {
     throw UsageError("--report-dir " + options.report_dir.string() +
                      ": the re-judged report must go to a folder of its own, not into or around "
                      "the recorded one (" +

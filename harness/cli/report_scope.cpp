@@ -24,6 +24,10 @@ bool overlap(const fs::path& a, const fs::path& b) {
 
 }  // namespace
 
+bool folders_overlap(const fs::path& a, const fs::path& b) {
+  return overlap(fs::weakly_canonical(fs::absolute(a)), fs::weakly_canonical(fs::absolute(b)));
+}
+
 void check_run_folders(const RunOptions& o) {
   std::error_code ec;
   if (fs::exists(o.report_dir, ec) && !fs::is_directory(o.report_dir, ec)) {

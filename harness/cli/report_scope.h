@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <functional>
 
 #include "pipeline/run_options.h"
@@ -10,6 +11,9 @@ namespace leakgate {
 // baselines folder, or that is not a folder: a run replaces what it writes there, and must never
 // replace a manifest or a baseline. Checked before anything is written or removed.
 void check_run_folders(const RunOptions& options);
+
+// Whether folder `a` is `b` or one holds the other (compared canonical: symlinks and ".." count).
+bool folders_overlap(const std::filesystem::path& a, const std::filesystem::path& b);
 
 // Runs `body` (a run, a baseline update, a calibration) after the folder checks and after removing
 // the previous run's views from the report folder; when `body` throws (bad input, an interrupt, a
