@@ -4,15 +4,14 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace LeakGate.HeapEngine;
 
-// The "instances" and "roots" ops (PROTOCOL.md): the types asked for by method table ("mts") or by
-// exact name ("types").
+// The "instances" and "roots" ops (PROTOCOL.md): the types asked for as TypeSelection reads them.
 public static class RootsRequest
 {
     public static void Instances(Target t, Request request, ReplyWriter writer)
     {
         ClrHeap heap = Walkable(t);
         int limit = request.Bounded("limit", 1000, 0, 10_000_000);
-        var sink = new InstanceSink(Wanted(t, request), limit);
+        var sink = new InstanceSink(TypeSelection.Of(request), limit);
         new HeapWalker(t.Runtime, t.DataTarget.DataReader, sink).Walk();
         writer.Ok(request, w =>
         {
@@ -37,8 +36,7 @@ public static class RootsRequest
     public static void Roots(Target t, Request request, ReplyWriter writer)
     {
         ClrHeap heap = Walkable(t);
-        HashSet<ulong> wanted = Wanted(t, request);
-        string? containing = request.String("typesContaining");
+        TypeSelection selection = TypeSelection.Of(request);
         int maxHops = request.Bounded("maxHops", 32, 2, 10_000);
         int maxPaths = request.Bounded("maxPaths", 20, 1, 100_000);
         bool check = request.Flag("check");
@@ -49,10 +47,10 @@ public static class RootsRequest
         t.ObjectCount = tally.Objects;
         graph.Seal();
         // Names are matched against the types the walk met (generic instantiations included).
-        if (!string.IsNullOrEmpty(containing))
-            foreach (TypeTally type in tally.Types.Values)
-                if (type.Name.Contains(containing, StringComparison.Ordinal))
-                    wanted.Add(type.MethodTable);
+        var wanted = new HashSet<ulong>();
+        foreach (TypeTally type in tally.Types.Values)
+            if (selection.Matches(type))
+                wanted.Add(type.MethodTable);
         double walkMs = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         RootSet roots = RootSet.Enumerate(t.Runtime);
@@ -147,30 +145,42 @@ public static class RootsRequest
                 "the heap cannot be walked: the process was stopped in the middle of a garbage collection");
         return heap;
     }
+}
 
-    // The method tables asked for: "mts" as they are, "types" by exact name (every method table of
-    // that name: a generic type's instantiations have one each).
-    private static HashSet<ulong> Wanted(Target t, Request request)
+// The types a request asks for: "mts" (method tables), "types" (exact names) and
+// "typesContaining" (a part of the name), matched against the types a walk meets, so that every
+// method table of a name counts (a generic type's instantiations have one each).
+public sealed class TypeSelection
+{
+    private readonly HashSet<ulong> _mts;
+    private readonly HashSet<string> _names;
+    private readonly string _containing;
+
+    private TypeSelection(HashSet<ulong> mts, HashSet<string> names, string containing)
     {
-        var wanted = new HashSet<ulong>(request.Addresses("mts"));
-        List<string> names = request.Strings("types");
-        if (names.Count > 0)
-        {
-            var byName = new HashSet<string>(names, StringComparer.Ordinal);
-            foreach (ClrModule module in t.Runtime.EnumerateModules())
-                foreach ((ulong mt, int _) in module.EnumerateTypeDefToMethodTableMap())
-                    if (mt != 0 && t.Runtime.GetTypeByMethodTable(mt) is { Name: { } n } && byName.Contains(n))
-                        wanted.Add(mt);
-        }
-        if (wanted.Count == 0 && names.Count == 0 && string.IsNullOrEmpty(request.String("typesContaining")))
+        _mts = mts;
+        _names = names;
+        _containing = containing;
+    }
+
+    public static TypeSelection Of(Request request)
+    {
+        var selection = new TypeSelection(new HashSet<ulong>(request.Addresses("mts")),
+            new HashSet<string>(request.Strings("types"), StringComparer.Ordinal),
+            request.String("typesContaining") ?? "");
+        if (selection._mts.Count == 0 && selection._names.Count == 0 && selection._containing.Length == 0)
             throw new EngineException(ErrorKind.BadRequest,
                 "name the types: \"mts\" (method tables), \"types\" (names) or \"typesContaining\"");
-        return wanted;
+        return selection;
     }
+
+    public bool Matches(TypeTally type) =>
+        _mts.Contains(type.MethodTable) || _names.Contains(type.Name) ||
+        (_containing.Length > 0 && type.Name.Contains(_containing, StringComparison.Ordinal));
 }
 
 // Collects the instances of some method tables during a walk.
-public sealed class InstanceSink(HashSet<ulong> wanted, int limit) : IObjectSink
+public sealed class InstanceSink(TypeSelection selection, int limit) : IObjectSink
 {
     public sealed class Found
     {
@@ -184,6 +194,7 @@ public sealed class InstanceSink(HashSet<ulong> wanted, int limit) : IObjectSink
     }
 
     public readonly Dictionary<ulong, Found> Results = new();
+    private readonly Dictionary<ulong, bool> _decided = new();
 
     public void BeginSegment(ClrSegment segment)
     {
@@ -197,7 +208,10 @@ public sealed class InstanceSink(HashSet<ulong> wanted, int limit) : IObjectSink
 
     public void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
     {
-        if (!wanted.Contains(type.MethodTable)) return;
+        // Decided once per type: the walk meets each of its instances.
+        if (!_decided.TryGetValue(type.MethodTable, out bool wanted))
+            _decided[type.MethodTable] = wanted = selection.Matches(type);
+        if (!wanted) return;
         if (!Results.TryGetValue(type.MethodTable, out Found? f))
             Results.Add(type.MethodTable, f = new Found { Type = type });
         f.Count++;
