@@ -1,5 +1,7 @@
 #include "cli/exit_codes.h"
 
+#include "common/json_reader.h"
+
 namespace leakgate {
 
 int exit_code_for(ErrorKind kind) {
@@ -29,10 +31,10 @@ int exit_code_for(const nlohmann::json& report) {
   RunResult run;
   for (const auto& s : report.value("scenarios", nlohmann::json::array())) {
     ScenarioResult r;
-    r.met = s.value("met", false);
-    r.verdict = s.value("verdict", "") == "error" ? Verdict::kError : Verdict::kPass;
+    r.met = bool_or(s, "met", false);
+    r.verdict = string_or(s, "verdict") == "error" ? Verdict::kError : Verdict::kPass;
     ErrorKind kind = ErrorKind::kTool;
-    if (parse_error_kind(s.value("errorKind", ""), kind)) r.error_kind = kind;
+    if (parse_error_kind(string_or(s, "errorKind"), kind)) r.error_kind = kind;
     run.scenarios.push_back(std::move(r));
   }
   return exit_code_for(run);

@@ -65,7 +65,7 @@ int rejudge_command(const RejudgeOptions& o) {
   std::vector<std::optional<Baseline>> baselines;
   std::vector<const json*> entries;
   for (const auto& s : *scenarios) {
-    const std::string name = s.is_object() ? s.value("name", "") : "";
+    const std::string name = s.is_object() ? string_or(s, "name") : "";
     if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
       throw InputError(recorded_json.string(), "/scenarios", "a scenario without a plain name");
     }

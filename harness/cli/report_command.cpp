@@ -5,6 +5,7 @@
 #include "cli/exit_codes.h"
 #include "cli/report_scope.h"
 #include "common/errors.h"
+#include "common/json_reader.h"
 #include "process/interrupt.h"
 #include "report/merge.h"
 #include "report/report_files.h"
@@ -48,7 +49,7 @@ std::optional<fs::path> copy_target(const fs::path& from, const fs::path& out,
 void place_raw_output(ShardReport& shard, const fs::path& out, const std::vector<fs::path>& inputs,
                       bool dry_run) {
   for (auto& s : shard.report["scenarios"]) {
-    const std::string sub = s.value("rawOutput", "");
+    const std::string sub = string_or(s, "rawOutput");
     if (sub.empty()) continue;
     const fs::path from = fs::weakly_canonical(shard.dir / sub);
     if (!fs::exists(from)) continue;
@@ -63,7 +64,7 @@ void place_raw_output(ShardReport& shard, const fs::path& out, const std::vector
     }
     s["rawOutput"] = to.lexically_relative(out).generic_string();
     for (auto& d : s["keptDumps"]) {
-      const fs::path dump = to / fs::path(d.value("path", "")).filename();
+      const fs::path dump = to / fs::path(string_or(d, "path")).filename();
       d["path"] = dump.string();
       d["open"] = open_dump_command(dump.string());
     }
@@ -106,9 +107,9 @@ int write_merged(const ReportMergeOptions& o, std::vector<ShardReport>& shards, 
   write_report_files(o.out, merged);
   const auto& summary = merged["summary"];
   std::cout << "leakgate: merged " << shards.size()
-            << " report(s): " << summary.value("scenarios", 0) << " scenario(s), "
-            << summary.value("met", 0) << " as expected, " << summary.value("unmet", 0) << " not, "
-            << summary.value("errors", 0) << " error(s); exit code " << code << "\n"
+            << " report(s): " << integer_or(summary, "scenarios") << " scenario(s), "
+            << integer_or(summary, "met") << " as expected, " << integer_or(summary, "unmet")
+            << " not, " << integer_or(summary, "errors") << " error(s); exit code " << code << "\n"
             << "report: " << (o.out / "report.json").string() << "\n";
   return code;
 }

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "common/errors.h"
+#include "common/json_reader.h"
 
 namespace leakgate::engine {
 
@@ -66,7 +67,7 @@ bool add_checked(std::uint64_t& sum, std::uint64_t v) {
 
 std::string parse_hello(std::string_view line) {
   const json doc = parse_object(line);
-  if (doc.value("hello", "") != "leakgate-heap-engine") bad("the first line is not its hello");
+  if (string_or(doc, "hello") != "leakgate-heap-engine") bad("the first line is not its hello");
   const auto version = doc.find("engineVersion");
   const auto clrmd = doc.find("clrmd");
   std::string out =

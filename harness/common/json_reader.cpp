@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "common/errors.h"
@@ -202,6 +203,30 @@ json with_valid_utf8(const json& value) {
     return out;
   }
   return value;
+}
+
+std::int64_t integer_or(const json& object, const char* key, std::int64_t fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  if (it->is_number_unsigned()) {
+    const auto v = it->get<std::uint64_t>();
+    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+    return v > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(v);
+  }
+  return it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+}
+
+bool bool_or(const json& object, const char* key, bool fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+std::string string_or(const json& object, const char* key, const std::string& fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
 std::string dump_json(const json& value, int indent) {

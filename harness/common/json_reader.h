@@ -50,6 +50,15 @@ class JsonObjectReader {
   std::set<std::string> seen_;
 };
 
+// Lenient reads of a document from elsewhere (a report from another machine, a reply of the
+// engine) where a field's absence or wrong type is not an error of its own: the field when it is
+// there with the right type, else the fallback. Never throws on the document's shape: a number
+// beyond int64 or a fraction never reaches an integer conversion, a number is never read as text.
+std::int64_t integer_or(const nlohmann::json& object, const char* key, std::int64_t fallback = 0);
+bool bool_or(const nlohmann::json& object, const char* key, bool fallback);
+std::string string_or(const nlohmann::json& object, const char* key,
+                      const std::string& fallback = "");
+
 // JSON text of `value`. Strings may hold bytes that are not UTF-8 (an app's output, a type name
 // from a tool): they are replaced with U+FFFD rather than aborting the whole report.
 std::string dump_json(const nlohmann::json& value, int indent = -1);

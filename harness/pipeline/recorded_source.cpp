@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "collect/engine_protocol.h"
@@ -22,9 +23,16 @@ namespace {
 
 constexpr std::uintmax_t kMaxRawBytes = 512u << 20;  // a raw file larger than this is not ours
 
-std::string text_of(const json& o, const char* key) {
-  const auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
+// A count of the recorded checkpoint: the judge divides by iterations, so a count that is not a
+// whole number from 0 to INT_MAX is refused rather than wrapped.
+int count_of(const json& checkpoint, const char* key) {
+  const std::int64_t v = integer_or(checkpoint, key, -1);
+  if (checkpoint.contains(key) && (v < 0 || v > std::numeric_limits<int>::max())) {
+    throw ScenarioError(std::string("a recorded checkpoint's \"") + key +
+                        "\" is not a whole number from 0 to " +
+                        std::to_string(std::numeric_limits<int>::max()));
+  }
+  return v < 0 ? 0 : static_cast<int>(v);
 }
 
 // A raw file of the checkpoint: a plain name inside the scenario's folder (a report from another
@@ -52,8 +60,8 @@ void read_checkpoint(const fs::path& raw_dir, const json& raw, Checkpoint& cp) {
   std::optional<json> inputs;
   for (const auto& artifact : raw) {
     if (!artifact.is_object()) continue;
-    const std::string label = text_of(artifact, "label");
-    const std::string name = text_of(artifact, "path");
+    const std::string label = string_or(artifact, "label");
+    const std::string name = string_or(artifact, "path");
     cp.raw.push_back({label, name});
     const fs::path file = raw_dir / name;
     try {
@@ -103,16 +111,16 @@ void RecordedSource::drive(const Manifest&, const fs::path& raw_dir, const fs::p
   const auto checkpoints = recorded_.find("checkpoints");
   if (checkpoints == recorded_.end() || !checkpoints->is_array() || checkpoints->empty()) {
     throw ScenarioError("the recorded run has no checkpoints (it ended in an error: " +
-                        text_of(recorded_, "error") + ")");
+                        string_or(recorded_, "error") + ")");
   }
   for (const auto& c : *checkpoints) {
     if (!c.is_object()) continue;
     Checkpoint cp;
-    cp.label = text_of(c, "label");
-    cp.iteration = c.value("iteration", 0);
-    cp.settle_reply = text_of(c, "settle");
-    cp.settle_rounds = c.value("settleRounds", 0);
-    cp.settled_by = text_of(c, "settledBy");
+    cp.label = string_or(c, "label");
+    cp.iteration = count_of(c, "iteration");
+    cp.settle_reply = string_or(c, "settle");
+    cp.settle_rounds = count_of(c, "settleRounds");
+    cp.settled_by = string_or(c, "settledBy");
     if (const auto raw = c.find("raw"); raw != c.end() && raw->is_array()) {
       read_checkpoint(raw_dir, *raw, cp);
     }
@@ -129,7 +137,8 @@ void RecordedSource::explain(const Manifest&, const fs::path&, ScenarioResult& r
   if (findings == recorded_.end() || !findings->is_array()) return;
   for (auto& f : result.findings) {
     for (const auto& r : *findings) {
-      if (!r.is_object() || text_of(r, "type") != f.type || text_of(r, "kind") != f.kind) continue;
+      if (!r.is_object() || string_or(r, "type") != f.type || string_or(r, "kind") != f.kind)
+        continue;
       if (auto retention = retention_from_json(r)) f.retention = std::move(*retention);
       break;
     }

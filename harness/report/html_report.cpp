@@ -4,6 +4,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/json_reader.h"
 #include "report/markup.h"
 #include "report/report_views.h"
 #include "report/svg_chart.h"
@@ -90,12 +91,12 @@ std::string anchor(const std::string& name) {
 
 std::string finding_chart(const json& f) {
   ChartSpec spec;
-  const std::string metric = f.value("metric", "");
-  spec.title = f.value("type", "?") + " (" + metric + ")";
+  const std::string metric = string_or(f, "metric");
+  spec.title = string_or(f, "type", "?") + " (" + metric + ")";
   spec.x_label = "iteration";
   spec.y_label = metric;
   ChartSeries series;
-  series.name = f.value("type", "?");
+  series.name = string_or(f, "type", "?");
   for (const auto& p : f.value("points", json::array())) {
     series.points.emplace_back(p.value("iteration", 0.0), p.value("value", 0.0));
   }
@@ -130,15 +131,15 @@ std::string memory_chart(const json& s) {
 }
 
 void write_scenario(std::ostringstream& o, const json& s) {
-  const std::string name = s.value("name", "?");
+  const std::string name = string_or(s, "name", "?");
   o << "<section id=\"" << anchor(name) << "\"><h2>" << escape_markup(name)
     << "<span class=\"badge " << css_class(s) << "\">" << escape_markup(outcome_of(s))
     << "</span></h2>\n";
-  if (!s.value("description", "").empty()) {
-    o << "<p>" << escape_markup(s.value("description", "")) << "</p>\n";
+  if (!string_or(s, "description").empty()) {
+    o << "<p>" << escape_markup(string_or(s, "description")) << "</p>\n";
   }
-  o << "<p>expected <b>" << escape_markup(s.value("expected", "")) << "</b>, verdict <b>"
-    << escape_markup(s.value("verdict", "")) << "</b>, " << integer_field(s, "iterations")
+  o << "<p>expected <b>" << escape_markup(string_or(s, "expected")) << "</b>, verdict <b>"
+    << escape_markup(string_or(s, "verdict")) << "</b>, " << integer_or(s, "iterations")
     << " iterations, " << format_number(s.value("seconds", 0.0), 1) << " s</p>\n";
   if (s.value("error", json()).is_string()) {
     o << "<pre class=\"bad\">" << escape_markup(s["error"].get<std::string>()) << "</pre>\n";
@@ -152,7 +153,7 @@ void write_scenario(std::ostringstream& o, const json& s) {
   const auto& kept = s.value("keptDumps", json::array());
   if (!kept.empty()) {
     o << "<p>Heap dumps kept:</p><pre>";
-    for (const auto& d : kept) o << escape_markup(d.value("open", "")) << "\n";
+    for (const auto& d : kept) o << escape_markup(string_or(d, "open")) << "\n";
     o << "</pre>\n";
   }
   const auto& findings = s.value("findings", json::array());
@@ -165,15 +166,15 @@ void write_scenario(std::ostringstream& o, const json& s) {
         const json v = f.value(key, json());
         return v.is_number() ? format_number(v.get<double>()) : std::string("-");
       };
-      o << "<tr><td><code>" << escape_markup(f.value("type", "")) << "</code>";
+      o << "<tr><td><code>" << escape_markup(string_or(f, "type")) << "</code>";
       const auto lines = retention_lines(f);
       if (!lines.empty()) {
         o << "<details><summary>held by</summary><pre>";
         for (const auto& line : lines) o << escape_markup(line) << "\n";
         o << "</pre></details>";
       }
-      o << "</td><td>" << escape_markup(f.value("metric", "")) << "</td><td>"
-        << escape_markup(f.value("rule", "")) << "</td><td class=\"num\">" << num("warmup")
+      o << "</td><td>" << escape_markup(string_or(f, "metric")) << "</td><td>"
+        << escape_markup(string_or(f, "rule")) << "</td><td class=\"num\">" << num("warmup")
         << "</td><td class=\"num\">" << num("actual") << "</td><td class=\"num\">"
         << num("baseline") << "</td><td class=\"num\">" << num("growthPerIteration")
         << "</td></tr>\n";
@@ -187,11 +188,11 @@ void write_scenario(std::ostringstream& o, const json& s) {
   }
   o << memory_chart(s) << "</div>\n";
   // What the tools printed, next to this page (relative links: they work from the artifact too).
-  const std::string sub = s.value("rawOutput", "") + "/";
+  const std::string sub = string_or(s, "rawOutput") + "/";
   std::string links;
   for (const auto& cp : s.value("checkpoints", json::array())) {
     for (const auto& raw : cp.value("raw", json::array())) {
-      const std::string path = raw.value("path", "");
+      const std::string path = string_or(raw, "path");
       const auto href = relative_href(sub + path);
       links += ' ';
       if (href) links.append("<a href=\"").append(escape_markup(*href)).append("\">");
@@ -213,20 +214,19 @@ std::string render_html(const json& report) {
        "style-src 'unsafe-inline'; script-src 'sha256-"
     << kSelfCheckHash << "'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
     << "<title>leakgate report</title><style>" << kStyle << "</style></head>\n<body>\n";
-  o << "<h1>leakgate report</h1>\n<p>" << integer_field(summary, "scenarios") << " scenario(s), "
-    << integer_field(summary, "met") << " as expected, " << integer_field(summary, "unmet")
-    << " not, " << integer_field(summary, "errors") << " error(s); exit code "
-    << integer_field(summary, "exitCode") << "; " << format_number(report.value("seconds", 0.0), 1)
-    << " s.";
+  o << "<h1>leakgate report</h1>\n<p>" << integer_or(summary, "scenarios") << " scenario(s), "
+    << integer_or(summary, "met") << " as expected, " << integer_or(summary, "unmet") << " not, "
+    << integer_or(summary, "errors") << " error(s); exit code " << integer_or(summary, "exitCode")
+    << "; " << format_number(report.value("seconds", 0.0), 1) << " s.";
   for (const auto& [tool, version] : tools_of(report).items()) {
     o << " " << escape_markup(tool) << " " << escape_markup(version.get<std::string>()) << ".";
   }
   o << "</p>\n<table><tr><th>scenario</th><th>expected</th><th>outcome</th><th>findings</th>"
        "<th>time</th></tr>\n";
   for (const auto& s : report.value("scenarios", json::array())) {
-    const std::string name = s.value("name", "?");
+    const std::string name = string_or(s, "name", "?");
     o << "<tr><td><a href=\"#" << anchor(name) << "\">" << escape_markup(name) << "</a></td><td>"
-      << escape_markup(s.value("expected", "")) << "</td><td class=\"" << css_class(s) << "\">"
+      << escape_markup(string_or(s, "expected")) << "</td><td class=\"" << css_class(s) << "\">"
       << escape_markup(outcome_of(s)) << "</td><td class=\"num\">"
       << s.value("findings", json::array()).size() << "</td><td class=\"num\">"
       << format_number(s.value("seconds", 0.0), 1) << " s</td></tr>\n";

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "common/json_reader.h"
 #include "report/markup.h"
 #include "report/report_views.h"
 
@@ -48,8 +49,8 @@ std::string render_junit(const json& report) {
     << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << seconds << "\">\n";
   o << "    <properties>\n";
   if (report.contains("leakgate")) {
-    o << "      <property name=\"leakgate\" value=" << attr(report["leakgate"].value("version", ""))
-      << "/>\n";
+    o << "      <property name=\"leakgate\" value="
+      << attr(string_or(report["leakgate"], "version")) << "/>\n";
   }
   for (const auto& [tool, version] : tools_of(report).items()) {
     o << "      <property name=" << attr(tool) << " value=" << attr(version.get<std::string>())
@@ -64,7 +65,7 @@ std::string render_junit(const json& report) {
       << "</error>\n    </testcase>\n";
   }
   for (const auto& s : report.value("scenarios", json::array())) {
-    const std::string name = s.value("name", "?");
+    const std::string name = string_or(s, "name", "?");
     o << "    <testcase classname=\"leakgate\" name=" << attr(name) << " time=\""
       << format_number(s.value("seconds", 0.0), 3) << "\">\n";
     const std::string outcome = outcome_of(s);
@@ -77,13 +78,13 @@ std::string render_junit(const json& report) {
       const std::string message =
           outcome == "canary caught nothing"
               ? "canary: the planted leak was not caught"
-              : name + ": " + s.value("verdict", "") + ", " +
+              : name + ": " + string_or(s, "verdict") + ", " +
                     std::to_string(s.value("findings", json::array()).size()) + " finding(s)";
-      o << "      <failure type=" << attr(s.value("verdict", "")) << " message=" << attr(message)
+      o << "      <failure type=" << attr(string_or(s, "verdict")) << " message=" << attr(message)
         << ">" << escape_markup(findings_text(s)) << "</failure>\n";
     }
-    std::string out = "expected " + s.value("expected", "") + ", verdict " +
-                      s.value("verdict", "") + " (" + outcome + ")\n";
+    std::string out = "expected " + string_or(s, "expected") + ", verdict " +
+                      string_or(s, "verdict") + " (" + outcome + ")\n";
     if (!failed(s)) out += findings_text(s);
     for (const auto& note : s.value("notes", json::array())) {
       out += "note: " + note.get<std::string>() + "\n";

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "common/json_reader.h"
 #include "report/markup.h"
 #include "report/report_views.h"
 
@@ -78,9 +79,9 @@ const char* icon(const json& s) {
 
 std::string render_markdown(const json& report) {
   const json summary = report.value("summary", json::object());
-  const std::int64_t scenarios = integer_field(summary, "scenarios");
-  const std::int64_t unmet = integer_field(summary, "unmet");
-  const std::int64_t errors = integer_field(summary, "errors");
+  const std::int64_t scenarios = integer_or(summary, "scenarios");
+  const std::int64_t unmet = integer_or(summary, "unmet");
+  const std::int64_t errors = integer_or(summary, "errors");
   std::ostringstream o;
   o << "## leakgate: ";
   if (aborted_of(report) != nullptr) {
@@ -92,7 +93,7 @@ std::string render_markdown(const json& report) {
   } else {
     o << "✅ all " << scenarios << " scenario(s) as expected";
   }
-  o << " (exit code " << integer_field(summary, "exitCode") << ", "
+  o << " (exit code " << integer_or(summary, "exitCode") << ", "
     << format_number(report.value("seconds", 0.0), 1) << " s)\n\n";
   if (const json* aborted = aborted_of(report)) {
     o << "**The run was aborted** (" << plain(aborted->value("kind", "")) << "); no scenario "
@@ -101,14 +102,14 @@ std::string render_markdown(const json& report) {
   }
   o << "| | scenario | expected | verdict | findings | time |\n|---|---|---|---|---|---|\n";
   for (const auto& s : report.value("scenarios", json::array())) {
-    o << "| " << icon(s) << " | " << code_span(s.value("name", "")) << " | "
-      << plain(s.value("expected", "")) << " | " << plain(outcome_of(s)) << " | "
+    o << "| " << icon(s) << " | " << code_span(string_or(s, "name")) << " | "
+      << plain(string_or(s, "expected")) << " | " << plain(outcome_of(s)) << " | "
       << s.value("findings", json::array()).size() << " | "
       << format_number(s.value("seconds", 0.0), 1) << " s |\n";
   }
   for (const auto& s : report.value("scenarios", json::array())) {
     if (!failed(s)) continue;
-    o << "\n### " << icon(s) << " " << code_span(s.value("name", "")) << ": "
+    o << "\n### " << icon(s) << " " << code_span(string_or(s, "name")) << ": "
       << plain(outcome_of(s)) << "\n\n";
     if (errored(s) && s.value("error", json()).is_string()) {
       o << code_block(s["error"].get<std::string>());
@@ -128,15 +129,15 @@ std::string render_markdown(const json& report) {
       o << "- note: " << plain(note.get<std::string>()) << "\n";
     }
     for (const auto& d : s.value("keptDumps", json::array())) {
-      o << "- dump kept (" << plain(d.value("checkpoint", ""))
-        << "): " << code_span(d.value("open", "")) << "\n";
+      o << "- dump kept (" << plain(string_or(d, "checkpoint"))
+        << "): " << code_span(string_or(d, "open")) << "\n";
     }
   }
   const auto canaries = [&] {
     std::string list;
     for (const auto& s : report.value("scenarios", json::array())) {
-      if (s.value("expected", "") != "leak" || failed(s)) continue;
-      list += "- " + code_span(s.value("name", "")) + ": ";
+      if (string_or(s, "expected") != "leak" || failed(s)) continue;
+      list += "- " + code_span(string_or(s, "name")) + ": ";
       const json* headline = headline_finding(s);
       list += headline == nullptr ? std::string("caught") : code_span(describe_finding(*headline));
       list += "\n";

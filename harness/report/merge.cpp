@@ -133,7 +133,7 @@ json merge_reports(const std::vector<ShardReport>& shards) {
   for (const auto& shard : shards) {
     if (!shard.report["scenarios"].empty()) ++shards_with_scenarios;
     for (const auto& s : shard.report["scenarios"]) {
-      const std::string name = s.value("name", "");
+      const std::string name = string_or(s, "name");
       const auto [it, added] = scenarios.emplace(name, std::make_pair(s, shard.dir));
       if (!added) {
         throw InputError((shard.dir / "report.json").string(), "/scenarios",
@@ -146,8 +146,8 @@ json merge_reports(const std::vector<ShardReport>& shards) {
     }
     seconds = std::max(seconds, shard.report.value("seconds", 0.0));
     for (const auto& k : shard.report.value("staleKnownLeaks", json::array())) {
-      const std::string key = k.value("scenario", "") + "\n" + k.value("type", "");
-      if (k.value("scenario", "") == "*") {
+      const std::string key = string_or(k, "scenario") + "\n" + string_or(k, "type");
+      if (string_or(k, "scenario") == "*") {
         ++stale_everywhere[key];
         stale_specific.emplace(key, k);
       } else {
@@ -159,8 +159,8 @@ json merge_reports(const std::vector<ShardReport>& shards) {
   int met = 0, errors = 0;
   for (const auto& [name, entry] : scenarios) {
     merged_scenarios.push_back(entry.first);
-    met += entry.first.value("met", false) ? 1 : 0;
-    errors += entry.first.value("verdict", "") == "error" ? 1 : 0;
+    met += bool_or(entry.first, "met", false) ? 1 : 0;
+    errors += string_or(entry.first, "verdict") == "error" ? 1 : 0;
   }
   json stale = json::array();
   for (const auto& [key, k] : stale_specific) {

@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 
+#include "common/json_reader.h"
 #include "common/text_lines.h"
 #include "model/type_key.h"
 #include "report/markup.h"
@@ -30,8 +31,8 @@ std::string open_dump_command(const std::string& dump_path) {
 }
 
 std::string describe_finding(const json& f) {
-  std::string s = f.value("type", "?") + "  " + f.value("metric", "") + " ";
-  if (f.value("rule", "") == "growth") {
+  std::string s = string_or(f, "type", "?") + "  " + string_or(f, "metric") + " ";
+  if (string_or(f, "rule") == "growth") {
     s += value_text(f.value("warmup", json())) + " -> " + value_text(f.value("actual", json())) +
          " (+" + format_number(f.value("growthPerIteration", 0.0)) + "/iteration)";
   } else {
@@ -39,7 +40,7 @@ std::string describe_finding(const json& f) {
          value_text(f.value("baseline", json())) + ", limit " +
          value_text(f.value("limit", json())) + ")";
   }
-  return s + "  [" + f.value("rule", "?") + "]";
+  return s + "  [" + string_or(f, "rule", "?") + "]";
 }
 
 std::vector<const json*> ordered_findings(const json& s) {
@@ -76,25 +77,12 @@ const json* headline_finding(const json& s) {
   return ordered.empty() ? nullptr : ordered.front();
 }
 
-std::int64_t integer_field(const json& object, const char* key) {
-  if (!object.is_object()) return 0;
-  const auto it = object.find(key);
-  if (it == object.end()) return 0;
-  if (it->is_number_unsigned()) {
-    const auto v = it->get<std::uint64_t>();
-    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
-    return v > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(v);
-  }
-  return it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
 std::vector<std::string> retention_lines(const json& f) {
   std::vector<std::string> lines;
-  const std::int64_t sampled =
-      f.contains("retention") ? integer_field(f["retention"], "sampled") : 0;
+  const std::int64_t sampled = f.contains("retention") ? integer_or(f["retention"], "sampled") : 0;
   if (f.contains("retentionPaths")) {
     for (const auto& p : f["retentionPaths"]) {
-      lines.push_back(p.value("text", "") + "  (" + std::to_string(integer_field(p, "instances")) +
+      lines.push_back(string_or(p, "text") + "  (" + std::to_string(integer_or(p, "instances")) +
                       "/" + std::to_string(sampled) + " sampled)");
     }
   }
@@ -111,15 +99,15 @@ const json& tools_of(const json& report) {
   return it != report.end() && it->is_object() ? *it : kNone;
 }
 
-bool errored(const json& s) { return s.value("verdict", "") == "error"; }
+bool errored(const json& s) { return string_or(s, "verdict") == "error"; }
 
-bool failed(const json& s) { return !s.value("met", false); }
+bool failed(const json& s) { return !bool_or(s, "met", false); }
 
 std::string outcome_of(const json& s) {
-  std::string verdict = s.value("verdict", "error");
-  const bool canary = s.value("expected", "pass") == "leak";
+  std::string verdict = string_or(s, "verdict", "error");
+  const bool canary = string_or(s, "expected", "pass") == "leak";
   if (verdict == "error") return "error";
-  if (canary) return s.value("met", false) ? "leak caught (canary)" : "canary caught nothing";
+  if (canary) return bool_or(s, "met", false) ? "leak caught (canary)" : "canary caught nothing";
   return verdict;
 }
 

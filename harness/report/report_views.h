@@ -25,10 +25,6 @@ std::string outcome_of(const nlohmann::json& scenario);
 // Whether the scenario failed the build (its verdict is not what it expects).
 bool failed(const nlohmann::json& scenario);
 bool errored(const nlohmann::json& scenario);
-// An integer field of a report object, 0 when it is absent or not an integer: the report may
-// come from another machine (report merge), and a number beyond int64 or a fraction must not
-// reach an integer conversion.
-std::int64_t integer_field(const nlohmann::json& object, const char* key);
 // The command that opens a kept dump, its path quoted for a POSIX shell.
 std::string open_dump_command(const std::string& dump_path);
 // The report's "aborted" object (the run could not finish), or nullptr.

@@ -47,6 +47,16 @@ struct Recorded {
     return run_scenario(manifest, load_baseline(recorded_dir() / "baselines", name),
                         load_known_leaks(recorded_dir() / "baselines"), options, source, dumps);
   }
+  // The first scenario as the test edited it in `report`, without baseline or known leaks.
+  ScenarioResult judge_first_edited() {
+    const json& scenario = report.at("scenarios")[0];
+    RunOptions options;
+    options.report_dir = dir.path() / "report";
+    RecordedSource source(scenario);
+    DumpKeeper dumps(KeepDumps::kNever, 0);
+    return run_scenario(load_manifest(recorded_dir() / "scenarios" / scenario.at("name")),
+                        std::nullopt, {}, options, source, dumps);
+  }
 };
 
 Manifest recorded_manifest(const std::string& name) {
@@ -120,19 +130,25 @@ TEST(RecordedRunSettings, AMissingRawFileIsAnErrorNamingIt) {
 
 TEST(RecordedRunSettings, ARawPathLeavingTheFolderIsRefused) {
   Recorded recorded;
-  json& scenario = recorded.report.at("scenarios")[0];
-  scenario.at("checkpoints")[0].at("raw")[0]["path"] = "../../../etc/passwd";
-  RunOptions options;
-  options.report_dir = recorded.dir.path() / "report";
-  RecordedSource source(scenario);
-  DumpKeeper dumps(KeepDumps::kNever, 0);
-  const std::string name = scenario.at("name");
-  const ScenarioResult now =
-      run_scenario(recorded_manifest(name), std::nullopt, {}, options, source, dumps);
+  recorded.report.at("scenarios")[0].at("checkpoints")[0].at("raw")[0]["path"] =
+      "../../../etc/passwd";
+  const ScenarioResult now = recorded.judge_first_edited();
   EXPECT_EQ(now.verdict, Verdict::kError);
   ASSERT_TRUE(now.error.has_value());
   EXPECT_NE(now.error->find("not a file of the scenario's folder"), std::string::npos)
       << *now.error;
+}
+
+TEST(RecordedRunSettings, ARecordedIterationThatIsNotACountIsAnError) {
+  for (const json& bad : {json("3"), json(-1), json(2.5), json(1e12)}) {
+    Recorded recorded;
+    recorded.report.at("scenarios")[0].at("checkpoints")[0]["iteration"] = bad;
+    const ScenarioResult now = recorded.judge_first_edited();
+    EXPECT_EQ(now.verdict, Verdict::kError) << bad;
+    ASSERT_TRUE(now.error.has_value()) << bad;
+    EXPECT_NE(now.error->find("\"iteration\" is not a whole number"), std::string::npos)
+        << *now.error;
+  }
 }
 
 }  // namespace
