@@ -13,10 +13,10 @@ public sealed class TypeTally
     internal uint BaseSize;
     internal uint ComponentSize;
     internal bool IsString;
-    // This segment's part, merged when the segment's walk ends (dropped when it is walked again
-    // carefully).
-    internal long SegmentCount;
-    internal ulong SegmentBytes;
+    // Where the walk first met it (segment, then address): the order of SOS's rows among types of
+    // the same total size, whichever thread met it first.
+    internal int FirstSegment = int.MaxValue;
+    internal ulong FirstAddress = ulong.MaxValue;
     // For the object graph: the type's number in the walk, and where its references are.
     internal int Index;
     internal bool HasPointers;
@@ -24,10 +24,12 @@ public sealed class TypeTally
 }
 
 // Sees every object of a walk (the object graph of the roots request). `bytes` is the whole object
-// when the walk has it in memory, else empty (a large object, or a segment walked carefully).
+// when the walk has it in memory, else empty (a large object, or a segment walked carefully). One
+// sink per thread of the walk: it sees whole segments, `ordinal` being the segment's place in the
+// heap's list.
 public interface IObjectSink
 {
-    void BeginSegment(ClrSegment segment);
+    void BeginSegment(ClrSegment segment, int ordinal);
     void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes);
     void DropSegment();  // the segment's objects so far are void: it is walked again carefully
     void EndSegment();
@@ -41,6 +43,13 @@ public sealed class HeapTally
     public int Segments;
     public int SegmentsWalkedCarefully;  // through ClrMD's own enumeration (a gap, an unknown type)
     public ulong BytesRead;
+    public int Threads;                  // that walked the segments
+    public long[] SegmentObjects = [];   // per segment of the heap's list, its objects
+
+    // SOS's order of `dumpheap -stat`: ascending total size, ties in the order the walk met them.
+    public List<TypeTally> Rows() =>
+        Types.Values.Where(r => r.Count > 0)
+            .OrderBy(r => r.Bytes).ThenBy(r => r.FirstSegment).ThenBy(r => r.FirstAddress).ToList();
 }
 
 // The heap statistics of `dumpheap -stat`, from one sequential pass over each segment: the segment
@@ -50,191 +59,149 @@ public sealed class HeapTally
 // a memory read and an object per object. A segment where the walk meets anything it cannot step
 // over (an unreadable page, an unknown method table) is counted again by ClrMD's careful
 // enumeration, so the result is always the one SOS prints.
+//
+// The segments are shared out among threads (one per core, at most four), each with its own block
+// and counts: memory reads and type look-ups go through one lock (ClrMD's readers and type maps
+// are not made for threads), the stepping over objects runs in parallel. Walk counts; Visit walks
+// again (the same types, the same objects: the target does not run meanwhile) and hands every
+// object to the sink of the thread that walks its segment.
 public sealed class HeapWalker
 {
-    private const int BlockSize = 8 << 20;
     private const uint PointerSize = 8;
-    private const uint MinObjectSize = PointerSize * 3;
+    private const int MaxThreads = 4;
 
     private readonly ClrHeap _heap;
     private readonly IDataReader _reader;
     private readonly Dictionary<ulong, TypeTally> _byRawMt = new();
-    private readonly Dictionary<ulong, ulong> _allocationContexts = new();
+    private readonly HeapTally _tally = new();
+    internal readonly Dictionary<ulong, ulong> AllocationContexts = new();
     // The allocation contexts' starts in order: the walk compares each object with the next one
     // only, instead of looking every object up.
-    private ulong[] _contextStarts = [];
-    // The last method tables met, by a hash of their address (most objects are of a few types).
-    private readonly ulong[] _cacheMt = new ulong[256];
-    private readonly TypeTally?[] _cacheType = new TypeTally?[256];
-    private readonly List<TypeTally> _touched = new();
-    private readonly byte[] _block = new byte[BlockSize];
-    private ulong _blockStart;
-    private int _blockLength;
-    private readonly HeapTally _tally = new();
-    private readonly IObjectSink? _sink;
+    internal readonly ulong[] ContextStarts;
 
-    public HeapWalker(ClrRuntime runtime, IDataReader reader, IObjectSink? sink = null)
+    // Held for every use of ClrMD and the target's memory while threads walk.
+    public object Gate { get; } = new();
+    public int Threads { get; }
+
+    public HeapWalker(ClrRuntime runtime, IDataReader reader, int threads = 0)
     {
         _heap = runtime.Heap;
         _reader = reader;
-        _sink = sink;
         foreach (MemoryRange context in _heap.EnumerateAllocationContexts())
-            _allocationContexts.TryAdd(context.Start, context.End);
-        _contextStarts = _allocationContexts.Keys.Order().ToArray();
+            AllocationContexts.TryAdd(context.Start, context.End);
+        ContextStarts = AllocationContexts.Keys.Order().ToArray();
+        Threads = threads > 0 ? threads : Math.Clamp(Environment.ProcessorCount, 1, MaxThreads);
     }
 
+    // The heap statistics, with every segment's object count.
     public HeapTally Walk()
     {
-        if (_heap.PointerSize() != PointerSize)
-            throw new EngineException(ErrorKind.HeapNotWalkable, "only 64-bit processes are read");
-        foreach (ClrSegment segment in _heap.Segments)
-        {
-            _tally.Segments++;
-            _touched.Clear();
-            _blockLength = 0;
-            _sink?.BeginSegment(segment);
-            if (!WalkFast(segment))
-            {
-                _sink?.DropSegment();
-                foreach (TypeTally t in _touched)
-                {
-                    t.SegmentCount = 0;
-                    t.SegmentBytes = 0;
-                }
-                _touched.Clear();
-                WalkCarefully(segment);
-            }
-            _sink?.EndSegment();
-            foreach (TypeTally t in _touched)
-            {
-                t.Count += t.SegmentCount;
-                t.Bytes += t.SegmentBytes;
-                _tally.Objects += t.SegmentCount;
-                _tally.Bytes += t.SegmentBytes;
-                t.SegmentCount = 0;
-                t.SegmentBytes = 0;
-            }
-        }
+        ClrSegment[] segments = Segments();
+        _tally.Segments = segments.Length;
+        _tally.SegmentObjects = new long[segments.Length];
+        var walkers = new SegmentWalker[Math.Max(1, Math.Min(Threads, segments.Length))];
+        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, null);
+        _tally.Threads = walkers.Length;
+        WalkAll(segments, walkers, null);
+        foreach (SegmentWalker walker in walkers) walker.AddTo(_tally);
         return _tally;
     }
 
-    private bool WalkFast(ClrSegment segment)
+    // Every object again, to the sinks (one thread per sink; the first sink also sees the segments
+    // walked carefully, after the threads are done). The counts are Walk's.
+    public void Visit(IReadOnlyList<IObjectSink> sinks)
     {
-        MemoryRange range = segment.ObjectRange;
-        bool skipContexts = segment.Kind is not (GCSegmentKind.Large or GCSegmentKind.Frozen);
-        ulong obj = segment.FirstObjectAddress;
-        int nextContext = FirstContextAtOrAfter(obj);
-        ulong contextAt = nextContext < _contextStarts.Length ? _contextStarts[nextContext] : ulong.MaxValue;
-        while (range.Contains(obj))
-        {
-            if (!TryRead(obj, range.End, out ulong rawMt, out uint length)) return false;
-            ulong mt = rawMt & ~1ul;
-            int slot = (int)(mt >> 3) & 255;
-            TypeTally? t = _cacheMt[slot] == mt ? _cacheType[slot] : null;
-            if (t is null)
-            {
-                t = TypeOf(rawMt, obj);
-                if (t is null) return false;
-                _cacheMt[slot] = mt;
-                _cacheType[slot] = t;
-            }
-            ulong size = t.BaseSize;
-            if (t.ComponentSize != 0)
-            {
-                ulong count = length;
-                if (t.IsString) count++;
-                size += count * t.ComponentSize;
-            }
-            if (t.SegmentCount == 0) _touched.Add(t);
-            t.SegmentCount++;
-            t.SegmentBytes += Math.Max(size, MinObjectSize);
-            if (_sink is not null)
-                _sink.Object(obj, t, size, t.HasPointers ? ObjectBytes(obj, size, range.End) : default);
+        ClrSegment[] segments = Segments();
+        var walkers = new SegmentWalker[sinks.Count];
+        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, sinks[w]);
+        WalkAll(segments, walkers, sinks);
+    }
 
-            ulong step = (size + 7) & ~7ul;
-            obj += Math.Max(step, MinObjectSize);
-            if (skipContexts && obj >= contextAt)
+    private ClrSegment[] Segments()
+    {
+        if (_heap.PointerSize() != PointerSize)
+            throw new EngineException(ErrorKind.HeapNotWalkable, "only 64-bit processes are read");
+        return _heap.Segments.ToArray();
+    }
+
+    // Each walker takes the next segment until none is left; a segment a walker cannot step over
+    // is walked carefully (by ClrMD) after the others.
+    private void WalkAll(ClrSegment[] segments, SegmentWalker[] walkers, IReadOnlyList<IObjectSink>? sinks)
+    {
+        var careful = new bool[segments.Length];
+        int next = -1;
+        Exception? failure = null;
+        void Work(int w)
+        {
+            try
             {
-                while (contextAt < obj)
+                for (int i = Interlocked.Increment(ref next); i < segments.Length; i = Interlocked.Increment(ref next))
                 {
-                    nextContext++;
-                    contextAt = nextContext < _contextStarts.Length ? _contextStarts[nextContext] : ulong.MaxValue;
-                }
-                while (obj == contextAt)
-                {
-                    ulong next = _allocationContexts[obj] + MinObjectSize;
-                    if (obj >= next || next >= segment.End) return true;  // as ClrMD: the walk ends
-                    obj = next;
-                    while (contextAt < obj)
+                    sinks?[w].BeginSegment(segments[i], i);
+                    long objects = walkers[w].Walk(segments[i], i);
+                    if (objects < 0)
                     {
-                        nextContext++;
-                        contextAt = nextContext < _contextStarts.Length ? _contextStarts[nextContext] : ulong.MaxValue;
+                        sinks?[w].DropSegment();
+                        careful[i] = true;
+                        continue;
                     }
+                    sinks?[w].EndSegment();
+                    if (sinks is null) _tally.SegmentObjects[i] = objects;
                 }
             }
-        }
-        return true;
-    }
-
-    private int FirstContextAtOrAfter(ulong address)
-    {
-        int i = Array.BinarySearch(_contextStarts, address);
-        return i >= 0 ? i : ~i;
-    }
-
-    // The method table pointer and (for arrays and strings) the length at obj, from the block.
-    private bool TryRead(ulong obj, ulong end, out ulong mt, out uint length)
-    {
-        mt = 0;
-        length = 0;
-        if (obj < _blockStart || obj + 12 > _blockStart + (ulong)_blockLength)
-        {
-            int want = (int)Math.Min((ulong)BlockSize, end - obj);
-            if (want < 12) want = 12;
-            int got = _reader.Read(obj, _block.AsSpan(0, want));
-            _tally.BytesRead += (ulong)Math.Max(got, 0);
-            if (got < 12) return false;
-            _blockStart = obj;
-            _blockLength = got;
-        }
-        int offset = (int)(obj - _blockStart);
-        mt = BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(offset, 8));
-        length = BinaryPrimitives.ReadUInt32LittleEndian(_block.AsSpan(offset + 8, 4));
-        return true;
-    }
-
-    // The object's bytes from the block (read again from the object on when it runs past the block's
-    // end); empty for an object larger than a block.
-    private ReadOnlySpan<byte> ObjectBytes(ulong obj, ulong size, ulong end)
-    {
-        if (size > BlockSize) return default;
-        if (obj + size > _blockStart + (ulong)_blockLength)
-        {
-            int want = (int)Math.Min((ulong)BlockSize, end - obj);
-            if ((ulong)want < size) return default;
-            int got = _reader.Read(obj, _block.AsSpan(0, want));
-            _tally.BytesRead += (ulong)Math.Max(got, 0);
-            if (got < 0 || (ulong)got < size)
+            catch (Exception e)
             {
-                _blockLength = 0;
-                return default;
+                Interlocked.CompareExchange(ref failure, e, null);
+                Interlocked.Exchange(ref next, segments.Length);
             }
-            _blockStart = obj;
-            _blockLength = got;
         }
-        return _block.AsSpan((int)(obj - _blockStart), (int)size);
+        if (walkers.Length == 1)
+        {
+            Work(0);
+        }
+        else
+        {
+            var threads = new Thread[walkers.Length];
+            for (int w = 0; w < threads.Length; w++)
+            {
+                int which = w;
+                threads[w] = new Thread(() => Work(which), 1 << 20) { IsBackground = true, Name = $"heap walk {w}" };
+                threads[w].Start();
+            }
+            foreach (Thread thread in threads) thread.Join();
+        }
+        if (failure is not null) throw failure;
+        for (int i = 0; i < segments.Length; i++)
+        {
+            if (!careful[i]) continue;
+            sinks?[0].BeginSegment(segments[i], i);
+            long objects = WalkCarefully(segments[i], i, sinks?[0]);
+            sinks?[0].EndSegment();
+            if (sinks is null) _tally.SegmentObjects[i] = objects;
+        }
     }
 
-    private TypeTally? TypeOf(ulong rawMt, ulong obj)
+    // Memory of the target, read under the walk's lock.
+    internal int Read(ulong address, Span<byte> buffer)
+    {
+        lock (Gate) return _reader.Read(address, buffer);
+    }
+
+    // The type of the object at obj whose method table (flag bits included) is rawMt, or null
+    // when the runtime does not know it.
+    internal TypeTally? TypeOf(ulong rawMt, ulong obj)
     {
         ulong mt = rawMt & ~1ul;
-        if (_byRawMt.TryGetValue(mt, out TypeTally? known)) return known;
-        if (mt == 0) return null;
-        ClrType? type = _heap.GetObjectType(obj);
-        if (type is null) return null;
-        TypeTally t = Tally(type);
-        _byRawMt[mt] = t;
-        return t;
+        lock (Gate)
+        {
+            if (_byRawMt.TryGetValue(mt, out TypeTally? known)) return known;
+            if (mt == 0) return null;
+            ClrType? type = _heap.GetObjectType(obj);
+            if (type is null) return null;
+            TypeTally t = Tally(type);
+            _byRawMt[mt] = t;
+            return t;
+        }
     }
 
     private TypeTally Tally(ClrType type)
@@ -256,10 +223,13 @@ public sealed class HeapWalker
         return t;
     }
 
-    // SOS's own loop (dumpheap -stat over segment.EnumerateObjects(carefully: true)).
-    private void WalkCarefully(ClrSegment segment)
+    // SOS's own loop (dumpheap -stat over segment.EnumerateObjects(carefully: true)), after the
+    // threads are done; counted when there is no sink (Walk). Returns the segment's objects.
+    private long WalkCarefully(ClrSegment segment, int ordinal, IObjectSink? sink)
     {
-        _tally.SegmentsWalkedCarefully++;
+        bool count = sink is null;
+        if (count) _tally.SegmentsWalkedCarefully++;
+        long objects = 0;
         foreach (ClrObject obj in segment.EnumerateObjects(carefully: true))
         {
             ulong size = obj.IsValid ? obj.Size : 0;
@@ -277,11 +247,16 @@ public sealed class HeapWalker
                     _tally.Types.Add(mt, t);
                 }
             }
-            if (t.SegmentCount == 0) _touched.Add(t);
-            t.SegmentCount++;
-            t.SegmentBytes += size;
-            _sink?.Object(obj.Address, t, size, default);
+            objects++;
+            sink?.Object(obj.Address, t, size, default);
+            if (!count) continue;
+            t.Count++;
+            t.Bytes += size;
+            _tally.Objects++;
+            _tally.Bytes += size;
+            SegmentWalker.MetAt(t, ordinal, obj.Address);
         }
+        return objects;
     }
 }
 

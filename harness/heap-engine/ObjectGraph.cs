@@ -3,166 +3,114 @@ using Microsoft.Diagnostics.Runtime;
 namespace LeakGate.HeapEngine;
 
 // Every object of the heap with its type and its references, in flat arrays (no object per
-// object): built by one walk of the heap (HeapWalker), then searched by RootFinder. Objects are
-// numbered in walk order, which is address order within a segment.
-public sealed class ObjectGraph : IObjectSink
+// object), searched by RootFinder. Built in two walks of the heap (HeapWalker): the first counts
+// the objects of every segment, so the second, on several threads, writes each segment's objects
+// straight into their places (objects are numbered segment by segment in the heap's order, by
+// address within a segment). Each thread keeps the references it reads (addresses) in a buffer of
+// its own; they are then turned, segment by segment in parallel, into the numbers of the objects
+// they point to (-1: not the start of an object of the heap), which is what the search follows.
+public sealed class ObjectGraph
 {
-    private readonly ClrHeap _heap;
-    private readonly IDataReader _reader;
-    private readonly List<ulong> _refs = new();
-    private const ulong MaxLargeRead = 1 << 30;
-    private byte[] _large = [];
+    private const int PageShift = 12;
+    private const ulong PageSize = 1 << PageShift;
 
-    private ulong[] _address;
-    private int[] _type;
-    private int[] _firstEdge;
-    private ulong[] _edges;
-    private int _edgeCount;
-    private readonly List<(ulong Start, ulong End, int First, int Count)> _segments = new();
+    private readonly ulong[] _address;
+    private readonly int[] _type;
+    private readonly int[] _firstEdge;
+    private int[] _edges = [];
+    private readonly long[] _segmentFirst;  // per segment of the heap's list: its first object
+    private readonly long[] _segmentCount;
+    // Sorted by address, for Find: each segment's object range, and per 4 KiB page of it the
+    // first object that starts in the page.
     private ulong[] _segStart = [];
     private ulong[] _segEnd = [];
     private int[] _segPage = [];
+    private int[] _segFirst = [];
     private int[] _pageFirst = [];
-    private const int PageShift = 12;
-    private const ulong PageSize = 1 << PageShift;
-    private int _lastSegment;
-    private int _segmentFirst;
-    private int _segmentFirstEdge;
 
-    public int Count { get; private set; }
-    public long EdgeCount => _edgeCount;
-    public readonly List<TypeTally> Types = new();  // by TypeTally.Index
-    public long ReadByClrMd { get; private set; }   // objects whose references ClrMD read
+    public int Count { get; }
+    public long EdgeCount => _edges.Length;
+    public TypeTally[] Types { get; }  // by TypeTally.Index
+    public long ReadByClrMd { get; private set; }  // objects whose references ClrMD read
 
-    // `capacity`: the objects expected (a heapstat of the same target says), so that the arrays
-    // are not grown and copied on a large heap.
-    public ObjectGraph(ClrHeap heap, IDataReader reader, long capacity)
+    private ObjectGraph(HeapTally counted)
     {
-        _heap = heap;
-        _reader = reader;
-        int n = (int)Math.Clamp(capacity + 1024, 1 << 16, Array.MaxLength - 1);
-        _address = BigArray.Allocate<ulong>(n);
-        _type = BigArray.Allocate<int>(n);
-        _firstEdge = BigArray.Allocate<int>(n + 1L);
-        _edges = BigArray.Allocate<ulong>(n);
+        long total = counted.Objects;
+        if (total >= Array.MaxLength - 1)
+            throw new EngineException(ErrorKind.Internal, "the heap has more objects than one array holds");
+        Count = (int)total;
+        _address = BigArray.Allocate<ulong>(Count);
+        _type = BigArray.Allocate<int>(Count);
+        _firstEdge = BigArray.Allocate<int>(Count + 1L);
+        _segmentCount = counted.SegmentObjects;
+        _segmentFirst = new long[_segmentCount.Length];
+        long first = 0;
+        for (int k = 0; k < _segmentCount.Length; k++)
+        {
+            _segmentFirst[k] = first;
+            first += _segmentCount[k];
+        }
+        if (first != total)
+            throw new EngineException(ErrorKind.Internal, "the segments' objects do not add up to the heap's");
+        Types = new TypeTally[counted.Types.Count];
+        foreach (TypeTally t in counted.Types.Values) Types[t.Index] = t;
+    }
+
+    // The graph of the heap `walker` counted (`counted`, from walker.Walk()).
+    public static ObjectGraph Build(HeapWalker walker, HeapTally counted, ClrHeap heap, IDataReader reader)
+    {
+        var graph = new ObjectGraph(counted);
+        // The layouts are read before the threads start (ClrMD's reader is not made for threads).
+        foreach (TypeTally t in graph.Types)
+            if (t.HasPointers) t.Layout ??= GcLayout.Read(reader, t.MethodTable);
+        var fillers = new SegmentFiller[Math.Max(1, Math.Min(walker.Threads, counted.SegmentObjects.Length))];
+        for (int w = 0; w < fillers.Length; w++) fillers[w] = new SegmentFiller(graph, walker, heap);
+        walker.Visit(fillers);
+        foreach (SegmentFiller f in fillers) graph.ReadByClrMd += f.ReadByClrMd;
+        graph.Seal();
+        graph.Resolve(fillers);
+        return graph;
     }
 
     public ulong Address(int i) => _address[i];
     public TypeTally TypeOf(int i) => Types[_type[i]];
     public int TypeIndex(int i) => _type[i];
 
-    public ReadOnlySpan<ulong> References(int i) =>
-        _edges.AsSpan(_firstEdge[i], _firstEdge[i + 1] - _firstEdge[i]);
-
-    public void BeginSegment(ClrSegment segment)
-    {
-        _segmentFirst = Count;
-        _segmentFirstEdge = _edgeCount;
-    }
-
-    public void DropSegment()
-    {
-        Count = _segmentFirst;
-        _edgeCount = _segmentFirstEdge;
-    }
-
-    public void EndSegment()
-    {
-        if (Count > _segmentFirst)
-            _segments.Add((_address[_segmentFirst], _address[Count - 1] + 1, _segmentFirst, Count - _segmentFirst));
-    }
-
-    public void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
-    {
-        if (Count + 1 >= _address.Length)
-        {
-            if (_address.Length >= Array.MaxLength - 1)
-                throw new EngineException(ErrorKind.Internal, "the heap has more objects than one array holds");
-            int grown = (int)Math.Min(_address.Length * 2L, Array.MaxLength - 1);
-            _address = BigArray.Grow(_address, grown, Count);
-            _type = BigArray.Grow(_type, grown, Count);
-            _firstEdge = BigArray.Grow(_firstEdge, grown + 1L, Count + 1);
-        }
-        if (type.Index >= Types.Count || Types[type.Index] != type)
-        {
-            while (Types.Count <= type.Index) Types.Add(type);
-            Types[type.Index] = type;
-        }
-        _address[Count] = address;
-        _type[Count] = type.Index;
-        _firstEdge[Count] = _edgeCount;
-        if (type.HasPointers) AddReferences(address, type, size, bytes);
-        Count++;
-        _firstEdge[Count] = _edgeCount;
-    }
-
-    private void AddReferences(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
-    {
-        type.Layout ??= GcLayout.Read(_reader, type.MethodTable);
-        if (bytes.IsEmpty && type.Layout is not null && size <= MaxLargeRead)
-            bytes = ReadLarge(address, (int)size);
-        if (!bytes.IsEmpty && type.Layout is not null)
-        {
-            Reserve(bytes.Length / 8);
-            int n = type.Layout.References(bytes, _edges.AsSpan(_edgeCount));
-            if (n >= 0)
-            {
-                _edgeCount += n;
-                return;
-            }
-        }
-        ReadByClrMd++;
-        _refs.Clear();
-        foreach (ulong r in _heap.GetObject(address).EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false))
-            _refs.Add(r);
-        Reserve(_refs.Count);
-        _refs.CopyTo(_edges.AsSpan(_edgeCount));
-        _edgeCount += _refs.Count;
-    }
-
-    // An object larger than the walk's block (a large array), read whole into a buffer kept for
-    // the next one; empty when it cannot be read.
-    private ReadOnlySpan<byte> ReadLarge(ulong address, int size)
-    {
-        if (_large.Length < size) _large = new byte[Math.Max(size, _large.Length * 2)];
-        int got = _reader.Read(address, _large.AsSpan(0, size));
-        return got == size ? _large.AsSpan(0, size) : default;
-    }
-
-    // Room for `more` references after the last.
-    private void Reserve(int more)
-    {
-        if ((long)_edgeCount + more <= _edges.Length) return;
-        long grown = Math.Max(_edges.Length * 2L, (long)_edgeCount + more);
-        if (grown > Array.MaxLength)
-            throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
-        _edges = BigArray.Grow(_edges, grown, _edgeCount);
-    }
+    // The objects i refers to, by number (-1: a reference to no object of the heap).
+    public ReadOnlySpan<int> Edges(int i) => _edges.AsSpan(_firstEdge[i], _firstEdge[i + 1] - _firstEdge[i]);
 
     // The number of the object at `address` (its start), or -1 when no object starts there: the
-    // segment (the last one found, else a binary search), then the objects that start in the
-    // address's 4 KiB page (the page table Seal builds), then a search among those few.
+    // segment (the one of the last look-up, `hint`, else a binary search), then the objects that
+    // start in the address's 4 KiB page, then a search among those few.
     public int Find(ulong address)
     {
-        int k = _lastSegment;
-        if (address < _segStart[k] || address >= _segEnd[k])
+        int hint = 0;
+        return Find(address, ref hint);
+    }
+
+    public int Find(ulong address, ref int hint)
+    {
+        if (hint < _segStart.Length && address >= _segStart[hint] && address < _segEnd[hint])
+            return FindIn(hint, address);
+        int lo = 0, hi = _segStart.Length - 1, k = -1;
+        while (lo <= hi)
         {
-            int lo = 0, hi = _segStart.Length - 1;
-            k = -1;
-            while (lo <= hi)
+            int mid = (lo + hi) >>> 1;
+            if (address < _segStart[mid]) hi = mid - 1;
+            else if (address >= _segEnd[mid]) lo = mid + 1;
+            else
             {
-                int mid = (lo + hi) >>> 1;
-                if (address < _segStart[mid]) hi = mid - 1;
-                else if (address >= _segEnd[mid]) lo = mid + 1;
-                else
-                {
-                    k = mid;
-                    break;
-                }
+                k = mid;
+                break;
             }
-            if (k < 0) return -1;
-            _lastSegment = k;
         }
+        if (k < 0) return -1;
+        hint = k;
+        return FindIn(k, address);
+    }
+
+    private int FindIn(int k, ulong address)
+    {
         int page = _segPage[k] + (int)((address - _segStart[k]) >> PageShift);
         int first = _pageFirst[page], end = _pageFirst[page + 1];
         if (end - first <= 8)
@@ -175,16 +123,18 @@ public sealed class ObjectGraph : IObjectSink
         return found >= 0 ? found : -1;
     }
 
-    // The references read from the bytes against ClrMD's own enumeration, object by object (slow:
-    // the test of the layout decoding). Returns the objects checked and how many differ.
-    public (long Checked, long Mismatches) CheckAgainstClrMd()
+    // The references of every object against ClrMD's own enumeration (those to objects of the
+    // heap), object by object (slow: the test of the layout decoding). Returns the objects checked
+    // and how many differ.
+    public (long Checked, long Mismatches) CheckAgainstClrMd(ClrHeap heap)
     {
         long mismatches = 0;
         for (int i = 0; i < Count; i++)
         {
-            ulong[] ours = References(i).ToArray();
-            ulong[] theirs = _heap.GetObject(_address[i])
-                .EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false).ToArray();
+            ulong[] ours = Edges(i).ToArray().Where(j => j >= 0).Select(j => _address[j]).ToArray();
+            ulong[] theirs = heap.GetObject(_address[i])
+                .EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false)
+                .Where(a => Find(a) >= 0).ToArray();
             Array.Sort(ours);
             Array.Sort(theirs);
             if (!ours.AsSpan().SequenceEqual(theirs)) mismatches++;
@@ -193,41 +143,191 @@ public sealed class ObjectGraph : IObjectSink
     }
 
     // Segments sorted by address, and per 4 KiB page of each the first object that starts in it
-    // (plus one entry past each segment's last page: where its objects end), for Find. The walk
-    // numbers objects in the heap's segment order, which need not be address order.
-    public void Seal()
+    // (plus one entry past each segment's last page: where its objects end).
+    private void Seal()
     {
-        _segments.Sort((a, b) => a.Start.CompareTo(b.Start));
-        int n = _segments.Count;
-        _segStart = new ulong[Math.Max(n, 1)];
-        _segEnd = new ulong[Math.Max(n, 1)];
-        _segPage = new int[Math.Max(n, 1)];
-        if (n == 0) _segStart[0] = ulong.MaxValue;
+        var order = Enumerable.Range(0, _segmentCount.Length).Where(k => _segmentCount[k] > 0)
+            .OrderBy(k => _address[_segmentFirst[k]]).ToArray();
+        int n = order.Length;
+        _segStart = new ulong[n];
+        _segEnd = new ulong[n];
+        _segPage = new int[n];
+        _segFirst = new int[n];
         long entries = 0;
-        for (int k = 0; k < n; k++)
+        for (int s = 0; s < n; s++)
         {
-            (ulong start, ulong end, int _, int _) = _segments[k];
-            _segStart[k] = start;
-            _segEnd[k] = end;
-            _segPage[k] = (int)entries;
-            entries += (long)((end - start + PageSize - 1) >> PageShift) + 1;
+            int k = order[s];
+            int first = (int)_segmentFirst[k];
+            _segStart[s] = _address[first];
+            _segEnd[s] = _address[first + _segmentCount[k] - 1] + 1;
+            _segFirst[s] = first;
+            _segPage[s] = (int)entries;
+            entries += (long)((_segEnd[s] - _segStart[s] + PageSize - 1) >> PageShift) + 1;
             if (entries > Array.MaxLength)
                 throw new EngineException(ErrorKind.Internal, "the heap spans more pages than one array holds");
         }
         _pageFirst = new int[Math.Max(entries, 1)];
-        for (int k = 0; k < n; k++)
+        for (int s = 0; s < n; s++)
         {
-            (ulong start, ulong end, int first, int count) = _segments[k];
-            int pages = (int)((end - start + PageSize - 1) >> PageShift);
+            int first = _segFirst[s];
+            int end = first + (int)_segmentCount[order[s]];
+            int pages = (int)((_segEnd[s] - _segStart[s] + PageSize - 1) >> PageShift);
             int i = first;
             for (int p = 0; p < pages; p++)
             {
-                ulong pageStart = start + ((ulong)p << PageShift);
-                while (i < first + count && _address[i] < pageStart) i++;
-                _pageFirst[_segPage[k] + p] = i;
+                ulong pageStart = _segStart[s] + ((ulong)p << PageShift);
+                while (i < end && _address[i] < pageStart) i++;
+                _pageFirst[_segPage[s] + p] = i;
             }
-            _pageFirst[_segPage[k] + pages] = first + count;
+            _pageFirst[_segPage[s] + pages] = end;
         }
-        _lastSegment = 0;
+    }
+
+    // The references the fillers read (addresses, in their buffers) as object numbers, in one array
+    // in object order, segment by segment on as many threads as filled them.
+    private void Resolve(SegmentFiller[] fillers)
+    {
+        int segments = _segmentCount.Length;
+        var edgeFirst = new long[segments + 1];
+        for (int k = 0; k < segments; k++)
+        {
+            (SegmentFiller? f, int start, int end) = SegmentEdges(fillers, k);
+            edgeFirst[k + 1] = edgeFirst[k] + (f is null ? 0 : end - start);
+        }
+        if (edgeFirst[segments] > Array.MaxLength)
+            throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
+        _edges = BigArray.Allocate<int>(edgeFirst[segments]);
+        _firstEdge[Count] = (int)edgeFirst[segments];
+        int next = -1;
+        void Work()
+        {
+            for (int k = Interlocked.Increment(ref next); k < segments; k = Interlocked.Increment(ref next))
+            {
+                (SegmentFiller? f, int start, int _) = SegmentEdges(fillers, k);
+                int first = (int)_segmentFirst[k], end = first + (int)_segmentCount[k];
+                int shift = (int)edgeFirst[k] - start;
+                for (int i = first; i < end; i++) _firstEdge[i] += shift;
+                if (f is null) continue;
+                int to = (int)edgeFirst[k], stop = (int)edgeFirst[k + 1];
+                ulong[] raw = f.Raw;
+                int hint = 0;
+                for (int e = start; to < stop; e++, to++) _edges[to] = Find(raw[e], ref hint);
+            }
+        }
+        var threads = new Thread[fillers.Length - 1];
+        for (int w = 0; w < threads.Length; w++)
+        {
+            threads[w] = new Thread(Work, 1 << 20) { IsBackground = true, Name = $"heap graph {w}" };
+            threads[w].Start();
+        }
+        Work();
+        foreach (Thread thread in threads) thread.Join();
+        foreach (SegmentFiller f in fillers) f.Release();
+        // The fillers' buffers (pinned, a third of the graph) are given back before the search
+        // allocates its own arrays, so the peak is the larger of the two, not their sum.
+        GC.Collect();
+    }
+
+    private static (SegmentFiller? Filler, int Start, int End) SegmentEdges(SegmentFiller[] fillers, int k)
+    {
+        foreach (SegmentFiller f in fillers)
+            if (f.Segments.TryGetValue(k, out (int Start, int End) r)) return (f, r.Start, r.End);
+        return (null, 0, 0);
+    }
+
+    // One thread's part of the second walk: each object of its segments into its place, its
+    // references (addresses) into the filler's own buffer; the object's first edge is its offset in
+    // that buffer until Resolve.
+    private sealed class SegmentFiller(ObjectGraph graph, HeapWalker walker, ClrHeap heap) : IObjectSink
+    {
+        private const ulong MaxLargeRead = 1 << 30;
+        private readonly List<ulong> _refs = new();
+        private byte[] _large = [];
+        private int _next;
+        private int _end;
+        private int _ordinal;
+        private int _segmentRaw;
+
+        public ulong[] Raw = BigArray.Allocate<ulong>(1 << 16);
+        public int RawCount;
+        public readonly Dictionary<int, (int Start, int End)> Segments = new();
+        public long ReadByClrMd;
+
+        public void BeginSegment(ClrSegment segment, int ordinal)
+        {
+            _ordinal = ordinal;
+            _next = (int)graph._segmentFirst[ordinal];
+            _end = _next + (int)graph._segmentCount[ordinal];
+            _segmentRaw = RawCount;
+        }
+
+        public void DropSegment() => RawCount = _segmentRaw;
+
+        public void EndSegment()
+        {
+            if (_next != _end) Differs();
+            Segments[_ordinal] = (_segmentRaw, RawCount);
+        }
+
+        public void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
+        {
+            if (_next >= _end) Differs();
+            graph._address[_next] = address;
+            graph._type[_next] = type.Index;
+            graph._firstEdge[_next] = RawCount;
+            if (type.HasPointers) AddReferences(address, type, size, bytes);
+            _next++;
+        }
+
+        public void Release() => Raw = [];
+
+        private static void Differs() =>
+            throw new EngineException(ErrorKind.HeapNotWalkable,
+                "the heap changed between two walks of it (the process was not suspended)");
+
+        private void AddReferences(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.IsEmpty && type.Layout is not null && size <= MaxLargeRead)
+                bytes = ReadLarge(address, (int)size);
+            if (!bytes.IsEmpty && type.Layout is not null)
+            {
+                Reserve(bytes.Length / 8);
+                int n = type.Layout.References(bytes, Raw.AsSpan(RawCount));
+                if (n >= 0)
+                {
+                    RawCount += n;
+                    return;
+                }
+            }
+            ReadByClrMd++;
+            _refs.Clear();
+            lock (walker.Gate)
+            {
+                foreach (ulong r in heap.GetObject(address).EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false))
+                    _refs.Add(r);
+            }
+            Reserve(_refs.Count);
+            _refs.CopyTo(Raw.AsSpan(RawCount));
+            RawCount += _refs.Count;
+        }
+
+        // An object larger than the walk's block (a large array), read whole into a buffer kept for
+        // the next one; empty when it cannot be read.
+        private ReadOnlySpan<byte> ReadLarge(ulong address, int size)
+        {
+            if (_large.Length < size) _large = new byte[Math.Max(size, _large.Length * 2)];
+            int got = walker.Read(address, _large.AsSpan(0, size));
+            return got == size ? _large.AsSpan(0, size) : default;
+        }
+
+        // Room for `more` references after the last.
+        private void Reserve(int more)
+        {
+            if ((long)RawCount + more <= Raw.Length) return;
+            long grown = Math.Max(Raw.Length * 2L, (long)RawCount + more);
+            if (grown > Array.MaxLength)
+                throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
+            Raw = BigArray.Grow(Raw, grown, RawCount);
+        }
     }
 }

@@ -51,9 +51,10 @@ public sealed class RootFinder
     {
         int[] queue = BigArray.Allocate<int>(_graph.Count);
         int head = 0, tail = 0;
+        int hint = 0;
         foreach ((ulong obj, int root) in _roots.Seeds)
         {
-            int i = _graph.Find(obj);
+            int i = _graph.Find(obj, ref hint);
             if (i < 0 || _parent[i] != Unvisited) continue;
             _parent[i] = -1 - root;
             _rootOf[i] = root;
@@ -63,9 +64,8 @@ public sealed class RootFinder
         while (head < tail)
         {
             int i = queue[head++];
-            foreach (ulong reference in _graph.References(i))
+            foreach (int j in _graph.Edges(i))
             {
-                int j = _graph.Find(reference);
                 if (j < 0 || _parent[j] != Unvisited) continue;
                 Reach(i, j);
                 queue[tail++] = j;
@@ -74,7 +74,7 @@ public sealed class RootFinder
             {
                 foreach (ulong secondary in held)
                 {
-                    int j = _graph.Find(secondary);
+                    int j = _graph.Find(secondary, ref hint);
                     if (j < 0 || _parent[j] != Unvisited) continue;
                     Reach(i, j);
                     _viaDependent.Add(j);
@@ -94,7 +94,7 @@ public sealed class RootFinder
 
     public List<TypeRoots> Group(IReadOnlyCollection<ulong> methodTables, int maxHops)
     {
-        var wanted = new TypeRoots?[_graph.Types.Count];
+        var wanted = new TypeRoots?[_graph.Types.Length];
         var results = new List<TypeRoots>();
         foreach (TypeTally t in _graph.Types)
         {
@@ -107,6 +107,10 @@ public sealed class RootFinder
         var groups = new Dictionary<(int Prefix, int Type), PathGroup>();
         var prefixOfHolder = new Dictionary<int, int>();
         var prefixIds = new Dictionary<string, int>();
+        // The group of the last instance: instances in a row mostly share their holder (an array,
+        // a list's nodes), so most need no look-up.
+        int lastParent = Unvisited, lastType = -1;
+        PathGroup? last = null;
         for (int i = 0; i < _graph.Count; i++)
         {
             int type = _graph.TypeIndex(i);
@@ -118,13 +122,18 @@ public sealed class RootFinder
                 result.Unreachable++;
                 continue;
             }
-            // A root object itself: its root is its path.
-            int prefix = parent < 0 ? -1 - _rootOf[i] : PrefixOf(parent, maxHops, prefixOfHolder, prefixIds);
-            if (!groups.TryGetValue((prefix, type), out PathGroup? g))
+            PathGroup? g = parent >= 0 && parent == lastParent && type == lastType ? last : null;
+            if (g is null)
             {
-                g = new PathGroup { Root = _rootOf[i], Example = i, ExampleDepth = _depth[i] };
-                groups.Add((prefix, type), g);
-                result.Groups.Add(g);
+                // A root object itself: its root is its path.
+                int prefix = parent < 0 ? -1 - _rootOf[i] : PrefixOf(parent, maxHops, prefixOfHolder, prefixIds);
+                if (!groups.TryGetValue((prefix, type), out g))
+                {
+                    g = new PathGroup { Root = _rootOf[i], Example = i, ExampleDepth = _depth[i] };
+                    groups.Add((prefix, type), g);
+                    result.Groups.Add(g);
+                }
+                (lastParent, lastType, last) = (parent, type, g);
             }
             g.Instances++;
             if (_depth[i] < g.ExampleDepth)

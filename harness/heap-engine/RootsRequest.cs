@@ -12,7 +12,7 @@ public static class RootsRequest
         ClrHeap heap = Walkable(t);
         int limit = request.Bounded("limit", 1000, 0, 10_000_000);
         var sink = new InstanceSink(TypeSelection.Of(request), limit);
-        new HeapWalker(t.Runtime, t.DataTarget.DataReader, sink).Walk();
+        new HeapWalker(t.Runtime, t.DataTarget.DataReader).Visit([sink]);
         writer.Ok(request, w =>
         {
             w.WriteStartArray("types");
@@ -42,10 +42,10 @@ public static class RootsRequest
         bool check = request.Flag("check");
 
         var watch = Stopwatch.StartNew();
-        var graph = new ObjectGraph(heap, t.DataTarget.DataReader, t.ObjectCount ?? EstimatedObjects(heap));
-        HeapTally tally = new HeapWalker(t.Runtime, t.DataTarget.DataReader, graph).Walk();
-        t.ObjectCount = tally.Objects;
-        graph.Seal();
+        // One walk counts every segment's objects, the second fills the graph.
+        var walker = new HeapWalker(t.Runtime, t.DataTarget.DataReader, request.Bounded("threads", 0, 0, 64));
+        HeapTally tally = walker.Walk();
+        ObjectGraph graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader);
         // Names are matched against the types the walk met (generic instantiations included).
         var wanted = new HashSet<ulong>();
         foreach (TypeTally type in tally.Types.Values)
@@ -59,7 +59,7 @@ public static class RootsRequest
         var finder = new RootFinder(graph, roots);
         List<TypeRoots> results = finder.Group(wanted, maxHops);
         double searchMs = watch.Elapsed.TotalMilliseconds;
-        (long Checked, long Mismatches)? checkResult = check ? graph.CheckAgainstClrMd() : null;
+        (long Checked, long Mismatches)? checkResult = check ? graph.CheckAgainstClrMd(heap) : null;
 
         writer.Ok(request, w =>
         {
@@ -128,15 +128,6 @@ public static class RootsRequest
         w.WriteEndObject();
     }
 
-    // A first size for the graph's arrays when no heapstat of the target counted its objects (they
-    // grow as needed).
-    private static long EstimatedObjects(ClrHeap heap)
-    {
-        ulong bytes = 0;
-        foreach (ClrSegment s in heap.Segments) bytes += s.ObjectRange.Length;
-        return (long)Math.Min(bytes / 128, 1UL << 26);
-    }
-
     private static ClrHeap Walkable(Target t)
     {
         ClrHeap heap = t.Runtime.Heap;
@@ -196,7 +187,7 @@ public sealed class InstanceSink(TypeSelection selection, int limit) : IObjectSi
     public readonly Dictionary<ulong, Found> Results = new();
     private readonly Dictionary<ulong, bool> _decided = new();
 
-    public void BeginSegment(ClrSegment segment)
+    public void BeginSegment(ClrSegment segment, int ordinal)
     {
         foreach (Found f in Results.Values)
         {

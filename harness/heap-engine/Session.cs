@@ -70,11 +70,10 @@ public sealed class Session : IDisposable
             throw new EngineException(ErrorKind.HeapNotWalkable,
                 "the heap cannot be walked: the process was stopped in the middle of a garbage collection");
         var watch = Stopwatch.StartNew();
-        HeapTally tally = new HeapWalker(t.Runtime, t.DataTarget.DataReader).Walk();
+        int threads = request.Bounded("threads", 0, 0, 64);
+        HeapTally tally = new HeapWalker(t.Runtime, t.DataTarget.DataReader, threads).Walk();
         double walkMs = watch.Elapsed.TotalMilliseconds;
-        t.ObjectCount = tally.Objects;
-        // SOS's order: ascending total size (ties in the order the types were first met).
-        List<TypeTally> rows = tally.Types.Values.Where(r => r.Count > 0).OrderBy(r => r.Bytes).ToList();
+        List<TypeTally> rows = tally.Rows();
         writer.Ok(request, w =>
         {
             w.WriteStartArray("types");
@@ -94,6 +93,7 @@ public sealed class Session : IDisposable
             w.WriteStartObject("walk");
             w.WriteNumber("segments", tally.Segments);
             w.WriteNumber("segmentsWalkedCarefully", tally.SegmentsWalkedCarefully);
+            w.WriteNumber("threads", tally.Threads);
             w.WriteNumber("bytesRead", tally.BytesRead);
             w.WriteNumber("ms", Math.Round(walkMs, 1));
             w.WriteNumber("peakRss", PeakRss());

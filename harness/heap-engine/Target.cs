@@ -12,7 +12,6 @@ public sealed class Target : IDisposable
     public string Mode { get; }           // "live" or "dump"
     public string DacPath { get; }
     public double OpenMilliseconds { get; }
-    public long? ObjectCount { get; set; }  // from the last heapstat of this target
 
     private Target(DataTarget dataTarget, ClrRuntime runtime, ClrInfo clr, string mode, string dac, double ms)
     {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "collect/dotnet_dump.h"
@@ -49,12 +50,29 @@ const DotnetDumpCommand& dotnet_dump() {
   return tool;
 }
 
-engine::HeapStatReply engine_heapstat(HeapEngine& engine, const nlohmann::json& open) {
+// One heapstat per request (its fields), of the same target.
+std::vector<engine::HeapStatReply> engine_heapstats(HeapEngine& engine, const nlohmann::json& open,
+                                                    const std::vector<nlohmann::json>& requests) {
   const Deadline deadline = Deadline::after_seconds(120);
   engine.request("open", open, deadline);
-  auto answer = engine.request("heapstat", nlohmann::json::object(), deadline);
+  std::vector<engine::HeapStatReply> out;
+  for (const auto& r : requests) {
+    out.push_back(engine::parse_heapstat(engine.request("heapstat", r, deadline).body));
+  }
   engine.request("close", nlohmann::json::object(), deadline);
-  return engine::parse_heapstat(answer.body);
+  return out;
+}
+
+engine::HeapStatReply engine_heapstat(HeapEngine& engine, const nlohmann::json& open) {
+  return engine_heapstats(engine, open, {nlohmann::json::object()}).front();
+}
+
+// The rows as (method table, count, bytes), in order.
+std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> rows_of(
+    const engine::HeapStatReply& r) {
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> out;
+  for (const auto& t : r.heap.types) out.emplace_back(t.method_table, t.count, t.bytes);
+  return out;
 }
 
 struct AppCase {
@@ -107,7 +125,13 @@ TEST_P(EngineCrossCheck, HeapstatEqualsSosOnTheSameDump) {
   app->terminate(std::chrono::milliseconds(1000));
 
   HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
-  const engine::HeapStatReply ours = engine_heapstat(engine, {{"dump", dump.string()}});
+  // The default (a thread per core), one thread, and more threads than cores: the same rows.
+  const auto replies =
+      engine_heapstats(engine, {{"dump", dump.string()}},
+                       {nlohmann::json::object(), {{"threads", 1}}, {{"threads", 5}}});
+  const engine::HeapStatReply& ours = replies[0];
+  EXPECT_EQ(rows_of(replies[1]), rows_of(ours)) << "one thread walks differently";
+  EXPECT_EQ(rows_of(replies[2]), rows_of(ours)) << "five threads walk differently";
   const std::string sos = run_sos_session(dotnet_dump(), dump, {"eeheap -gc", "dumpheap -stat"},
                                           Deadline::after_seconds(120), ws.tmp() / "sos.txt");
   const HeapStats theirs = parse_dumpheap_stat(sos);
@@ -127,6 +151,13 @@ TEST_P(EngineCrossCheck, HeapstatEqualsSosOnTheSameDump) {
     EXPECT_EQ(it->second->bytes, row.bytes) << row.type;
   }
   EXPECT_TRUE(saw_free) << "no Free row: the comparison did not cover free space";
+  // In SOS's order too: ascending total size, ties in the order the walk met the types (the
+  // engine's threads meet them in any order).
+  std::vector<std::uint64_t> our_order;
+  std::vector<std::uint64_t> their_order;
+  for (const auto& row : ours.heap.types) our_order.push_back(row.method_table);
+  for (const auto& row : theirs.types) their_order.push_back(row.method_table);
+  EXPECT_EQ(our_order, their_order);
   EXPECT_EQ(ours.heap.total_objects, theirs.total_objects);
   EXPECT_EQ(ours.heap.total_bytes, theirs.total_bytes);
   EXPECT_EQ(ours.gc.heap_count, theirs_gc.heap_count);
