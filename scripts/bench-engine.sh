@@ -105,7 +105,7 @@ for round in $(seq "$rounds"); do
   echo "bench-engine: round $round of $rounds done" >&2
 done
 
-median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -g "$1" | awk '{ v[NR] = $1 } END { printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 a=$(median "$work/a"); b=$(median "$work/b"); c=$(median "$work/c"); r=$(median "$work/r")
 walk=$(median "$work/w")
 mib() { awk -v n="$1" 'BEGIN { printf "%.0f MiB", n / 1048576 }'; }

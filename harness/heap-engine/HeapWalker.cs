@@ -61,8 +61,8 @@ public sealed class HeapTally
 // enumeration, so the result is always the one SOS prints.
 //
 // The segments are shared out among threads (one per core, at most four), each with its own block
-// and counts: memory reads and type look-ups go through one lock (ClrMD's readers and type maps
-// are not made for threads), the stepping over objects runs in parallel. Walk counts; Visit walks
+// and counts: memory is read by all at once (TargetMemory), type look-ups go through one lock
+// (ClrMD's type maps are not made for threads), the stepping over objects runs in parallel. Walk counts; Visit walks
 // again (the same types, the same objects: the target does not run meanwhile) and hands every
 // object to the sink of the thread that walks its segment.
 public sealed class HeapWalker
@@ -83,10 +83,15 @@ public sealed class HeapWalker
     public object Gate { get; } = new();
     public int Threads { get; }
 
-    public HeapWalker(ClrRuntime runtime, IDataReader reader, int threads = 0)
+    private readonly TargetMemory _memory;
+
+    // `livePid`: the process when the target is live (0 for a dump), so its memory can be read
+    // from several threads at once.
+    public HeapWalker(ClrRuntime runtime, IDataReader reader, int threads = 0, int livePid = 0)
     {
         _heap = runtime.Heap;
         _reader = reader;
+        _memory = new TargetMemory(reader, livePid, Gate);
         foreach (MemoryRange context in _heap.EnumerateAllocationContexts())
             AllocationContexts.TryAdd(context.Start, context.End);
         ContextStarts = AllocationContexts.Keys.Order().ToArray();
@@ -181,11 +186,8 @@ public sealed class HeapWalker
         }
     }
 
-    // Memory of the target, read under the walk's lock.
-    internal int Read(ulong address, Span<byte> buffer)
-    {
-        lock (Gate) return _reader.Read(address, buffer);
-    }
+    // Memory of the target, from any of the walk's threads.
+    internal int Read(ulong address, Span<byte> buffer) => _memory.Read(address, buffer);
 
     // The type of the object at obj whose method table (flag bits included) is rawMt, or null
     // when the runtime does not know it.

@@ -32,6 +32,8 @@ public sealed class ObjectGraph
     public long EdgeCount => _edges.Length;
     public TypeTally[] Types { get; }  // by TypeTally.Index
     public long ReadByClrMd { get; private set; }  // objects whose references ClrMD read
+    public double FillMs { get; private set; }     // the second walk
+    public double ResolveMs { get; private set; }  // references into object numbers
 
     private ObjectGraph(HeapTally counted)
     {
@@ -64,11 +66,17 @@ public sealed class ObjectGraph
         foreach (TypeTally t in graph.Types)
             if (t.HasPointers) t.Layout ??= GcLayout.Read(reader, t.MethodTable);
         var fillers = new SegmentFiller[Math.Max(1, Math.Min(walker.Threads, counted.SegmentObjects.Length))];
-        for (int w = 0; w < fillers.Length; w++) fillers[w] = new SegmentFiller(graph, walker, heap);
+        // Room for about one reference per object at first (most heaps have one to two).
+        int room = (int)Math.Clamp(graph.Count / fillers.Length + 1024L, 1 << 16, Array.MaxLength / 2);
+        for (int w = 0; w < fillers.Length; w++) fillers[w] = new SegmentFiller(graph, walker, heap, room);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         walker.Visit(fillers);
         foreach (SegmentFiller f in fillers) graph.ReadByClrMd += f.ReadByClrMd;
+        graph.FillMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
         graph.Seal();
         graph.Resolve(fillers);
+        graph.ResolveMs = watch.Elapsed.TotalMilliseconds;
         return graph;
     }
 
@@ -238,7 +246,7 @@ public sealed class ObjectGraph
     // One thread's part of the second walk: each object of its segments into its place, its
     // references (addresses) into the filler's own buffer; the object's first edge is its offset in
     // that buffer until Resolve.
-    private sealed class SegmentFiller(ObjectGraph graph, HeapWalker walker, ClrHeap heap) : IObjectSink
+    private sealed class SegmentFiller(ObjectGraph graph, HeapWalker walker, ClrHeap heap, int room) : IObjectSink
     {
         private const ulong MaxLargeRead = 1 << 30;
         private readonly List<ulong> _refs = new();
@@ -248,7 +256,7 @@ public sealed class ObjectGraph
         private int _ordinal;
         private int _segmentRaw;
 
-        public ulong[] Raw = BigArray.Allocate<ulong>(1 << 16);
+        public ulong[] Raw = BigArray.Allocate<ulong>(room);
         public int RawCount;
         public readonly Dictionary<int, (int Start, int End)> Segments = new();
         public long ReadByClrMd;

@@ -12,7 +12,7 @@ public static class RootsRequest
         ClrHeap heap = Walkable(t);
         int limit = request.Bounded("limit", 1000, 0, 10_000_000);
         var sink = new InstanceSink(TypeSelection.Of(request), limit);
-        new HeapWalker(t.Runtime, t.DataTarget.DataReader).Visit([sink]);
+        t.Walker(1).Visit([sink]);
         writer.Ok(request, w =>
         {
             w.WriteStartArray("types");
@@ -43,7 +43,7 @@ public static class RootsRequest
 
         var watch = Stopwatch.StartNew();
         // One walk counts every segment's objects, the second fills the graph.
-        var walker = new HeapWalker(t.Runtime, t.DataTarget.DataReader, request.Bounded("threads", 0, 0, 64));
+        var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
         HeapTally tally = walker.Walk();
         ObjectGraph graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader);
         // Names are matched against the types the walk met (generic instantiations included).
@@ -76,6 +76,8 @@ public static class RootsRequest
             w.WriteNumber("typesScanned", roots.TypesScanned);
             w.WriteNumber("staticsUnreadable", roots.StaticsUnreadable);
             w.WriteNumber("walkMs", Math.Round(walkMs, 1));
+            w.WriteNumber("fillMs", Math.Round(graph.FillMs, 1));
+            w.WriteNumber("resolveMs", Math.Round(graph.ResolveMs, 1));
             w.WriteNumber("rootsMs", Math.Round(rootsMs, 1));
             w.WriteNumber("searchMs", Math.Round(searchMs, 1));
             w.WriteNumber("peakRss", Session.PeakRss());

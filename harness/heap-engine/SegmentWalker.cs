@@ -38,12 +38,14 @@ internal sealed class SegmentWalker
     }
 
     // Counts the objects of the segment (the ordinal-th of the heap) and returns how many; -1, with
-    // nothing counted, when it meets anything it cannot step over.
+    // nothing counted, when it meets anything it cannot step over. With a sink, the objects go to
+    // the sink instead of being counted (the return value only says whether the walk got through).
     public long Walk(ClrSegment segment, int ordinal)
     {
         _touched.Clear();
         _blockLength = 0;
         bool done = WalkFast(segment, ordinal);
+        if (_sink is not null) return done ? 0 : -1;
         long objects = 0;
         foreach (TypeTally t in _touched)
         {
@@ -115,9 +117,8 @@ internal sealed class SegmentWalker
                 if (t.IsString) count++;
                 size += count * t.ComponentSize;
             }
-            Count(t, ordinal, obj, Math.Max(size, MinObjectSize));
-            if (_sink is not null)
-                _sink.Object(obj, t, size, t.HasPointers ? ObjectBytes(obj, size, range.End) : default);
+            if (_sink is null) Count(t, ordinal, obj, Math.Max(size, MinObjectSize));
+            else _sink.Object(obj, t, size, t.HasPointers ? ObjectBytes(obj, size, range.End) : default);
 
             ulong step = (size + 7) & ~7ul;
             obj += Math.Max(step, MinObjectSize);

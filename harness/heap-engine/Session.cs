@@ -71,7 +71,7 @@ public sealed class Session : IDisposable
                 "the heap cannot be walked: the process was stopped in the middle of a garbage collection");
         var watch = Stopwatch.StartNew();
         int threads = request.Bounded("threads", 0, 0, 64);
-        HeapTally tally = new HeapWalker(t.Runtime, t.DataTarget.DataReader, threads).Walk();
+        HeapTally tally = t.Walker(threads).Walk();
         double walkMs = watch.Elapsed.TotalMilliseconds;
         List<TypeTally> rows = tally.Rows();
         writer.Ok(request, w =>

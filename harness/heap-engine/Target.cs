@@ -10,6 +10,7 @@ public sealed class Target : IDisposable
     public ClrRuntime Runtime { get; }
     public ClrInfo Clr { get; }
     public string Mode { get; }           // "live" or "dump"
+    public int LivePid { get; private set; }  // the process when live, else 0
     public string DacPath { get; }
     public double OpenMilliseconds { get; }
 
@@ -22,6 +23,9 @@ public sealed class Target : IDisposable
         DacPath = dac;
         OpenMilliseconds = ms;
     }
+
+    // A walk of this target's heap on `threads` threads (0: one per core, at most four).
+    public HeapWalker Walker(int threads = 0) => new(Runtime, DataTarget.DataReader, threads, LivePid);
 
     // No symbol server is asked for anything: the DAC is taken from the runtime's own folder.
     private static DataTargetOptions Options() => new() { SymbolPaths = [] };
@@ -48,7 +52,9 @@ public sealed class Target : IDisposable
                 $"cannot attach to process {pid} ({e.Message}); ptrace is refused here: " +
                 $"{PtraceScope()}");
         }
-        return Finish(dataTarget, "live", started);
+        Target target = Finish(dataTarget, "live", started);
+        target.LivePid = pid;
+        return target;
     }
 
     public static Target OpenDump(string path)
