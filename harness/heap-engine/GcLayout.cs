@@ -58,6 +58,22 @@ public sealed class GcLayout
         return new GcLayout(start, items);
     }
 
+    // The offsets of the references of an object of `size` bytes, for a type without components
+    // (every instance the same size): the walk reads them without decoding the series again. Null
+    // when the layout does not fit that size.
+    public int[]? FixedSlots(uint size)
+    {
+        if (_series.Length == 0) return null;
+        var slots = new List<int>();
+        foreach ((long seriesSize, long offset) in _series)
+        {
+            long stop = offset + seriesSize + size;
+            if (offset < 0 || stop > size) return null;
+            for (long at = offset; at < stop; at += 8) slots.Add((int)at);
+        }
+        return slots.ToArray();
+    }
+
     // Writes the non-null references of the object in `bytes` (its size is bytes.Length) to
     // `into`, which has room for one per pointer-sized word of the object, and returns how many;
     // -1 when the layout points outside the object (the caller asks ClrMD instead).

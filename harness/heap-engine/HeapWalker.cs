@@ -21,6 +21,7 @@ public sealed class TypeTally
     internal int Index;
     internal bool HasPointers;
     internal GcLayout? Layout;
+    internal int[]? Slots;  // where a type without components has its references (Layout.FixedSlots)
 }
 
 // Sees every object of a walk (the object graph of the roots request). `bytes` is the whole object

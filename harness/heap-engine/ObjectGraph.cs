@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Diagnostics.Runtime;
 
 namespace LeakGate.HeapEngine;
@@ -64,7 +66,11 @@ public sealed class ObjectGraph
         var graph = new ObjectGraph(counted);
         // The layouts are read before the threads start (ClrMD's reader is not made for threads).
         foreach (TypeTally t in graph.Types)
-            if (t.HasPointers) t.Layout ??= GcLayout.Read(reader, t.MethodTable);
+        {
+            if (!t.HasPointers) continue;
+            t.Layout ??= GcLayout.Read(reader, t.MethodTable);
+            if (t.ComponentSize == 0) t.Slots = t.Layout?.FixedSlots(t.BaseSize);
+        }
         var fillers = new SegmentFiller[Math.Max(1, Math.Min(walker.Threads, counted.SegmentObjects.Length))];
         // Room for about one reference per object at first (most heaps have one to two).
         int room = (int)Math.Clamp(graph.Count / fillers.Length + 1024L, 1 << 16, Array.MaxLength / 2);
@@ -283,7 +289,24 @@ public sealed class ObjectGraph
             graph._address[_next] = address;
             graph._type[_next] = type.Index;
             graph._firstEdge[_next] = RawCount;
-            if (type.HasPointers) AddReferences(address, type, size, bytes);
+            if (type.HasPointers)
+            {
+                // Most objects: a type of one size, its references at known offsets.
+                if (type.Slots is { } slots && bytes.Length == (int)type.BaseSize)
+                {
+                    if (RawCount + slots.Length > Raw.Length) Reserve(slots.Length);
+                    ref byte start = ref MemoryMarshal.GetReference(bytes);
+                    foreach (int offset in slots)
+                    {
+                        ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
+                        if (value != 0) Raw[RawCount++] = value;
+                    }
+                }
+                else
+                {
+                    AddReferences(address, type, size, bytes);
+                }
+            }
             _next++;
         }
 

@@ -58,6 +58,7 @@ public sealed class RootFinder
             if (i < 0 || _parent[i] != Unvisited) continue;
             _parent[i] = -1 - root;
             _rootOf[i] = root;
+            _depth[i] = 0;  // the arrays are not zeroed
             queue[tail++] = i;
         }
         bool dependents = _roots.Dependents.Count > 0;
