@@ -63,9 +63,9 @@ public sealed class HeapTally
 //
 // The segments are shared out among threads (one per core, at most four), each with its own block
 // and counts: memory is read by all at once (TargetMemory), type look-ups go through one lock
-// (ClrMD's type maps are not made for threads), the stepping over objects runs in parallel. Walk counts; Visit walks
-// again (the same types, the same objects: the target does not run meanwhile) and hands every
-// object to the sink of the thread that walks its segment.
+// (ClrMD's type maps are not made for threads), the stepping over objects runs in parallel. Walk
+// counts; Visit walks again (the same types, the same objects: the target does not run meanwhile)
+// and hands every object to the sink of the thread that walks its segment.
 public sealed class HeapWalker
 {
     private const uint PointerSize = 8;
@@ -80,7 +80,8 @@ public sealed class HeapWalker
     // only, instead of looking every object up.
     internal readonly ulong[] ContextStarts;
 
-    // Held for every use of ClrMD and the target's memory while threads walk.
+    // Held for every use of ClrMD while threads walk (and for reads through ClrMD's reader where
+    // it is not made for threads).
     public object Gate { get; } = new();
     public int Threads { get; }
 
@@ -176,7 +177,7 @@ public sealed class HeapWalker
             }
             foreach (Thread thread in threads) thread.Join();
         }
-        if (failure is not null) throw failure;
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         for (int i = 0; i < segments.Length; i++)
         {
             if (!careful[i]) continue;

@@ -56,6 +56,7 @@ std::vector<engine::HeapStatReply> engine_heapstats(HeapEngine& engine, const nl
   const Deadline deadline = Deadline::after_seconds(120);
   engine.request("open", open, deadline);
   std::vector<engine::HeapStatReply> out;
+  out.reserve(requests.size());
   for (const auto& r : requests) {
     out.push_back(engine::parse_heapstat(engine.request("heapstat", r, deadline).body));
   }
@@ -71,6 +72,7 @@ engine::HeapStatReply engine_heapstat(HeapEngine& engine, const nlohmann::json& 
 std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> rows_of(
     const engine::HeapStatReply& r) {
   std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> out;
+  out.reserve(r.heap.types.size());
   for (const auto& t : r.heap.types) out.emplace_back(t.method_table, t.count, t.bytes);
   return out;
 }
@@ -155,6 +157,8 @@ TEST_P(EngineCrossCheck, HeapstatEqualsSosOnTheSameDump) {
   // engine's threads meet them in any order).
   std::vector<std::uint64_t> our_order;
   std::vector<std::uint64_t> their_order;
+  our_order.reserve(ours.heap.types.size());
+  their_order.reserve(theirs.types.size());
   for (const auto& row : ours.heap.types) our_order.push_back(row.method_table);
   for (const auto& row : theirs.types) their_order.push_back(row.method_table);
   EXPECT_EQ(our_order, their_order);
