@@ -335,17 +335,55 @@ TEST(EngineRun, ByDefaultTheEngineReadsTheHeapWithoutADumpUntilTheFinalCheckpoin
   EXPECT_FALSE(s.value("engineTranscript", "").empty());
 }
 
-// Under Yama ptrace_scope 1 only an ancestor, or a process the app named, may attach; the engine is
-// the app's sibling, and attaches because the launcher names leakgate (PR_SET_PTRACER).
-TEST(EngineRun, AttachesLiveUnderYamaPtraceScopeOne) {
-  std::ifstream scope("/proc/sys/kernel/yama/ptrace_scope");
-  int value = -1;
-  if (!(scope >> value)) {
-    GTEST_SKIP() << "no Yama on this kernel (/proc/sys/kernel/yama/ptrace_scope is absent): the "
-                    "ptrace_scope 1 path cannot be tried here";
+// Yama's ptrace_scope set to `value` for the life of the object where it was something else and
+// the machine lets this process change it (root), then put back.
+class PtraceScope {
+ public:
+  static constexpr const char* kPath = "/proc/sys/kernel/yama/ptrace_scope";
+  explicit PtraceScope(int value) {
+    std::ifstream in(kPath);
+    if (!(in >> before_)) return;  // no Yama
+    if (before_ == value) {
+      ok_ = true;
+      return;
+    }
+    ok_ = write(value);
+    changed_ = ok_;
   }
-  if (value != 1) {
-    GTEST_SKIP() << "ptrace_scope is " << value << " here, not 1 (the test does not change it)";
+  ~PtraceScope() {
+    if (changed_) (void)write(before_);
+  }
+  PtraceScope(const PtraceScope&) = delete;
+  PtraceScope& operator=(const PtraceScope&) = delete;
+  bool ok() const { return ok_; }
+  int before() const { return before_; }
+
+ private:
+  static bool write(int value) {
+    std::ofstream out(kPath);
+    out << value << "\n";
+    out.close();
+    std::ifstream in(kPath);
+    int now = -1;
+    return static_cast<bool>(out) && (in >> now) && now == value;
+  }
+  int before_ = -1;
+  bool ok_ = false;
+  bool changed_ = false;
+};
+
+// Under Yama ptrace_scope 1 only an ancestor, or a process the app named, may attach; the engine is
+// the app's sibling, and attaches because the launcher names leakgate (PR_SET_PTRACER). The test
+// sets ptrace_scope to 1 for its run where it is 0 and may be changed (root), and puts it back.
+TEST(EngineRun, AttachesLiveUnderYamaPtraceScopeOne) {
+  const PtraceScope scope(1);
+  if (scope.before() < 0) {
+    GTEST_SKIP() << "no Yama on this kernel (" << PtraceScope::kPath
+                 << " is absent): the ptrace_scope 1 path cannot be tried here";
+  }
+  if (!scope.ok()) {
+    GTEST_SKIP() << "ptrace_scope is " << scope.before()
+                 << " here and this process may not set it to 1 (not root, or a scope of 3)";
   }
   const nlohmann::json s = run_forms_leak({});
   ASSERT_FALSE(s.is_null());
