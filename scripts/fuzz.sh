@@ -102,11 +102,17 @@ for t in "${targets[@]}"; do
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
   # The corpus libFuzzer ended with (seeds and inputs it added), from its last status line.
   size=$(grep -o 'corp: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2)
-  reproducers=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log")
+  # Inputs libFuzzer wrote: slow-unit-* are only slow (over 10 s of wall time, which a busy
+  # machine makes of any input), not failures; the rest (crash-, timeout-, oom-, leak-) are.
+  written=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log")
+  reproducers=$(printf '%s\n' "$written" | grep -v '/slow-unit-' || true)
+  slow=$(printf '%s\n' "$written" | grep -c '/slow-unit-' || true)
   crashes=$(printf '%s' "$reproducers" | grep -c . || true)
   if [ "$status" != 0 ] && [ "$crashes" = 0 ]; then crashes=1; fi
-  printf '%-14s %12s %9s %8s %8s %7s\n' "$t" "${execs:-?}" "${rate:-?}" "$elapsed" "${size:-?}" \
+  printf '%-14s %12s %9s %8s %8s %7s' "$t" "${execs:-?}" "${rate:-?}" "$elapsed" "${size:-?}" \
     "$crashes"
+  if [ "$slow" != 0 ]; then printf '   (%s slow input(s) written, not failures)' "$slow"; fi
+  printf '\n'
   if [ "$crashes" != 0 ]; then
     crashed=1
     {
