@@ -68,11 +68,10 @@ bool add_checked(std::uint64_t& sum, std::uint64_t v) {
 std::string parse_hello(std::string_view line) {
   const json doc = parse_object(line);
   if (string_or(doc, "hello") != "leakgate-heap-engine") bad("the first line is not its hello");
-  const auto version = doc.find("engineVersion");
-  const auto clrmd = doc.find("clrmd");
-  std::string out =
-      version != doc.end() && version->is_string() ? version->get<std::string>() : "?";
-  if (clrmd != doc.end() && clrmd->is_string()) out += " (ClrMD " + clrmd->get<std::string>() + ")";
+  std::string out = string_or(doc, "engineVersion", "?");
+  if (const std::string clrmd = string_or(doc, "clrmd"); !clrmd.empty()) {
+    out += " (ClrMD " + clrmd + ")";
+  }
   return out;
 }
 

@@ -137,8 +137,7 @@ public sealed class HeapWalker
     {
         var careful = new bool[segments.Length];
         int next = -1;
-        Exception? failure = null;
-        void Work(int w)
+        Workers.Run(walkers.Length, w =>
         {
             try
             {
@@ -156,28 +155,12 @@ public sealed class HeapWalker
                     if (sinks is null) _tally.SegmentObjects[i] = objects;
                 }
             }
-            catch (Exception e)
+            catch
             {
-                Interlocked.CompareExchange(ref failure, e, null);
-                Interlocked.Exchange(ref next, segments.Length);
+                Interlocked.Exchange(ref next, segments.Length);  // the others stop too
+                throw;
             }
-        }
-        if (walkers.Length == 1)
-        {
-            Work(0);
-        }
-        else
-        {
-            var threads = new Thread[walkers.Length];
-            for (int w = 0; w < threads.Length; w++)
-            {
-                int which = w;
-                threads[w] = new Thread(() => Work(which), 1 << 20) { IsBackground = true, Name = $"heap walk {w}" };
-                threads[w].Start();
-            }
-            foreach (Thread thread in threads) thread.Join();
-        }
-        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }, "heap walk");
         for (int i = 0; i < segments.Length; i++)
         {
             if (!careful[i]) continue;

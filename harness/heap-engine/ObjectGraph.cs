@@ -21,6 +21,10 @@ public sealed class ObjectGraph
     private readonly int[] _firstEdge;
     private int[] _edges = [];
     private readonly long[] _segmentFirst;  // per segment of the heap's list: its first object
+    // Per segment: the filler that walked it and where its references are in that filler's buffer.
+    private readonly SegmentFiller?[] _segmentFiller;
+    private readonly int[] _rawStart;
+    private readonly int[] _rawEnd;
     private readonly long[] _segmentCount;
     // Sorted by address, for Find: each segment's object range, and per 4 KiB page of it the
     // first object that starts in the page.
@@ -48,6 +52,9 @@ public sealed class ObjectGraph
         _firstEdge = BigArray.Allocate<int>(Count + 1L);
         _segmentCount = counted.SegmentObjects;
         _segmentFirst = new long[_segmentCount.Length];
+        _segmentFiller = new SegmentFiller?[_segmentCount.Length];
+        _rawStart = new int[_segmentCount.Length];
+        _rawEnd = new int[_segmentCount.Length];
         long first = 0;
         for (int k = 0; k < _segmentCount.Length; k++)
         {
@@ -203,21 +210,18 @@ public sealed class ObjectGraph
     {
         int segments = _segmentCount.Length;
         var edgeFirst = new long[segments + 1];
-        for (int k = 0; k < segments; k++)
-        {
-            (SegmentFiller? f, int start, int end) = SegmentEdges(fillers, k);
-            edgeFirst[k + 1] = edgeFirst[k] + (f is null ? 0 : end - start);
-        }
+        for (int k = 0; k < segments; k++) edgeFirst[k + 1] = edgeFirst[k] + (_rawEnd[k] - _rawStart[k]);
         if (edgeFirst[segments] > Array.MaxLength)
             throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
         _edges = BigArray.Allocate<int>(edgeFirst[segments]);
         _firstEdge[Count] = (int)edgeFirst[segments];
         int next = -1;
-        void Work()
+        Workers.Run(fillers.Length, _ =>
         {
             for (int k = Interlocked.Increment(ref next); k < segments; k = Interlocked.Increment(ref next))
             {
-                (SegmentFiller? f, int start, int _) = SegmentEdges(fillers, k);
+                SegmentFiller? f = _segmentFiller[k];
+                int start = _rawStart[k];
                 int first = (int)_segmentFirst[k], end = first + (int)_segmentCount[k];
                 int shift = (int)edgeFirst[k] - start;
                 for (int i = first; i < end; i++) _firstEdge[i] += shift;
@@ -227,26 +231,11 @@ public sealed class ObjectGraph
                 int hint = 0;
                 for (int e = start; to < stop; e++, to++) _edges[to] = Find(raw[e], ref hint);
             }
-        }
-        var threads = new Thread[fillers.Length - 1];
-        for (int w = 0; w < threads.Length; w++)
-        {
-            threads[w] = new Thread(Work, 1 << 20) { IsBackground = true, Name = $"heap graph {w}" };
-            threads[w].Start();
-        }
-        Work();
-        foreach (Thread thread in threads) thread.Join();
+        }, "heap graph");
         foreach (SegmentFiller f in fillers) f.Release();
         // The fillers' buffers (pinned, a third of the graph) are given back before the search
         // allocates its own arrays, so the peak is the larger of the two, not their sum.
         GC.Collect();
-    }
-
-    private static (SegmentFiller? Filler, int Start, int End) SegmentEdges(SegmentFiller[] fillers, int k)
-    {
-        foreach (SegmentFiller f in fillers)
-            if (f.Segments.TryGetValue(k, out (int Start, int End) r)) return (f, r.Start, r.End);
-        return (null, 0, 0);
     }
 
     // One thread's part of the second walk: each object of its segments into its place, its
@@ -264,7 +253,6 @@ public sealed class ObjectGraph
 
         public ulong[] Raw = BigArray.Allocate<ulong>(room);
         public int RawCount;
-        public readonly Dictionary<int, (int Start, int End)> Segments = new();
         public long ReadByClrMd;
 
         public void BeginSegment(ClrSegment segment, int ordinal)
@@ -280,7 +268,9 @@ public sealed class ObjectGraph
         public void EndSegment()
         {
             if (_next != _end) Differs();
-            Segments[_ordinal] = (_segmentRaw, RawCount);
+            graph._segmentFiller[_ordinal] = this;
+            graph._rawStart[_ordinal] = _segmentRaw;
+            graph._rawEnd[_ordinal] = RawCount;
         }
 
         public void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
