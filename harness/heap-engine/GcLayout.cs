@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Microsoft.Diagnostics.Runtime;
 
 namespace LeakGate.HeapEngine;
@@ -77,6 +78,7 @@ public sealed class GcLayout
     // Writes the non-null references of the object in `bytes` (its size is bytes.Length) to
     // `into`, which has room for one per pointer-sized word of the object, and returns how many;
     // -1 when the layout points outside the object (the caller asks ClrMD instead).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int References(ReadOnlySpan<byte> bytes, Span<ulong> into)
     {
         long size = bytes.Length;

@@ -22,6 +22,7 @@ public sealed class TypeTally
     internal bool HasPointers;
     internal GcLayout? Layout;
     internal int[]? Slots;  // where a type without components has its references (Layout.FixedSlots)
+    internal bool Kept = true;  // its objects go to the sinks (HeapWalker.Only)
 }
 
 // Sees every object of a walk (the object graph of the roots request). `bytes` is the whole object
@@ -45,7 +46,7 @@ public sealed class HeapTally
     public int SegmentsWalkedCarefully;  // through ClrMD's own enumeration (a gap, an unknown type)
     public ulong BytesRead;
     public int Threads;                  // that walked the segments
-    public long[] SegmentObjects = [];   // per segment of the heap's list, its objects
+    public long[] SegmentObjects = [];   // per segment of the heap's list, its objects (those kept: HeapWalker.Only)
 
     // SOS's order of `dumpheap -stat`: ascending total size, ties in the order the walk met them.
     public List<TypeTally> Rows() =>
@@ -86,6 +87,8 @@ public sealed class HeapWalker
     public int Threads { get; }
 
     private readonly TargetMemory _memory;
+    private Func<TypeTally, bool>? _keepType;
+    internal IReadOnlySet<ulong>? KeptAddresses;  // null: none
 
     // `livePid`: the process when the target is live (0 for a dump), so its memory can be read
     // from several threads at once.
@@ -99,6 +102,18 @@ public sealed class HeapWalker
         ContextStarts = AllocationContexts.Keys.Order().ToArray();
         Threads = threads > 0 ? threads : Math.Clamp(Environment.ProcessorCount, 1, MaxThreads);
     }
+
+    // Only the objects of the types `types` keeps, and those at `addresses`, go to the sinks and
+    // are counted in HeapTally.SegmentObjects (the object graph leaves out what no path goes
+    // through: objects without references of types not asked for). Before the first walk.
+    public void Only(Func<TypeTally, bool> types, IReadOnlySet<ulong> addresses)
+    {
+        if (_tally.Types.Count > 0) throw new InvalidOperationException("Only() after a walk");
+        _keepType = types;
+        KeptAddresses = addresses.Count > 0 ? addresses : null;
+    }
+
+    internal bool Keeps(TypeTally t, ulong obj) => t.Kept || (KeptAddresses is { } a && a.Contains(obj));
 
     // The heap statistics, with every segment's object count.
     public HeapTally Walk()
@@ -205,6 +220,7 @@ public sealed class HeapWalker
                 ComponentSize = (uint)type.ComponentSize,
                 IsString = type == _heap.StringType,
             };
+            t.Kept = _keepType?.Invoke(t) ?? true;
             _tally.Types.Add(type.MethodTable, t);
         }
         return t;
@@ -234,8 +250,11 @@ public sealed class HeapWalker
                     _tally.Types.Add(mt, t);
                 }
             }
-            objects++;
-            sink?.Object(obj.Address, t, size, default);
+            if (Keeps(t, obj.Address))
+            {
+                objects++;
+                sink?.Object(obj.Address, t, size, default);
+            }
             if (!count) continue;
             t.Count++;
             t.Bytes += size;

@@ -4,13 +4,14 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace LeakGate.HeapEngine;
 
-// Every object of the heap with its type and its references, in flat arrays (no object per
+// The objects of the heap the walker keeps (HeapWalker.Only: every object a path can go through
+// and every instance asked for) with their types and references, in flat arrays (no object per
 // object), searched by RootFinder. Built in two walks of the heap (HeapWalker): the first counts
 // the objects of every segment, so the second, on several threads, writes each segment's objects
 // straight into their places (objects are numbered segment by segment in the heap's order, by
 // address within a segment). Each thread keeps the references it reads (addresses) in a buffer of
 // its own; they are then turned, segment by segment in parallel, into the numbers of the objects
-// they point to (-1: not the start of an object of the heap), which is what the search follows.
+// they point to (-1: not the start of an object of the graph), which is what the search follows.
 public sealed class ObjectGraph
 {
     private const int PageShift = 12;
@@ -43,26 +44,23 @@ public sealed class ObjectGraph
 
     private ObjectGraph(HeapTally counted)
     {
-        long total = counted.Objects;
+        _segmentCount = counted.SegmentObjects;
+        _segmentFirst = new long[_segmentCount.Length];
+        _segmentFiller = new SegmentFiller?[_segmentCount.Length];
+        _rawStart = new int[_segmentCount.Length];
+        _rawEnd = new int[_segmentCount.Length];
+        long total = 0;
+        for (int k = 0; k < _segmentCount.Length; k++)
+        {
+            _segmentFirst[k] = total;
+            total += _segmentCount[k];
+        }
         if (total >= Array.MaxLength - 1)
             throw new EngineException(ErrorKind.Internal, "the heap has more objects than one array holds");
         Count = (int)total;
         _address = BigArray.Allocate<ulong>(Count);
         _type = BigArray.Allocate<int>(Count);
         _firstEdge = BigArray.Allocate<int>(Count + 1L);
-        _segmentCount = counted.SegmentObjects;
-        _segmentFirst = new long[_segmentCount.Length];
-        _segmentFiller = new SegmentFiller?[_segmentCount.Length];
-        _rawStart = new int[_segmentCount.Length];
-        _rawEnd = new int[_segmentCount.Length];
-        long first = 0;
-        for (int k = 0; k < _segmentCount.Length; k++)
-        {
-            _segmentFirst[k] = first;
-            first += _segmentCount[k];
-        }
-        if (first != total)
-            throw new EngineException(ErrorKind.Internal, "the segments' objects do not add up to the heap's");
         Types = new TypeTally[counted.Types.Count];
         foreach (TypeTally t in counted.Types.Values) Types[t.Index] = t;
     }
@@ -109,6 +107,7 @@ public sealed class ObjectGraph
         return Find(address, ref hint);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(ulong address, ref int hint)
     {
         if (hint < _segStart.Length && address >= _segStart[hint] && address < _segEnd[hint])
@@ -130,6 +129,7 @@ public sealed class ObjectGraph
         return FindIn(k, address);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FindIn(int k, ulong address)
     {
         int page = _segPage[k] + (int)((address - _segStart[k]) >> PageShift);
@@ -165,6 +165,7 @@ public sealed class ObjectGraph
 
     // Segments sorted by address, and per 4 KiB page of each the first object that starts in it
     // (plus one entry past each segment's last page: where its objects end).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Seal()
     {
         var order = Enumerable.Range(0, _segmentCount.Length).Where(k => _segmentCount[k] > 0)
@@ -273,6 +274,7 @@ public sealed class ObjectGraph
             graph._rawEnd[_ordinal] = RawCount;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Object(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
         {
             if (_next >= _end) Differs();
@@ -336,7 +338,7 @@ public sealed class ObjectGraph
         // the next one; empty when it cannot be read.
         private ReadOnlySpan<byte> ReadLarge(ulong address, int size)
         {
-            if (_large.Length < size) _large = new byte[Math.Max(size, _large.Length * 2)];
+            if (_large.Length < size) _large = GC.AllocateUninitializedArray<byte>(Math.Max(size, _large.Length * 2));
             int got = walker.Read(address, _large.AsSpan(0, size));
             return got == size ? _large.AsSpan(0, size) : default;
         }

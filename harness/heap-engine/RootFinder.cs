@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LeakGate.HeapEngine;
 
 // The instances of some types that one path holds, and the shortest such path.
@@ -47,6 +49,7 @@ public sealed class RootFinder
         Search();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Search()
     {
         int[] queue = BigArray.Allocate<int>(_graph.Count);
@@ -93,6 +96,7 @@ public sealed class RootFinder
         _depth[to] = _depth[from] + 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<TypeRoots> Group(IReadOnlyCollection<ulong> methodTables, int maxHops)
     {
         var wanted = new TypeRoots?[_graph.Types.Length];

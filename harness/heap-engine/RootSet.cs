@@ -27,15 +27,23 @@ public sealed class RootSet
         var set = new RootSet();
         set.AddStatics(runtime);
         set.AddHeapRoots(runtime.Heap);
-        foreach (ClrHandle handle in runtime.EnumerateHandles())
+        foreach ((ulong primary, ulong secondary) in DependentHandles(runtime))
         {
-            if (handle.HandleKind != ClrHandleKind.Dependent || handle.Object.Address == 0 || handle.Dependent.Address == 0)
-                continue;
-            if (!set.Dependents.TryGetValue(handle.Object.Address, out List<ulong>? list))
-                set.Dependents[handle.Object.Address] = list = new List<ulong>();
-            list.Add(handle.Dependent.Address);
+            if (!set.Dependents.TryGetValue(primary, out List<ulong>? list))
+                set.Dependents[primary] = list = new List<ulong>();
+            list.Add(secondary);
         }
         return set;
+    }
+
+    // The objects of the dependent handles: the secondary is alive while the primary is.
+    public static IEnumerable<(ulong Primary, ulong Secondary)> DependentHandles(ClrRuntime runtime)
+    {
+        foreach (ClrHandle handle in runtime.EnumerateHandles())
+        {
+            if (handle.HandleKind == ClrHandleKind.Dependent && handle.Object.Address != 0 && handle.Dependent.Address != 0)
+                yield return (handle.Object.Address, handle.Dependent.Address);
+        }
     }
 
     private void Seed(ulong obj, RootInfo root)

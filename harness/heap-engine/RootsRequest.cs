@@ -42,8 +42,13 @@ public static class RootsRequest
         bool check = request.Flag("check");
 
         var watch = Stopwatch.StartNew();
-        // One walk counts every segment's objects, the second fills the graph.
+        // One walk counts every segment's objects, the second fills the graph. A path to an
+        // instance goes through objects with references only: the graph leaves out the others
+        // (strings, arrays of numbers), but for the instances asked for and the primaries of
+        // dependent handles (their secondary is alive through them).
         var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
+        walker.Only(type => type.HasPointers || selection.Matches(type),
+                    RootSet.DependentHandles(t.Runtime).Select(h => h.Primary).ToHashSet());
         HeapTally tally = walker.Walk();
         ObjectGraph graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader);
         // Names are matched against the types the walk met (generic instantiations included).
@@ -68,6 +73,7 @@ public static class RootsRequest
             w.WriteEndArray();
             w.WriteStartObject("graph");
             w.WriteNumber("objects", graph.Count);
+            w.WriteNumber("heapObjects", tally.Objects);
             w.WriteNumber("references", graph.EdgeCount);
             w.WriteNumber("readByClrMd", graph.ReadByClrMd);
             w.WriteNumber("roots", roots.Roots.Count);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Microsoft.Diagnostics.Runtime;
 
 namespace LeakGate.HeapEngine;
@@ -6,7 +7,9 @@ namespace LeakGate.HeapEngine;
 // One thread's part of a heap walk (HeapWalker): steps over the objects of the segments it is
 // given, in blocks of its own, and counts them per type in arrays of its own (by TypeTally.Index),
 // merged into the types when the walk ends. A segment it cannot step over leaves no count behind:
-// HeapWalker walks it again carefully.
+// HeapWalker walks it again carefully. The loops over objects here and in the object graph are
+// compiled fully optimized at their first call (AggressiveOptimization): the engine is published
+// ReadyToRun, and a loop's precompiled code is not optimized again while the loop runs.
 internal sealed class SegmentWalker
 {
     private const int BlockSize = 8 << 20;
@@ -28,6 +31,8 @@ internal sealed class SegmentWalker
     private long[] _segmentCount = new long[64];
     private ulong[] _segmentBytes = new ulong[64];
     private readonly List<TypeTally> _touched = new();
+    private readonly IReadOnlySet<ulong>? _keptAddresses;
+    private long _kept;  // objects of the segment kept (HeapWalker.Only)
     private readonly List<TypeTally> _types = new();  // every type this walker counted
 
     public SegmentWalker(HeapWalker walk, IObjectSink? sink)
@@ -35,18 +40,20 @@ internal sealed class SegmentWalker
         _walk = walk;
         _sink = sink;
         _contextStarts = walk.ContextStarts;
+        _keptAddresses = walk.KeptAddresses;
     }
 
-    // Counts the objects of the segment (the ordinal-th of the heap) and returns how many; -1, with
-    // nothing counted, when it meets anything it cannot step over. With a sink, the objects go to
-    // the sink instead of being counted (the return value only says whether the walk got through).
+    // Counts the objects of the segment (the ordinal-th of the heap) and returns how many of them
+    // are kept (HeapWalker.Only); -1, with nothing counted, when it meets anything it cannot step
+    // over. With a sink, the objects kept go to the sink instead of being counted (the return value
+    // only says whether the walk got through).
     public long Walk(ClrSegment segment, int ordinal)
     {
         _touched.Clear();
         _blockLength = 0;
+        _kept = 0;
         bool done = WalkFast(segment, ordinal);
         if (_sink is not null) return done ? 0 : -1;
-        long objects = 0;
         foreach (TypeTally t in _touched)
         {
             int i = t.Index;
@@ -55,12 +62,11 @@ internal sealed class SegmentWalker
                 if (_count[i] == 0 && _bytes[i] == 0) _types.Add(t);
                 _count[i] += _segmentCount[i];
                 _bytes[i] += _segmentBytes[i];
-                objects += _segmentCount[i];
             }
             _segmentCount[i] = 0;
             _segmentBytes[i] = 0;
         }
-        return done ? objects : -1;
+        return done ? _kept : -1;
     }
 
     // The counts into the types and the heap's totals.
@@ -90,6 +96,7 @@ internal sealed class SegmentWalker
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool WalkFast(ClrSegment segment, int ordinal)
     {
         MemoryRange range = segment.ObjectRange;
@@ -117,8 +124,16 @@ internal sealed class SegmentWalker
                 if (t.IsString) count++;
                 size += count * t.ComponentSize;
             }
-            if (_sink is null) Count(t, ordinal, obj, Math.Max(size, MinObjectSize));
-            else _sink.Object(obj, t, size, t.HasPointers ? ObjectBytes(obj, size, range.End) : default);
+            bool kept = t.Kept || (_keptAddresses is { } a && a.Contains(obj));
+            if (_sink is null)
+            {
+                Count(t, ordinal, obj, Math.Max(size, MinObjectSize));
+                if (kept) _kept++;
+            }
+            else if (kept)
+            {
+                _sink.Object(obj, t, size, t.HasPointers ? ObjectBytes(obj, size, range.End) : default);
+            }
 
             ulong step = (size + 7) & ~7ul;
             obj += Math.Max(step, MinObjectSize);
@@ -145,6 +160,7 @@ internal sealed class SegmentWalker
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Count(TypeTally t, int ordinal, ulong obj, ulong size)
     {
         int i = t.Index;
@@ -174,6 +190,7 @@ internal sealed class SegmentWalker
     }
 
     // The method table pointer and (for arrays and strings) the length at obj, from the block.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryRead(ulong obj, ulong end, out ulong mt, out uint length)
     {
         mt = 0;
@@ -196,6 +213,7 @@ internal sealed class SegmentWalker
 
     // The object's bytes from the block (read again from the object on when it runs past the block's
     // end); empty for an object larger than a block.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> ObjectBytes(ulong obj, ulong size, ulong end)
     {
         if (size > BlockSize) return default;

@@ -25,6 +25,7 @@ struct LeakCase {
   const char* type;                   // the leaking type
   const char* root_kind;              // what holds every instance of it
   const char* root;                   // the static field ("" for other kinds)
+  bool via_dependent_handle = false;  // the last hop is a dependent handle's
 };
 
 void PrintTo(const LeakCase& c, std::ostream* os) { *os << c.name; }
@@ -81,6 +82,12 @@ TEST_P(EngineRoots, EveryInstanceIsHeldByTheRootTheAppsSourceSays) {
     EXPECT_NE(g.shortest.chain.front().type, "System.Object[]")
         << "the runtime's statics array is not the app's";
   }
+  if (c.via_dependent_handle) {
+    ASSERT_GE(g.shortest.chain.size(), 2u);
+    EXPECT_EQ(g.shortest.chain.back().note, "(dependent handle)");
+    EXPECT_EQ(g.shortest.chain[g.shortest.chain.size() - 2].type, "System.String")
+        << "the handle's primary, an object without references, is on the path";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -118,6 +125,15 @@ INSTANTIATE_TEST_SUITE_P(
                  "PatternsApp.StatusPoller",
                  "static",
                  "System.Threading.TimerQueue.<Instances>k__BackingField"},
+        // The instances are held through dependent handles whose primaries (strings) have no
+        // references: the graph keeps such primaries.
+        LeakCase{"WeakTable",
+                 {"PatternsApp", "--pattern", "weak-table", "--variant", "leak"},
+                 {"1 work 20", "2 settle"},
+                 "PatternsApp.SessionAttachment",
+                 "static",
+                 "PatternsApp.WeakTablePattern.Keys",
+                 true},
         LeakCase{"BlockedFinalizer",
                  {"PatternsApp", "--pattern", "blocked-finalizer", "--variant", "leak"},
                  {"1 work 20", "2 settle"},
@@ -125,6 +141,47 @@ INSTANTIATE_TEST_SUITE_P(
                  "finalizer queue",
                  ""}),
     [](const ::testing::TestParamInfo<LeakCase>& p) { return std::string(p.param.name); });
+
+// Objects without references (strings, arrays of numbers) are left out of the graph, which no path
+// goes through, except the instances asked for: every byte[] is followed, those of the leak to
+// the static that holds their owners.
+TEST(EngineRootsOfALeafType, EveryInstanceIsFollowedAndTheLeakIsNamed) {
+  Workspace ws;
+  auto app = e2e::start_protocol_app({"dotnet", e2e::app_dll("PatternsApp").string(), "--pattern",
+                                      "static-cache", "--variant", "leak"});
+  e2e::request(*app, "1 work 30");
+  e2e::request(*app, "2 settle");
+  HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
+  const Deadline deadline = Deadline::after_seconds(120);
+  engine.request("open", {{"pid", app->pid()}}, deadline);
+  const auto stat = engine::parse_heapstat(engine.request("heapstat", {}, deadline).body);
+  std::uint64_t arrays = 0;
+  std::uint64_t responses = 0;
+  for (const auto& row : stat.heap.types) {
+    if (row.type == "System.Byte[]") arrays += row.count;
+    if (row.type == "PatternsApp.CachedResponse") responses += row.count;
+  }
+  ASSERT_EQ(responses, 30u);
+  const auto answer =
+      engine.request("roots", {{"types", {"System.Byte[]"}}, {"maxPaths", 1000}}, deadline);
+  engine.request("close", {}, deadline);
+
+  const auto& graph = answer.body.at("graph");
+  EXPECT_LT(graph.at("objects").get<std::uint64_t>(), graph.at("heapObjects").get<std::uint64_t>())
+      << "the strings are not in the graph";
+  const auto types = engine::parse_roots(answer.body);
+  ASSERT_EQ(types.size(), 1u);
+  EXPECT_EQ(types[0].instances, arrays) << "roots and heapstat count byte[] differently";
+  const auto leak = std::find_if(types[0].groups.begin(), types[0].groups.end(), [](const auto& g) {
+    return g.shortest.root == "PatternsApp.StaticCachePattern.Cache";
+  });
+  ASSERT_NE(leak, types[0].groups.end()) << "no path from the cache";
+  EXPECT_EQ(static_cast<std::uint64_t>(leak->instances), responses);
+  ASSERT_GE(leak->shortest.chain.size(), 2u);
+  EXPECT_EQ(leak->shortest.chain.back().type, "System.Byte[]");
+  EXPECT_EQ(leak->shortest.chain[leak->shortest.chain.size() - 2].type,
+            "PatternsApp.CachedResponse");
+}
 
 // The by-hand commands read the live process through the engine: the same counts as its
 // heapstat, the static named, the app running afterwards.

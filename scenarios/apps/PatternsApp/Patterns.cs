@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PatternsApp;
@@ -26,6 +27,32 @@ public sealed class StaticCachePattern(bool leak) : IPattern
 public sealed class CachedResponse(byte[] body)
 {
     public byte[] Body { get; } = body;
+}
+
+/// <summary>Data attached to strings through a ConditionalWeakTable lives as long as its key (a
+/// dependent handle: nothing else references it), and a static list keeps every key. The correct
+/// twin lets the key go when the work is done.</summary>
+public sealed class WeakTablePattern(bool leak) : IPattern
+{
+    private static readonly List<string> Keys = new();
+    private static readonly ConditionalWeakTable<string, SessionAttachment> Attachments = new();
+
+    public void Work(int unit)
+    {
+        var key = $"session-{unit}-{Guid.NewGuid():N}";
+        Keys.Add(key);
+        Attachments.Add(key, new SessionAttachment(unit));
+        if (!leak) Keys.Remove(key);
+    }
+}
+
+public sealed class SessionAttachment(int id)
+{
+    private readonly byte[] _data = new byte[256];
+
+    public int Id { get; } = id;
+
+    public int Size => _data.Length;
 }
 
 /// <summary>A System.Threading.Timer that is never disposed: the runtime's timer queue keeps it,

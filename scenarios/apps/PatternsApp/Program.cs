@@ -6,8 +6,8 @@ namespace PatternsApp;
 /// <summary>
 /// The classic .NET leak patterns, each with a correct twin, and two traps that only look like
 /// leaks. Usage: PatternsApp --pattern NAME [--variant correct|leak]; command `work N`.
-/// Patterns: static-cache, timer, closure, cancellation, unmanaged, blocked-finalizer (leak or
-/// correct), bounded-cache, array-pool (traps: always correct).
+/// Patterns: static-cache, timer, closure, cancellation, unmanaged, blocked-finalizer, weak-table
+/// (leak or correct), bounded-cache, array-pool (traps: always correct).
 /// </summary>
 public static class Program
 {
@@ -35,6 +35,7 @@ public static class Program
             "cancellation" => new CancellationPattern(leak),
             "unmanaged" => new UnmanagedPattern(leak),
             "blocked-finalizer" => new BlockedFinalizerPattern(leak),
+            "weak-table" => new WeakTablePattern(leak),
             "bounded-cache" => new BoundedCachePattern(),
             "array-pool" => new ArrayPoolPattern(),
             _ => null,
