@@ -60,7 +60,7 @@ std::string type_key(std::string_view name) {
 
 bool is_framework_type(std::string_view type_name) {
   return type_name.starts_with("System.") || type_name.starts_with("Microsoft.") ||
-         type_name == "Free";
+         type_name == kFreeSpaceType;
 }
 
 }  // namespace leakgate

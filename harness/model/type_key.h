@@ -15,6 +15,9 @@ namespace leakgate {
 // Names inside generic arguments are normalised too. Other names are returned unchanged.
 std::string type_key(std::string_view type_name);
 
+// SOS's pseudo-type for the free space between objects (`dumpheap -stat`'s "Free" row).
+inline constexpr std::string_view kFreeSpaceType = "Free";
+
 // Whether a type belongs to the runtime or the framework (System.*, Microsoft.*, the GC's Free),
 // not to the app: readers and the retention analysis put the app's own types first.
 bool is_framework_type(std::string_view type_name);

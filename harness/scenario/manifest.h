@@ -69,7 +69,9 @@ struct Manifest {
   std::vector<Step> warmup;
   std::vector<Step> iteration;
   int iterations = 0;
-  int intermediate_checkpoints = 1;  // heap checkpoints between the warm-up and the final one
+  // Heap checkpoints between the warm-up and the final one: 2, so growth is fitted on 4 points
+  // (with 3, one late jump cannot be told from a steady rise: docs/verdicts.md).
+  int intermediate_checkpoints = 2;
   VerdictSettings verdict;
 };
 

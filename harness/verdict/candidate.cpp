@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "model/type_key.h"
 #include "model/type_totals.h"
 
 namespace leakgate {
@@ -30,6 +31,9 @@ std::vector<Candidate> candidates(const Evidence& e) {
       for (auto& [key, set] : type_names(*c)) names[key].insert(set.begin(), set.end());
     }
     for (const auto& [key, originals] : names) {
+      // SOS's pseudo-type for the free space between objects: fragmentation the GC owns and
+      // compacts on its own schedule, never a finding.
+      if (key == kFreeSpaceType) continue;
       Candidate c;
       c.key = key;
       if (originals.size() > 1 || *originals.begin() != key) {

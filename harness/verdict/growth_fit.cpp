@@ -1,28 +1,56 @@
 #include "verdict/growth_fit.h"
 
-namespace leakgate {
+#include <algorithm>
+#include <cstddef>
 
-GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points) {
-  GrowthFit fit;
-  const double n = static_cast<double>(points.size());
-  if (points.size() < 2) return fit;
+namespace leakgate {
+namespace {
+
+constexpr double kLateShare = 0.5;     // the late slope against the whole slope
+constexpr double kLargestStep = 0.6;   // the most of the rise one step may make
+constexpr int kStepsToJudgeSteps = 3;  // fewer steps: no step can be told from a trend
+
+// Least-squares slope of points [first, points.size()); 0 for fewer than two.
+double slope_of(const std::vector<std::pair<int, double>>& points, std::size_t first) {
+  const std::size_t count = points.size() - first;
+  if (count < 2) return 0;
+  const double n = static_cast<double>(count);
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (const auto& [x, y] : points) {
+  for (std::size_t i = first; i < points.size(); ++i) {
+    const double x = points[i].first;
+    const double y = points[i].second;
     sx += x;
     sy += y;
-    sxx += static_cast<double>(x) * x;
+    sxx += x * x;
     sxy += x * y;
   }
   const double denominator = n * sxx - sx * sx;
-  if (denominator != 0) fit.slope = (n * sxy - sx * sy) / denominator;
-  const auto& a = points[points.size() - 2];
-  const auto& b = points.back();
-  if (b.first != a.first) fit.last_slope = (b.second - a.second) / (b.first - a.first);
+  return denominator != 0 ? (n * sxy - sx * sy) / denominator : 0;
+}
+
+}  // namespace
+
+GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points) {
+  GrowthFit fit;
+  if (points.size() < 2) return fit;
+  fit.slope = slope_of(points, 0);
+  fit.late_slope = slope_of(points, std::min(points.size() / 2, points.size() - 2));
+  fit.steps = static_cast<int>(points.size()) - 1;
+  const double rise = points.back().second - points.front().second;
+  if (rise > 0) {
+    double largest = 0;
+    for (std::size_t i = 1; i < points.size(); ++i) {
+      largest = std::max(largest, points[i].second - points[i - 1].second);
+    }
+    fit.largest_step_share = largest / rise;
+  }
   return fit;
 }
 
 bool sustained(const GrowthFit& fit, double threshold) {
-  return fit.slope >= threshold && fit.last_slope >= threshold * 0.5;
+  if (fit.slope <= 0 || fit.slope < threshold) return false;
+  if (fit.late_slope < fit.slope * kLateShare) return false;
+  return fit.steps < kStepsToJudgeSteps || fit.largest_step_share <= kLargestStep;
 }
 
 }  // namespace leakgate

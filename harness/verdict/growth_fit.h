@@ -5,17 +5,29 @@
 
 namespace leakgate {
 
+// The shape of a series of (iteration, value) points, as the growth rule reads it.
 struct GrowthFit {
   double slope = 0;       // least-squares growth per iteration over all points
-  double last_slope = 0;  // growth per iteration between the last two points
+  double late_slope = 0;  // least-squares growth per iteration over the last half of the points
+  int steps = 0;          // between consecutive points
+  // The largest rise between two consecutive points as a share of the whole rise (first point to
+  // last); 1 when the series does not rise.
+  double largest_step_share = 1;
 };
 
-// Fits (iteration, value) points. One point gives zero growth.
+// Fits (iteration, value) points, in iteration order. One point gives zero growth. The last half
+// of n points is the last ceil(n/2) of them, at least 2 (of 2 and 3: the last 2; of 4: the last 2;
+// of 5: the last 3).
 GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points);
 
-// Sustained growth: the fitted slope reaches `threshold`, and growth has not stopped by the end
-// (the last segment grows at least half as fast). A cache that fills during the first round trips
-// and then stays full fails the second condition: it is not a leak.
+// Sustained growth, all three:
+//  1. the slope over all points reaches `threshold` (and is above 0);
+//  2. growth has not stopped: the slope over the last half of the points is at least half the
+//     slope over all of them (a cache that fills during the first round trips and then stays
+//     full, a curve that rises and flattens, fail this);
+//  3. no single step carries it: with three steps or more, no step between two consecutive points
+//     makes more than 60% of the whole rise (one late jump fails this; with two steps a jump and
+//     a steady rise cannot be told apart, which is why scenarios take four checkpoints or more).
 bool sustained(const GrowthFit& fit, double threshold);
 
 }  // namespace leakgate

@@ -162,13 +162,73 @@ TEST_F(VerdictTest, MemoryCategoriesGrowAndRegress) {
   EXPECT_EQ(j.verdict, Verdict::kPass);  // below the noise floor and within the baseline
 }
 
-TEST(GrowthFit, SlopeAndLastSegment) {
+TEST_F(VerdictTest, FreeSpaceIsNeverAFinding) {
+  // As a real run gave it: Free 132616 -> 150672 bytes while every type stayed flat.
+  Baseline b;
+  b.types["Free"] = {14, 14208};
+  const auto j = judge_points({cp(0, {{1, "Free", 14, 132616}, {2, "App.Form", 3, 264}}),
+                               cp(10, {{1, "Free", 180, 141000}, {2, "App.Form", 3, 264}}),
+                               cp(20, {{1, "Free", 420, 150672}, {2, "App.Form", 3, 264}})},
+                              &b);
+  EXPECT_EQ(j.verdict, Verdict::kPass);
+  EXPECT_TRUE(j.findings.empty());
+  // The same growth of an app's type is a leak.
+  const auto leak =
+      judge_points({cp(0, {{1, "App.Form", 14, 132616}}), cp(10, {{1, "App.Form", 180, 141000}}),
+                    cp(20, {{1, "App.Form", 420, 150672}})});
+  EXPECT_EQ(leak.verdict, Verdict::kLeak);
+}
+
+TEST(GrowthFit, SlopeAndLateSlope) {
   const GrowthFit fit = fit_growth({{0, 0}, {10, 20}, {20, 20}});
   EXPECT_DOUBLE_EQ(fit.slope, 1.0);
-  EXPECT_DOUBLE_EQ(fit.last_slope, 0.0);
+  EXPECT_DOUBLE_EQ(fit.late_slope, 0.0);  // the last half of 3 points: the last 2
+  EXPECT_EQ(fit.steps, 2);
+  EXPECT_DOUBLE_EQ(fit.largest_step_share, 1.0);
   EXPECT_FALSE(sustained(fit, 1.0));
   EXPECT_TRUE(sustained(fit_growth({{0, 0}, {10, 10}, {20, 20}}), 1.0));
   EXPECT_DOUBLE_EQ(fit_growth({{0, 5}}).slope, 0.0);
+  EXPECT_FALSE(sustained(fit_growth({{0, 5}}), 0.0)) << "one point is no growth";
+  EXPECT_FALSE(sustained(fit_growth({{0, 5}, {10, 5}, {20, 5}, {30, 5}}), 0.0)) << "flat";
+}
+
+// The shapes of docs/verdicts.md, at 4 and 6 checkpoints (warm-up at 0, 20 iterations), with a
+// threshold of 1 per iteration; values as a real run gave them (KB).
+TEST(GrowthFit, OneLateJumpIsNotSustained) {
+  // Heap 5748 -> 5788 -> 29024 KB: with 3 points a jump cannot be told from a trend...
+  EXPECT_TRUE(sustained(fit_growth({{0, 5748}, {10, 5788}, {20, 29024}}), 1.0));
+  // ...with 4 or more it can.
+  const GrowthFit jump = fit_growth({{0, 5748}, {7, 5788}, {14, 5790}, {20, 29024}});
+  EXPECT_GT(jump.largest_step_share, 0.99);
+  EXPECT_FALSE(sustained(jump, 1.0));
+  EXPECT_FALSE(sustained(
+      fit_growth({{0, 5748}, {4, 5760}, {8, 5770}, {12, 5775}, {16, 5790}, {20, 29024}}), 1.0));
+}
+
+TEST(GrowthFit, RiseThenFlatIsNotSustained) {
+  // Other Data 33324 -> 45048 -> 47044 KB: the second half grows at a fifth of the whole.
+  EXPECT_FALSE(sustained(fit_growth({{0, 33324}, {10, 45048}, {20, 47044}}), 1.0));
+  EXPECT_FALSE(sustained(fit_growth({{0, 33324}, {7, 45048}, {14, 46900}, {20, 47044}}), 1.0));
+  EXPECT_FALSE(
+      sustained(fit_growth({{0, 100}, {4, 180}, {8, 240}, {12, 250}, {16, 252}, {20, 251}}), 1.0));
+}
+
+TEST(GrowthFit, SteadyRiseIsSustained) {
+  EXPECT_TRUE(sustained(fit_growth({{0, 100}, {7, 170}, {14, 240}, {20, 300}}), 1.0));
+  EXPECT_TRUE(
+      sustained(fit_growth({{0, 100}, {4, 140}, {8, 180}, {12, 220}, {16, 260}, {20, 300}}), 1.0));
+  // Below the threshold it is not a leak, however steady.
+  EXPECT_FALSE(sustained(fit_growth({{0, 100}, {7, 103}, {14, 106}, {20, 108}}), 1.0));
+}
+
+TEST(GrowthFit, SteadyRiseWithNoiseIsSustained) {
+  // +10 per iteration, each checkpoint off by up to a third of a step.
+  EXPECT_TRUE(sustained(fit_growth({{0, 1000}, {7, 1095}, {14, 1125}, {20, 1210}}), 1.0));
+  EXPECT_TRUE(sustained(
+      fit_growth({{0, 1000}, {4, 1052}, {8, 1071}, {12, 1130}, {16, 1151}, {20, 1195}}), 1.0));
+  // Noise of a flat series does not add up to growth.
+  EXPECT_FALSE(sustained(
+      fit_growth({{0, 1000}, {4, 1012}, {8, 995}, {12, 1008}, {16, 990}, {20, 1010}}), 1.0));
 }
 
 TEST(Verdict, CanaryMeetsItsExpectationOnlyWhenTheLeakIsCaught) {
