@@ -88,7 +88,7 @@ public sealed class HeapWalker
 
     private readonly TargetMemory _memory;
     private Func<TypeTally, bool>? _keepType;
-    internal IReadOnlySet<ulong>? KeptAddresses;  // null: none
+    private IReadOnlySet<ulong>? _keptAddresses;  // null: none
 
     // `livePid`: the process when the target is live (0 for a dump), so its memory can be read
     // from several threads at once.
@@ -110,10 +110,10 @@ public sealed class HeapWalker
     {
         if (_tally.Types.Count > 0) throw new InvalidOperationException("Only() after a walk");
         _keepType = types;
-        KeptAddresses = addresses.Count > 0 ? addresses : null;
+        _keptAddresses = addresses.Count > 0 ? addresses : null;
     }
 
-    internal bool Keeps(TypeTally t, ulong obj) => t.Kept || (KeptAddresses is { } a && a.Contains(obj));
+    internal bool Keeps(TypeTally t, ulong obj) => t.Kept || (_keptAddresses is { } a && a.Contains(obj));
 
     // The heap statistics, with every segment's object count.
     public HeapTally Walk()

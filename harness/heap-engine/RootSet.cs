@@ -22,12 +22,13 @@ public sealed class RootSet
 
     private readonly Dictionary<RootInfo, int> _index = new();
 
-    public static RootSet Enumerate(ClrRuntime runtime)
+    // `dependents`: the runtime's DependentHandles (read once by the caller, which needs them before).
+    public static RootSet Enumerate(ClrRuntime runtime, IEnumerable<(ulong Primary, ulong Secondary)> dependents)
     {
         var set = new RootSet();
         set.AddStatics(runtime);
         set.AddHeapRoots(runtime.Heap);
-        foreach ((ulong primary, ulong secondary) in DependentHandles(runtime))
+        foreach ((ulong primary, ulong secondary) in dependents)
         {
             if (!set.Dependents.TryGetValue(primary, out List<ulong>? list))
                 set.Dependents[primary] = list = new List<ulong>();

@@ -47,8 +47,9 @@ public static class RootsRequest
         // (strings, arrays of numbers), but for the instances asked for and the primaries of
         // dependent handles (their secondary is alive through them).
         var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
+        var dependents = RootSet.DependentHandles(t.Runtime).ToList();
         walker.Only(type => type.HasPointers || selection.Matches(type),
-                    RootSet.DependentHandles(t.Runtime).Select(h => h.Primary).ToHashSet());
+                    dependents.Select(h => h.Primary).ToHashSet());
         HeapTally tally = walker.Walk();
         ObjectGraph graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader);
         // Names are matched against the types the walk met (generic instantiations included).
@@ -58,7 +59,7 @@ public static class RootsRequest
                 wanted.Add(type.MethodTable);
         double walkMs = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
-        RootSet roots = RootSet.Enumerate(t.Runtime);
+        RootSet roots = RootSet.Enumerate(t.Runtime, dependents);
         double rootsMs = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         var finder = new RootFinder(graph, roots);

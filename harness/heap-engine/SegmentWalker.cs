@@ -31,7 +31,6 @@ internal sealed class SegmentWalker
     private long[] _segmentCount = new long[64];
     private ulong[] _segmentBytes = new ulong[64];
     private readonly List<TypeTally> _touched = new();
-    private readonly IReadOnlySet<ulong>? _keptAddresses;
     private long _kept;  // objects of the segment kept (HeapWalker.Only)
     private readonly List<TypeTally> _types = new();  // every type this walker counted
 
@@ -40,7 +39,6 @@ internal sealed class SegmentWalker
         _walk = walk;
         _sink = sink;
         _contextStarts = walk.ContextStarts;
-        _keptAddresses = walk.KeptAddresses;
     }
 
     // Counts the objects of the segment (the ordinal-th of the heap) and returns how many of them
@@ -124,7 +122,7 @@ internal sealed class SegmentWalker
                 if (t.IsString) count++;
                 size += count * t.ComponentSize;
             }
-            bool kept = t.Kept || (_keptAddresses is { } a && a.Contains(obj));
+            bool kept = _walk.Keeps(t, obj);
             if (_sink is null)
             {
                 Count(t, ordinal, obj, Math.Max(size, MinObjectSize));
