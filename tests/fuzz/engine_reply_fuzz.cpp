@@ -1,9 +1,15 @@
 // Fuzz target for the heap engine's reply lines as leakgate reads them (the engine is a separate
-// process: a bug or a crash in it can print anything). Every line of the input is a reply line:
-// it is parsed, an ok reply is read as a heapstat and as a roots reply; anything wrong is a
+// process: a bug or a crash in it can print anything). The input is what the engine printed: its
+// first line is read as the hello, every later line as a reply; an ok reply's body is read as
+// leakgate would read the answer to the request of that id (an even id a heapstat, an odd one a
+// roots request: the fuzzer flips one bit to give either parser any body). Anything wrong is a
 // leakgate::Error. An accepted heapstat's rows add up to its totals; an accepted roots reply's
 // paths hold no more instances than its types have.
+//
+// Each line goes through one parser, not all of them: most lines are errors, and a thrown error
+// is what costs most under ASan, so this reaches the same code at about twice the executions.
 #include <string>
+#include <utility>
 
 #include "collect/engine_protocol.h"
 #include "common/errors.h"
@@ -11,10 +17,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace leakgate;
-  fuzz::for_each_line(fuzz::text_of(data, size), [](std::string_view line) {
-    try {
-      (void)engine::parse_hello(line);
-    } catch (const Error&) {
+  bool first = true;
+  fuzz::for_each_line(fuzz::text_of(data, size), [&first](std::string_view line) {
+    if (std::exchange(first, false)) {
+      try {
+        (void)engine::parse_hello(line);
+      } catch (const Error&) {
+      }
+      return;
     }
     try {
       const engine::Reply reply = engine::parse_reply(line);
@@ -23,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     "engine: an error reply without its error");
         return;
       }
-      try {
+      if (reply.id % 2 != 0) {
         for (const auto& r : engine::parse_roots(reply.body)) {
           std::uint64_t held = 0;
           for (const auto& g : r.groups) {
@@ -33,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           fuzz::check(held + r.unreachable <= r.instances,
                       "engine: paths that hold more instances than the type has");
         }
-      } catch (const Error&) {
+        return;
       }
       const engine::HeapStatReply stats = engine::parse_heapstat(reply.body);
       std::uint64_t objects = 0;
