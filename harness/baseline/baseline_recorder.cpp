@@ -5,6 +5,7 @@
 #include <set>
 
 #include "baseline/calibration.h"
+#include "model/judged_memory.h"
 #include "model/type_totals.h"
 
 namespace leakgate {
@@ -96,9 +97,9 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
   }
 
   if (final.memory) {
-    for (auto c : kMemoryCategories) {
+    for (auto c : judged_categories(memory_split(final))) {
       const std::string label(category_label(c));
-      const auto kb = final.memory->row(c).kbytes;
+      const auto kb = judged_kb(final, c);
       const MemoryTolerance tolerance = t.memory_tolerance(c);
       const Spread* spread = b.calibration ? find_in(b.calibration->memory_kb, label) : nullptr;
       const bool known = previous != nullptr && previous->memory_kb.contains(label);

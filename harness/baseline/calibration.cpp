@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/judged_memory.h"
 #include "model/type_totals.h"
 
 namespace leakgate {
@@ -37,9 +38,9 @@ Calibration calibrate(const std::vector<const Checkpoint*>& finals) {
     for (const auto& [key, total] : type_totals(*c))
       add(counts, key, static_cast<double>(total.count));
     if (c->memory) {
-      for (auto category : kMemoryCategories) {
+      for (auto category : judged_categories(memory_split(*c))) {
         add(kb, std::string(category_label(category)),
-            static_cast<double>(c->memory->row(category).kbytes));
+            static_cast<double>(judged_kb(*c, category)));
       }
     }
   }

@@ -63,6 +63,21 @@ bool add_checked(std::uint64_t& sum, std::uint64_t v) {
   return true;
 }
 
+// A list of {start, end} under `key`; an end before its start is a protocol error.
+void read_ranges(const json& gc, const char* key,
+                 std::vector<std::pair<std::uint64_t, std::uint64_t>>& out) {
+  const json& ranges = array_field(gc, key, "heapstat gc");
+  out.reserve(ranges.size());
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const std::string where = "heapstat gc " + std::string(key) + " " + std::to_string(i);
+    if (!ranges[i].is_object()) bad(where + " is not an object");
+    const auto start = unsigned_field(ranges[i], "start", where);
+    const auto end = unsigned_field(ranges[i], "end", where);
+    if (end < start) bad(where + " ends before it starts");
+    out.emplace_back(start, end);
+  }
+}
+
 }  // namespace
 
 std::string parse_hello(std::string_view line) {
@@ -128,13 +143,12 @@ HeapStatReply parse_heapstat(const json& body) {
     bad("heapstat gc: \"heaps\" is " + std::to_string(heaps));
   }
   out.gc.heap_count = static_cast<int>(heaps);
-  out.config.heaps = out.gc.heap_count;
   const auto server = gc.find("server");
   if (server == gc.end() || !server->is_boolean()) bad("heapstat gc: \"server\" is not true/false");
-  out.config.server = server->get<bool>();
+  out.gc.server = server->get<bool>();
   if (gc.contains("dynamicAdaptationMode")) {
     const auto mode = unsigned_field(gc, "dynamicAdaptationMode", "heapstat gc");
-    out.config.dynamic_adaptation = mode > 1000 ? -1 : static_cast<int>(mode);
+    out.gc.dynamic_adaptation = mode > 1000 ? -1 : static_cast<int>(mode);
   }
   out.gc.allocated_bytes = unsigned_field(gc, "allocated", "heapstat gc");
   out.gc.committed_bytes = unsigned_field(gc, "committed", "heapstat gc");
@@ -145,6 +159,12 @@ HeapStatReply parse_heapstat(const json& body) {
     const auto start = unsigned_field(segments[i], "start", where);
     const auto committed_end = unsigned_field(segments[i], "committedEnd", where);
     if (committed_end >= start) out.gc.segments.emplace_back(start, committed_end);
+  }
+  // The runtime's own ranges (engines before these fields did not send them: no split then).
+  out.gc.owners_known = bool_or(gc, "nativeHeapsRead", false);
+  if (out.gc.owners_known) {
+    read_ranges(gc, "gcOwned", out.gc.gc_owned);
+    read_ranges(gc, "runtimeOwned", out.gc.runtime_owned);
   }
   return out;
 }

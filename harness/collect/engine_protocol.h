@@ -32,17 +32,9 @@ std::string parse_hello(std::string_view line);
 
 Reply parse_reply(std::string_view line);
 
-// The GC's configuration, as the engine read it from the runtime.
-struct GcConfig {
-  bool server = false;
-  int heaps = 0;
-  int dynamic_adaptation = -1;  // DATAS mode; -1: the runtime does not say
-};
-
 struct HeapStatReply {
   HeapStats heap;    // as dumpheap -stat prints it (ascending total size)
-  GcHeapSummary gc;  // as eeheap -gc sums it
-  GcConfig config;
+  GcHeapSummary gc;  // as eeheap -gc sums it, with the GC's configuration
 };
 
 // The body of a heapstat reply. Rows are checked: every count and size a non-negative integer,

@@ -103,12 +103,16 @@ MemorySummary classify_memory(const ProcessMemory& p) {
     } else if (v.path == "[stack]" || holds_stack_pointer(v, p.stack_pointers)) {
       c = MemoryCategory::kStack;
       if (holds_stack_pointer(v, p.stack_pointers)) stacks.insert(v.start);
-    } else if (v.path == "[heap]" || is_malloc_arena(p.vmas, i)) {
+    } else if (v.path == "[heap]") {
       c = MemoryCategory::kHeap;
+    } else if (is_malloc_arena(p.vmas, i)) {
+      c = MemoryCategory::kHeap;
+      s.arena_ranges.push_back({v.start, v.end, r});
     } else if (is_anonymous(v.path) || v.path.front() == '[') {
       c = MemoryCategory::kOtherData;
-      if (r.kbytes > 0) s.other_data_ranges.push_back({v.start, v.end, r.kbytes});
-      if (v.path.starts_with("/memfd:doublemapper")) s.runtime_code_kb += r.kbytes;
+      const bool code = v.path.starts_with("/memfd:doublemapper");
+      if (r.kbytes > 0) s.other_data_ranges.push_back({v.start, v.end, r.kbytes, code});
+      if (code) s.runtime_code_kb += r.kbytes;
     } else if (images.contains(without_deleted(v.path)) || looks_like_image(v.path)) {
       c = MemoryCategory::kCode;
       modules[std::string(without_deleted(v.path))] += r;
@@ -147,22 +151,62 @@ MemorySummary classify_memory(const ProcessMemory& p) {
   return s;
 }
 
-Reconciliation reconcile(const MemorySummary& summary,
-                         const std::vector<std::pair<std::uint64_t, std::uint64_t>>& gc_segments,
-                         std::uint64_t gc_committed_bytes) {
+namespace {
+
+using Ranges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+
+template <typename Range>
+bool overlaps(const Ranges& ranges, const Range& range) {
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [&](const auto& s) { return s.first < range.end && range.start < s.second; });
+}
+
+}  // namespace
+
+void reclaim_gc_ranges(MemorySummary& summary, const GcHeapSummary& gc) {
+  std::vector<ArenaRange> kept;
+  for (const ArenaRange& a : summary.arena_ranges) {
+    if (!overlaps(gc.segments, a) && !overlaps(gc.gc_owned, a)) {
+      kept.push_back(a);
+      continue;
+    }
+    MemoryRow& heap = summary.categories[MemoryCategory::kHeap];
+    heap.kbytes -= std::min(heap.kbytes, a.row.kbytes);
+    heap.private_kb -= std::min(heap.private_kb, a.row.private_kb);
+    heap.shareable_kb -= std::min(heap.shareable_kb, a.row.shareable_kb);
+    heap.shared_kb -= std::min(heap.shared_kb, a.row.shared_kb);
+    summary.categories[MemoryCategory::kOtherData] += a.row;
+    if (a.row.kbytes > 0) summary.other_data_ranges.push_back({a.start, a.end, a.row.kbytes});
+  }
+  summary.arena_ranges = std::move(kept);
+}
+
+Reconciliation reconcile(const MemorySummary& summary, const GcHeapSummary& gc) {
   Reconciliation r;
   r.other_data_kb = summary.row(MemoryCategory::kOtherData).kbytes;
-  r.gc_heap_committed_kb = gc_committed_bytes / 1024;
-  r.runtime_code_kb = summary.runtime_code_kb;
+  r.gc_heap_committed_kb = gc.committed_bytes / 1024;
+  r.split = gc.owners_known;
   for (const auto& range : summary.other_data_ranges) {
-    const bool holds_gc = std::any_of(gc_segments.begin(), gc_segments.end(), [&](const auto& s) {
-      return s.first < range.end && range.start < s.second;
-    });
-    if (holds_gc) r.gc_heap_resident_kb += range.kbytes;
+    if (overlaps(gc.segments, range)) {
+      r.gc_heap_resident_kb += range.kbytes;
+    } else if (overlaps(gc.gc_owned, range)) {
+      r.gc_other_resident_kb += range.kbytes;
+    } else if (range.runtime_code) {
+      r.runtime_code_kb += range.kbytes;
+    } else if (overlaps(gc.runtime_owned, range)) {
+      r.runtime_data_kb += range.kbytes;
+    }
   }
-  const std::uint64_t explained = r.gc_heap_resident_kb + r.runtime_code_kb;
+  const std::uint64_t explained = r.gc_owned_kb() + r.runtime_kb();
   r.unexplained_kb = r.other_data_kb > explained ? r.other_data_kb - explained : 0;
   return r;
+}
+
+void attribute_runtime_memory(Checkpoint& checkpoint) {
+  Checkpoint& cp = checkpoint;
+  if (!cp.memory || !cp.gc_heap) return;
+  reclaim_gc_ranges(*cp.memory, *cp.gc_heap);
+  cp.reconciliation = reconcile(*cp.memory, *cp.gc_heap);
 }
 
 }  // namespace leakgate

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "collect/proc_parsers.h"
+#include "model/heap_stats.h"
 #include "model/memory_summary.h"
+#include "model/snapshot.h"
 
 namespace leakgate {
 
@@ -25,10 +27,16 @@ struct ProcessMemory {
 // Puts every mapping in one category and adds up the columns (pure: no I/O).
 MemorySummary classify_memory(const ProcessMemory& process);
 
-// Of Other Data: what the GC heap's segments and the runtime's code heaps hold, and the rest.
-// `gc_segments` are [begin, end) address ranges from eeheap -gc.
-Reconciliation reconcile(const MemorySummary& summary,
-                         const std::vector<std::pair<std::uint64_t, std::uint64_t>>& gc_segments,
-                         std::uint64_t gc_committed_bytes);
+// A GC region can have the shape of a malloc arena (32 MiB on a 64 MiB boundary, the rest of the
+// GC's reservation after it): mappings Heap took for arenas that hold a range `gc` lists go back
+// to Other Data.
+void reclaim_gc_ranges(MemorySummary& summary, const GcHeapSummary& gc);
+
+// Of Other Data: what the GC and the runtime hold (by the address ranges `gc` lists), and the rest.
+Reconciliation reconcile(const MemorySummary& summary, const GcHeapSummary& gc);
+
+// Both of the above on a checkpoint that has a memory summary and the GC's ranges: its summary
+// corrected, its reconciliation set. Nothing without both.
+void attribute_runtime_memory(Checkpoint& checkpoint);
 
 }  // namespace leakgate

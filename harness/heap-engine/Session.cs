@@ -169,6 +169,7 @@ public sealed class Session : IDisposable
         w.WriteEndArray();
         w.WriteNumber("allocated", allocated);
         w.WriteNumber("committed", committed);
+        RuntimeMemory.Write(w, heap.Runtime);
         w.WriteEndObject();
     }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,16 @@ struct GcHeapSummary {
   std::uint64_t committed_bytes = 0;
   // [begin, committed) of every segment or region listed, to find the GC heap in the memory map.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> segments;
+  // From the heap engine (SOS's eeheap -gc does not list them), [begin, end) ranges: what else the
+  // GC holds (free regions it keeps committed, its bookkeeping, the handle tables), and the
+  // runtime's loader, code and stub heaps. `owners_known`: the engine could list them, so the rest
+  // of the process's anonymous memory is native.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> gc_owned;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> runtime_owned;
+  bool owners_known = false;
+  // The GC's configuration, as the engine read it from the runtime (eeheap -gc says less).
+  std::optional<bool> server;
+  int dynamic_adaptation = -1;  // DATAS: 0 off, 1 on; -1: the runtime does not say
 };
 
 }  // namespace leakgate

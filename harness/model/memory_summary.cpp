@@ -12,7 +12,7 @@ struct Names {
   std::string_view key;
 };
 
-constexpr std::array<Names, 7> kNames = {{
+constexpr std::array<Names, 9> kNames = {{
     {MemoryCategory::kPageTables, "Page Table Pages", "pageTables"},
     {MemoryCategory::kOtherSystem, "Other System", "otherSystem"},
     {MemoryCategory::kCode, "Code/StaticData", "code"},
@@ -20,6 +20,8 @@ constexpr std::array<Names, 7> kNames = {{
     {MemoryCategory::kStack, "Stack", "stack"},
     {MemoryCategory::kMappedData, "Mapped Data", "mappedData"},
     {MemoryCategory::kOtherData, "Other Data", "otherData"},
+    {MemoryCategory::kNativeData, "Native Data", "nativeData"},
+    {MemoryCategory::kRuntimeCode, "Runtime Code", "runtimeCode"},
 }};
 
 const Names& names(MemoryCategory c) {
@@ -59,7 +61,10 @@ MemoryTolerance default_memory_tolerance(MemoryCategory c) {
     case MemoryCategory::kMappedData:
       return {64, 0.25, 8192};
     case MemoryCategory::kOtherData:
+    case MemoryCategory::kNativeData:
       return {64, 0.25, 16384};
+    case MemoryCategory::kRuntimeCode:
+      return {64, 0.25, 8192};
   }
   return {};
 }

@@ -19,6 +19,11 @@ enum class MemoryCategory {
   kStack,        // the stack of every thread, found from the thread's stack pointer
   kMappedData,   // other file-backed mappings
   kOtherData,    // anonymous memory: the GC heap, JIT code, loader heaps, large malloc blocks
+  // Not in the vadump view: Other Data split by owner, for a .NET process whose heap the engine
+  // read (model/judged_memory.h). What neither the GC nor the runtime owns, and what the runtime
+  // owns (its double-mapped code heaps, loader and stub heaps).
+  kNativeData,
+  kRuntimeCode,
 };
 
 inline constexpr std::array<MemoryCategory, 7> kMemoryCategories = {
@@ -26,7 +31,7 @@ inline constexpr std::array<MemoryCategory, 7> kMemoryCategories = {
     MemoryCategory::kHeap,       MemoryCategory::kStack,       MemoryCategory::kMappedData,
     MemoryCategory::kOtherData};
 
-// "Other Data" (the vadump label) and "otherData" (the JSON key).
+// "Other Data" (the vadump label) and "otherData" (the JSON key); "Native Data", "Runtime Code".
 std::string_view category_label(MemoryCategory c);
 std::string_view category_key(MemoryCategory c);
 // By label or key; false when neither matches.
@@ -52,6 +57,14 @@ struct ResidentRange {
   std::uint64_t start = 0;
   std::uint64_t end = 0;
   std::uint64_t kbytes = 0;
+  bool runtime_code = false;  // /memfd:doublemapper: the runtime's code heaps (.NET W^X)
+};
+
+// A mapping Heap counts because it has the shape of a glibc malloc arena (not [heap] itself).
+struct ArenaRange {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  MemoryRow row;
 };
 
 struct MemorySummary {
@@ -59,6 +72,7 @@ struct MemorySummary {
   std::map<MemoryCategory, MemoryRow> categories;  // every category, zero rows included
   std::vector<ModuleMemory> modules;               // Code/StaticData per file, largest first
   std::vector<ResidentRange> other_data_ranges;
+  std::vector<ArenaRange> arena_ranges;
   std::uint64_t runtime_code_kb = 0;  // part of Other Data in /memfd:doublemapper (.NET W^X)
   int threads = 0;
   int stacks_found = 0;  // threads whose stack mapping was found
@@ -74,14 +88,24 @@ struct MemorySummary {
   std::uint64_t pages(std::uint64_t kb) const { return kb / page_kb; }
 };
 
-// How much of Other Data the known sources explain (the GC heap from eeheap -gc, the runtime's
-// code heaps); the rest is shown on its own line.
+// Who owns Other Data: the GC (its segments from eeheap -gc; with the heap engine also the free
+// regions it keeps committed, its bookkeeping and handle tables), the runtime (its code heaps; with
+// the engine also its loader and stub heaps), and the rest. Each resident mapping counts once, for
+// the first owner in that order whose ranges it overlaps.
 struct Reconciliation {
   std::uint64_t other_data_kb = 0;
-  std::uint64_t gc_heap_resident_kb = 0;   // Other Data ranges that hold GC heap segments
+  std::uint64_t gc_heap_resident_kb = 0;   // mappings that hold GC heap segments
+  std::uint64_t gc_other_resident_kb = 0;  // mappings that hold the GC's other ranges only
   std::uint64_t gc_heap_committed_kb = 0;  // eeheap -gc's committed total
-  std::uint64_t runtime_code_kb = 0;
+  std::uint64_t runtime_code_kb = 0;       // /memfd:doublemapper
+  std::uint64_t runtime_data_kb = 0;       // mappings that hold loader or stub heaps
   std::uint64_t unexplained_kb = 0;
+  // The engine listed every range the runtime owns: what is left (unexplained_kb) is native
+  // memory (native libraries, large malloc blocks, AllocHGlobal, mmap of the app's own).
+  bool split = false;
+
+  std::uint64_t gc_owned_kb() const { return gc_heap_resident_kb + gc_other_resident_kb; }
+  std::uint64_t runtime_kb() const { return runtime_code_kb + runtime_data_kb; }
 };
 
 }  // namespace leakgate

@@ -13,10 +13,12 @@ namespace leakgate {
 
 // The handshake facts that describe the environment a measurement was taken in: recorded with a
 // baseline, compared on every run.
-inline constexpr std::array<const char*, 8> kFingerprintKeys = {"runtime", "kind",
-                                                                "gc",      "concurrent",
-                                                                "datas",   "tieredCompilation",
-                                                                "arch",    "containerMemoryLimit"};
+inline constexpr std::array<const char*, 10> kFingerprintKeys = {
+    "runtime",     "kind",
+    "gc",          "gcHeaps",
+    "concurrent",  "datas",
+    "gcHardLimit", "tieredCompilation",
+    "arch",        "containerMemoryLimit"};
 
 // What the scenario app said about its runtime in the protocol handshake.
 struct RuntimeFacts {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "collect/environment_probe.h"
+#include "collect/gc_settings_probe.h"
 #include "collect/memory_classifier.h"
 #include "common/errors.h"
 #include "model/type_key.h"
@@ -95,9 +96,7 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
     ctx.progress.say(ctx.manifest.name, doing);
     blaming_the_app_if_gone(session, doing, [&] { collector->collect(request, cp); });
   }
-  if (cp.memory && cp.gc_heap) {
-    cp.reconciliation = reconcile(*cp.memory, cp.gc_heap->segments, cp.gc_heap->committed_bytes);
-  }
+  attribute_runtime_memory(cp);
   return cp;
 }
 
@@ -126,6 +125,12 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   for (const auto& step : m.warmup) run_step(session, step, m);
   prepare_collectors(ctx, session);
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
+  if (ctx.result.runtime.facts.contains("runtime")) {
+    // The GC's configuration, for every .NET app (what the app said in a handshake stays).
+    auto& facts = ctx.result.runtime.facts;
+    facts.merge(probe_gc_settings(session.pid()));
+    if (const auto& gc = ctx.result.checkpoints.back().gc_heap) facts.merge(gc_facts(*gc));
+  }
   // Checkpoints spread evenly over the round trips: growth is fitted on all of them, and a leak
   // must still grow in the last stretch (a cache that fills once is not a leak).
   int next_checkpoint = 1;

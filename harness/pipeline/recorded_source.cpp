@@ -94,9 +94,7 @@ void read_checkpoint(const fs::path& raw_dir, const json& raw, Checkpoint& cp) {
                        std::string("cannot be read again: ") + e.what());
     }
   }
-  if (cp.memory && cp.gc_heap) {
-    cp.reconciliation = reconcile(*cp.memory, cp.gc_heap->segments, cp.gc_heap->committed_bytes);
-  }
+  attribute_runtime_memory(cp);
 }
 
 }  // namespace

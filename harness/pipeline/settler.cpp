@@ -1,7 +1,10 @@
 #include "pipeline/settler.h"
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "collect/proc_parsers.h"
 #include "common/errors.h"
@@ -52,6 +55,28 @@ bool close(const std::optional<std::uint64_t>& a, const std::optional<std::uint6
   return (*a > *b ? *a - *b : *b - *a) <= tolerance;
 }
 
+// b lower than a by more than the tolerance (a reading that is missing does not fall).
+bool fell(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b,
+          std::uint64_t tolerance) {
+  return a && b && *a > *b + tolerance;
+}
+
+}  // namespace
+
+Trend settle_trend(const std::vector<std::uint64_t>& readings, std::uint64_t tolerance) {
+  if (readings.size() < 2) return Trend::kFlat;
+  bool up = false, down = false;
+  for (std::size_t i = 1; i < readings.size(); ++i) {
+    if (readings[i] > readings[i - 1] + tolerance) up = true;
+    if (readings[i] + tolerance < readings[i - 1]) down = true;
+  }
+  if (up && down) return Trend::kBoth;
+  if (up) return Trend::kRising;
+  return down ? Trend::kFalling : Trend::kFlat;
+}
+
+namespace {
+
 std::string describe(const std::vector<Reading>& readings) {
   std::string heap, rss;
   for (const auto& r : readings) {
@@ -59,6 +84,38 @@ std::string describe(const std::vector<Reading>& readings) {
     if (r.rss_kb) rss += (rss.empty() ? "" : ", ") + std::to_string(*r.rss_kb);
   }
   return (heap.empty() ? "" : "live heap bytes " + heap + "; ") + "resident KB " + rss;
+}
+
+std::vector<std::uint64_t> axis(const std::vector<Reading>& readings,
+                                std::optional<std::uint64_t> Reading::*field) {
+  std::vector<std::uint64_t> out;
+  for (const auto& r : readings) {
+    if (r.*field) out.push_back(*(r.*field));
+  }
+  return out;
+}
+
+// What the readings did and what to change, for the error of an app that did not settle.
+std::string diagnosis(const std::vector<Reading>& readings, const Manifest& m) {
+  const Trend heap =
+      settle_trend(axis(readings, &Reading::heap_bytes), m.settle.heap_tolerance_bytes);
+  const Trend rss = settle_trend(axis(readings, &Reading::rss_kb), m.settle.rss_tolerance_kb);
+  const std::string seconds = std::to_string(static_cast<long long>(m.timeouts.settle_seconds));
+  if (heap == Trend::kRising || rss == Trend::kRising) {
+    return "The readings only rose: something keeps allocating between settles. Stop "
+           "background work before checkpoints, or widen settle.heapToleranceBytes / "
+           "settle.rssToleranceKb";
+  }
+  if (rss == Trend::kFalling && heap != Trend::kBoth) {
+    return "Resident memory only fell, and was still falling when the time ran out: the "
+           "process is giving memory back (after a burst of allocations the GC returns free "
+           "memory on its own schedule; Server GC and DATAS keep more, longer). Raise "
+           "timeouts.settleSeconds (now " +
+           seconds + ") or settle.rssToleranceKb";
+  }
+  return "The readings went up and down: the app allocates and frees between settles. Stop "
+         "background work before checkpoints, or widen settle.heapToleranceBytes / "
+         "settle.rssToleranceKb";
 }
 
 }  // namespace
@@ -77,6 +134,10 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
   const bool induced = m.settle.method == SettleMethod::kInducedGc;
   const Deadline deadline = Deadline::after_seconds(m.timeouts.settle_seconds);
   std::vector<Reading> readings;
+  // Readings that fall in every round are converging (a process giving memory back): they may
+  // take more rounds than settle.maxRounds, bounded by timeouts.settleSeconds, with a pause
+  // between rounds that grows (the GC decommits over time, not at each collection).
+  std::chrono::milliseconds pause{0};
   while (true) {
     if (induced) {
       diagnostics::induce_full_gc(session.pid(), deadline);
@@ -85,6 +146,7 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
     }
     ++result.rounds;
     readings.push_back(read(result.reply, session.pid()));
+    bool converging = false;
     if (readings.size() >= 2) {
       const Reading& a = readings[readings.size() - 2];
       const Reading& b = readings.back();
@@ -92,15 +154,20 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
           close(a.rss_kb, b.rss_kb, m.settle.rss_tolerance_kb)) {
         break;
       }
+      converging = fell(a.rss_kb, b.rss_kb, m.settle.rss_tolerance_kb) &&
+                   !(b.heap_bytes && a.heap_bytes &&
+                     *b.heap_bytes > *a.heap_bytes + m.settle.heap_tolerance_bytes);
     }
-    if (result.rounds >= m.settle.max_rounds || deadline.expired()) {
-      throw ScenarioError("scenario '" + m.name + "': the app did not settle: " +
-                          std::to_string(result.rounds) + (induced ? " induced GCs" : " settles") +
-                          ", no two consecutive readings agreed (" + describe(readings) +
-                          "). Something keeps allocating between settles: stop background work "
-                          "before checkpoints, or widen settle.heapToleranceBytes / "
-                          "settle.rssToleranceKb in " +
-                          m.file.string());
+    const bool out_of_rounds = result.rounds >= m.settle.max_rounds && !converging;
+    if (out_of_rounds || deadline.expired()) {
+      throw ScenarioError(
+          "scenario '" + m.name + "': the app did not settle: " + std::to_string(result.rounds) +
+          (induced ? " induced GCs" : " settles") + ", no two consecutive readings agreed (" +
+          describe(readings) + "). " + diagnosis(readings, m) + " in " + m.file.string());
+    }
+    if (converging) {
+      pause = std::min(std::chrono::milliseconds(2000), pause + std::chrono::milliseconds(250));
+      std::this_thread::sleep_for(std::min(pause, deadline.remaining()));
     }
   }
   result.settled_by =

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "scenario/manifest.h"
 #include "scenario/session.h"
@@ -14,12 +16,18 @@ struct SettleResult {
   bool live_only = false;  // nothing settled the heap: count only reachable objects
 };
 
+// Which way a series of readings moved, by more than `tolerance` between neighbours (pure).
+enum class Trend { kFlat, kRising, kFalling, kBoth };
+Trend settle_trend(const std::vector<std::uint64_t>& readings, std::uint64_t tolerance);
+
 // Brings the app's heap to rest by the manifest's settle.method, again and again until two
 // consecutive measurements agree within the manifest's settle tolerances: the app's own heap
 // figure (promotedBytes= or heapBytes= in a settle reply, when it gives one) and the process's
 // resident memory (smaps_rollup Rss). Bounded by settle.maxRounds and timeouts.settleSeconds; an
 // app that never settles is a ScenarioError that shows the readings. `dotnet`: the process runs a
 // .NET runtime (an induced GC needs one; a native app without the protocol is not settled).
+// Readings that fall monotonically are converging (a process giving memory back after a spike):
+// settling goes on past settle.maxRounds while they do, until timeouts.settleSeconds.
 SettleResult settle_until_stable(ScenarioSession& session, const Manifest& manifest, bool dotnet);
 
 }  // namespace leakgate

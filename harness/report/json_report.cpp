@@ -25,6 +25,7 @@ json finding_to_json(const Finding& f) {
             {"limit", number_or_null(f.limit)},
             {"kind", f.kind}};
   if (!f.names.empty()) j["names"] = f.names;
+  if (!f.owner.empty()) j["owner"] = f.owner;
   if (!f.tolerance_source.empty()) j["toleranceSource"] = f.tolerance_source;
   json points = json::array();
   for (const auto& [iteration, value] : f.points) {

@@ -58,11 +58,22 @@ void write_memory_table(std::ostream& out, const MemorySummary& s, bool modules)
   }
 }
 
+std::string describe_reconciliation(const Reconciliation& r) {
+  const auto kb = [](std::uint64_t v) { return std::to_string(v) + " KB"; };
+  if (!r.split) {
+    return "Other Data " + kb(r.other_data_kb) + " = GC heap " + kb(r.gc_heap_resident_kb) +
+           " + runtime code " + kb(r.runtime_code_kb) + " + unexplained " + kb(r.unexplained_kb);
+  }
+  return "Other Data " + kb(r.other_data_kb) + " = GC-owned " + kb(r.gc_owned_kb()) +
+         " (segments " + kb(r.gc_heap_resident_kb) + ", free regions, bookkeeping and handles " +
+         kb(r.gc_other_resident_kb) + ") + runtime " + kb(r.runtime_kb()) + " (code " +
+         kb(r.runtime_code_kb) + ", loader heaps " + kb(r.runtime_data_kb) + ") + native " +
+         kb(r.unexplained_kb);
+}
+
 void write_reconciliation(std::ostream& out, const Reconciliation& r) {
-  out << "Other Data " << r.other_data_kb << " KB: GC heap " << r.gc_heap_resident_kb
-      << " KB resident (eeheap -gc committed " << r.gc_heap_committed_kb
-      << " KB), runtime code heaps " << r.runtime_code_kb << " KB, unexplained " << r.unexplained_kb
-      << " KB\n";
+  out << describe_reconciliation(r) << " (eeheap -gc committed " << r.gc_heap_committed_kb
+      << " KB)\n";
 }
 
 json memory_to_json(const MemorySummary& s, bool modules) {
@@ -96,8 +107,12 @@ json reconciliation_to_json(const Reconciliation& r) {
   return {{"otherDataKb", r.other_data_kb},
           {"gcHeapResidentKb", r.gc_heap_resident_kb},
           {"gcHeapCommittedKb", r.gc_heap_committed_kb},
+          {"gcOtherResidentKb", r.gc_other_resident_kb},
+          {"gcOwnedKb", r.gc_owned_kb()},
           {"runtimeCodeKb", r.runtime_code_kb},
-          {"unexplainedKb", r.unexplained_kb}};
+          {"runtimeDataKb", r.runtime_data_kb},
+          {"unexplainedKb", r.unexplained_kb},
+          {"split", r.split}};
 }
 
 }  // namespace leakgate

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string>
 
 #include "model/memory_summary.h"
 
@@ -13,6 +14,8 @@ namespace leakgate {
 void write_memory_table(std::ostream& out, const MemorySummary& summary, bool modules);
 
 // The reconciliation of Other Data with the GC heap, as lines under the table.
+// "Other Data N KB = GC-owned ... + runtime ... + native ..." (one line, no newline).
+std::string describe_reconciliation(const Reconciliation& r);
 void write_reconciliation(std::ostream& out, const Reconciliation& r);
 
 nlohmann::json memory_to_json(const MemorySummary& summary, bool modules);

@@ -30,6 +30,12 @@ std::string open_dump_command(const std::string& dump_path) {
   return "dotnet-dump analyze " + text::shell_quote(dump_path);
 }
 
+std::string owner_note(std::string_view owner) {
+  if (owner == "native") return "  native memory: neither the GC nor the runtime holds it";
+  if (owner == "runtime") return "  the runtime's memory: its code, loader and stub heaps";
+  return "";
+}
+
 std::string describe_finding(const json& f) {
   std::string s = string_or(f, "type", "?") + "  " + string_or(f, "metric") + " ";
   if (string_or(f, "rule") == "growth") {
@@ -40,7 +46,7 @@ std::string describe_finding(const json& f) {
          value_text(f.value("baseline", json())) + ", limit " +
          value_text(f.value("limit", json())) + ")";
   }
-  return s + "  [" + string_or(f, "rule", "?") + "]";
+  return s + "  [" + string_or(f, "rule", "?") + "]" + owner_note(string_or(f, "owner"));
 }
 
 std::vector<const json*> ordered_findings(const json& s) {

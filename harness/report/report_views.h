@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace leakgate {
@@ -12,6 +13,9 @@ namespace leakgate {
 
 // "FormsApp.CustomerForm  instances 5 -> 25 (+1.00/iteration)  [growth]"
 std::string describe_finding(const nlohmann::json& finding);
+
+// What a memory finding's owner ("native", "runtime") means, as "  ..." to append; "" otherwise.
+std::string owner_note(std::string_view owner);
 // A scenario's findings in reading order: the app's own types (not is_framework_type)
 // first, and among them the one nearest the root of the retention paths first (the one that holds
 // the others: a leaked form before its controls), then the rest in report order.

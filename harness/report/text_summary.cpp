@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "report/memory_report.h"
 #include "report/report_views.h"
 
 namespace leakgate {
@@ -34,7 +35,7 @@ std::string describe(const Finding& f) {
   if (f.rule == "baseline") {
     line += ", baseline " + fixed(f.baseline.value_or(0), 0) + ", limit " + fixed(*f.limit, 0);
   }
-  return line + "  [" + f.rule + "]";
+  return line + "  [" + f.rule + "]" + owner_note(f.owner);
 }
 
 }  // namespace
@@ -86,9 +87,7 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       out << "  memory (" << s.name << ", final): " << last.memory->grand_total().kbytes
           << " KB working set";
       if (last.reconciliation) {
-        const Reconciliation& r = *last.reconciliation;
-        out << "; Other Data " << r.other_data_kb << " KB = GC heap " << r.gc_heap_resident_kb
-            << " + runtime code " << r.runtime_code_kb << " + unexplained " << r.unexplained_kb;
+        out << "; " << describe_reconciliation(*last.reconciliation);
       }
       out << "\n";
     }

@@ -261,7 +261,8 @@ void read_memory_tolerances(JsonObjectReader m, VerdictSettings& out) {
     if (!category_from_name(name, c)) {
       m.fail(name,
              "not a memory category (one of Page Table Pages, Other System, "
-             "Code/StaticData, Heap, Stack, Mapped Data, Other Data)");
+             "Code/StaticData, Heap, Stack, Mapped Data, Other Data, Native Data, "
+             "Runtime Code)");
     }
     m.accept(name);
     JsonObjectReader t(value, m.file(), m.pointer(name));

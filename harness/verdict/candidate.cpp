@@ -1,7 +1,9 @@
 #include "verdict/candidate.h"
 
+#include <algorithm>
 #include <set>
 
+#include "model/judged_memory.h"
 #include "model/type_key.h"
 #include "model/type_totals.h"
 
@@ -60,13 +62,16 @@ std::vector<Candidate> candidates(const Evidence& e) {
     out.push_back(std::move(c));
   }
   if (e.final().memory) {
-    for (auto category : kMemoryCategories) {
+    // Split by owner only when every checkpoint was: a curve is one measure throughout.
+    const bool split = std::all_of(e.checkpoints.begin(), e.checkpoints.end(),
+                                   [](const Checkpoint* cp) { return memory_split(*cp); });
+    for (auto category : judged_categories(split)) {
       Candidate c;
       c.kind = Candidate::Kind::kMemory;
       c.key = std::string(category_label(category));
+      if (split) c.owner = std::string(memory_owner(category));
       for (const Checkpoint* cp : e.checkpoints) {
-        const double kb = cp->memory ? static_cast<double>(cp->memory->row(category).kbytes) : 0.0;
-        c.points.emplace_back(cp->iteration, kb);
+        c.points.emplace_back(cp->iteration, static_cast<double>(judged_kb(*cp, category)));
       }
       out.push_back(std::move(c));
     }

@@ -17,7 +17,8 @@ struct Candidate {
   std::string key;
   std::vector<std::string> names;              // SOS's names for a type key, when they differ
   std::vector<std::pair<int, double>> points;  // (iteration, instances | bytes | KiB)
-  double final_bytes = 0;                      // managed types: bytes at the final checkpoint
+  std::string owner;       // memory split by owner: "native" or "runtime" (model/judged_memory.h)
+  double final_bytes = 0;  // managed types: bytes at the final checkpoint
   double warmup_bytes = 0;
 
   double warmup() const { return points.front().second; }

@@ -20,7 +20,8 @@ struct Finding {
   double growth_per_iteration = 0;  // least-squares slope over the checkpoints
   std::optional<double> limit;      // the largest value the baseline rule allows
   std::string kind = "managed";     // "managed" (SOS heap statistics) or "memory" (summary)
-  std::vector<std::string> names;   // the names SOS printed, when they differ from the key
+  std::string owner;               // memory of a .NET process split by owner: "native" or "runtime"
+  std::vector<std::string> names;  // the names SOS printed, when they differ from the key
   std::vector<std::pair<int, double>> points;  // (iteration, value) the growth was fitted on
   std::string tolerance_source;        // where the limit came from: scenario, calibration, baseline
   std::optional<Retention> retention;  // what holds the instances (managed types, from the dump)

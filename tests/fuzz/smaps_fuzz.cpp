@@ -31,10 +31,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ProcessMemory p;
     p.vmas = parse_smaps(text);
     p.stack_pointers = {0x7ffc00000000ull};
-    const MemorySummary s = classify_memory(p);
+    MemorySummary s = classify_memory(p);
     for (auto c : kMemoryCategories) check_row(s.row(c));
     for (const auto& m : s.modules) check_row(m.row);
-    (void)reconcile(s, {{0x7f0000000000ull, 0x7f0001000000ull}}, 16u << 20);
+    // Ownership as the heap engine gives it: a GC region range, GC-owned and runtime ranges.
+    GcHeapSummary gc;
+    gc.segments = {{0x7f0000000000ull, 0x7f0001000000ull}};
+    gc.gc_owned = {{0x7f0001000000ull, 0x7f0004000000ull}, {0x7e0000000000ull, 0x7e0008000000ull}};
+    gc.runtime_owned = {{0x7f1000000000ull, 0x7f1000100000ull}};
+    gc.committed_bytes = 16u << 20;
+    gc.owners_known = true;
+    reclaim_gc_ranges(s, gc);
+    for (auto c : kMemoryCategories) check_row(s.row(c));
+    const Reconciliation r = reconcile(s, gc);
+    fuzz::check(r.gc_owned_kb() + r.runtime_kb() <= r.other_data_kb &&
+                    r.gc_owned_kb() + r.runtime_kb() + r.unexplained_kb == r.other_data_kb,
+                "smaps: Other Data's owners do not add up to it");
   } catch (const Error&) {
   }
   try {

@@ -19,7 +19,10 @@ Checkpoint checkpoint_with(std::vector<TypeStat> rows, std::uint64_t heap_bytes)
   }
   stats.types = std::move(rows);
   c.heap = stats;
-  c.gc_heap = GcHeapSummary{1, heap_bytes, heap_bytes * 2, {}};
+  c.gc_heap.emplace();
+  c.gc_heap->heap_count = 1;
+  c.gc_heap->allocated_bytes = heap_bytes;
+  c.gc_heap->committed_bytes = heap_bytes * 2;
   return c;
 }
 

@@ -69,12 +69,12 @@ INSTANTIATE_TEST_SUITE_P(Captures, EngineAgreesWithSos,
 TEST(EngineProtocol, ServerGcIsReadAsSuch) {
   const auto stats =
       engine::parse_heapstat(engine::parse_reply(engine_line("forms-server-gc", 2)).body);
-  EXPECT_TRUE(stats.config.server);
-  EXPECT_EQ(stats.config.heaps, 2);
+  EXPECT_EQ(stats.gc.server, true);
+  EXPECT_EQ(stats.gc.heap_count, 2);
   const auto workstation =
       engine::parse_heapstat(engine::parse_reply(engine_line("forms-leak", 2)).body);
-  EXPECT_FALSE(workstation.config.server);
-  EXPECT_EQ(workstation.config.heaps, 1);
+  EXPECT_EQ(workstation.gc.server, false);
+  EXPECT_EQ(workstation.gc.heap_count, 1);
 }
 
 TEST(EngineProtocol, HelloNamesTheEngineAndClrMd) {

@@ -181,14 +181,60 @@ TEST(MemoryClassifier, FileMappingsAreCodeOrMappedDataAndShareableWhenClean) {
 TEST(MemoryClassifier, ReconcilesOtherDataWithTheGcHeap) {
   MemorySummary s;
   s.categories[MemoryCategory::kOtherData] = {1000, 1000, 0, 0};
-  s.other_data_ranges = {{0x10000, 0x20000, 600}, {0x40000, 0x50000, 100}};
-  s.runtime_code_kb = 250;
-  const Reconciliation r = reconcile(s, {{0x11000, 0x12000}}, std::uint64_t{512} * 1024);
+  s.other_data_ranges = {
+      {0x10000, 0x20000, 600}, {0x40000, 0x50000, 100}, {0x60000, 0x70000, 250, true}};
+  GcHeapSummary gc;
+  gc.segments = {{0x11000, 0x12000}};
+  gc.committed_bytes = std::uint64_t{512} * 1024;
+  const Reconciliation r = reconcile(s, gc);
   EXPECT_EQ(r.other_data_kb, 1000u);
   EXPECT_EQ(r.gc_heap_resident_kb, 600u);
   EXPECT_EQ(r.gc_heap_committed_kb, 512u);
   EXPECT_EQ(r.runtime_code_kb, 250u);
   EXPECT_EQ(r.unexplained_kb, 150u);
+  EXPECT_FALSE(r.split);  // eeheap -gc alone: the GC's free regions are not known
+}
+
+TEST(MemoryClassifier, SplitsOtherDataByOwnerEachMappingOnce) {
+  MemorySummary s;
+  s.categories[MemoryCategory::kOtherData] = {2000, 2000, 0, 0};
+  s.other_data_ranges = {{0x10000, 0x20000, 600},        // a segment and a free region: GC heap
+                         {0x20000, 0x30000, 300},        // a free region only
+                         {0x30000, 0x40000, 200},        // bookkeeping
+                         {0x50000, 0x60000, 250, true},  // double-mapped code
+                         {0x60000, 0x70000, 150},        // a loader heap
+                         {0x70000, 0x80000, 500}};       // nobody's: native
+  GcHeapSummary gc;
+  gc.segments = {{0x11000, 0x12000}};
+  gc.gc_owned = {{0x18000, 0x28000}, {0x30000, 0x31000}};
+  gc.runtime_owned = {{0x50000, 0x51000}, {0x6f000, 0x70000}};
+  gc.owners_known = true;
+  const Reconciliation r = reconcile(s, gc);
+  EXPECT_TRUE(r.split);
+  EXPECT_EQ(r.gc_heap_resident_kb, 600u);
+  EXPECT_EQ(r.gc_other_resident_kb, 500u);
+  EXPECT_EQ(r.gc_owned_kb(), 1100u);
+  EXPECT_EQ(r.runtime_code_kb, 250u);  // counted once, as code
+  EXPECT_EQ(r.runtime_data_kb, 150u);
+  EXPECT_EQ(r.unexplained_kb, 2000u - 1100u - 400u);
+}
+
+TEST(MemoryClassifier, AGcRegionShapedLikeAnArenaGoesBackToOtherData) {
+  MemorySummary s;
+  s.categories[MemoryCategory::kHeap] = {4000, 4000, 0, 0};
+  s.categories[MemoryCategory::kOtherData] = {100, 100, 0, 0};
+  s.arena_ranges = {{0x4000000, 0x5000000, {3000, 3000, 0, 0}},  // holds a GC free region
+                    {0x8000000, 0x8100000, {500, 500, 0, 0}}};   // a real arena
+  GcHeapSummary gc;
+  gc.gc_owned = {{0x4000000, 0x6000000}};
+  reclaim_gc_ranges(s, gc);
+  EXPECT_EQ(s.row(MemoryCategory::kHeap).kbytes, 1000u);
+  EXPECT_EQ(s.row(MemoryCategory::kOtherData).kbytes, 3100u);
+  ASSERT_EQ(s.other_data_ranges.size(), 1u);
+  EXPECT_EQ(s.other_data_ranges[0].start, 0x4000000u);
+  ASSERT_EQ(s.arena_ranges.size(), 1u);
+  EXPECT_EQ(s.arena_ranges[0].start, 0x8000000u);
+  EXPECT_EQ(reconcile(s, gc).gc_other_resident_kb, 3000u);
 }
 
 }  // namespace

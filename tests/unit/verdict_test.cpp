@@ -15,7 +15,12 @@ Checkpoint cp(int iteration, std::vector<TypeStat> rows, std::uint64_t heap = 0)
   HeapStats stats;
   stats.types = std::move(rows);
   c.heap = stats;
-  if (heap != 0) c.gc_heap = GcHeapSummary{1, heap, heap, {}};
+  if (heap != 0) {
+    c.gc_heap.emplace();
+    c.gc_heap->heap_count = 1;
+    c.gc_heap->allocated_bytes = heap;
+    c.gc_heap->committed_bytes = heap;
+  }
   return c;
 }
 

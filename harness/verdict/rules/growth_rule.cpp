@@ -26,6 +26,7 @@ Finding finding_for(const Candidate& c) {
   f.metric = c.metric();
   f.kind = c.kind_name();
   f.names = c.names;
+  f.owner = c.owner;
   f.points = c.points;
   f.warmup = c.warmup();
   f.actual = c.actual();

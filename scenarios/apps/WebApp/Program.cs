@@ -1,21 +1,44 @@
-// An ASP.NET Core minimal-API service that knows nothing of leakgate: it is driven over HTTP only.
-//   dotnet WebApp.dll --urls http://127.0.0.1:PORT [--variant correct|leak]
+// An ASP.NET Core minimal-API service that knows nothing of leakgate: it is driven over HTTP only,
+// with the Server GC the Web SDK turns on by default (DATAS on .NET 9 and later).
+//   dotnet WebApp.dll --urls http://127.0.0.1:PORT [--variant correct|leak|native-leak]
 // GET /orders/{id} builds an order view for the request. The leak variant also keeps every request's
-// context in a static audit list (a per-request leak).
+// context in a static audit list (a managed per-request leak); the native-leak variant keeps a
+// 64 KiB native buffer per request (Marshal.AllocHGlobal, written, never freed: memory SOS cannot see).
+// GET /report/{mb} builds a report of that many MiB in short-lived buffers and lets it go (a spike, not
+// a leak). GET /burst/{n} fans out n blocking calls to the service itself (thread pool and HTTP
+// connection pool grow, then idle: not a leak).
+using System.Runtime.InteropServices;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole();
-var leak = builder.Configuration["variant"] == "leak";
+var variant = builder.Configuration["variant"] ?? "correct";
 var app = builder.Build();
+var self = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
 app.MapGet("/orders/{id:int}", (int id, HttpContext http) =>
 {
     var context = new RequestContext(id, http.TraceIdentifier, new byte[512]);
-    if (leak) RequestAudit.Keep(context);
+    if (variant == "leak") RequestAudit.Keep(context);
+    if (variant == "native-leak") NativeAudit.Keep(64 * 1024);
     return Results.Ok(new { id, lines = context.Lines, trace = context.TraceId });
 });
 app.MapGet("/health", () => Results.Ok("ok"));
+app.MapGet("/report/{mb:int}", (int mb) => Results.Ok(new { mb, checksum = Spike.Build(mb) }));
+app.MapGet("/slow", () =>
+{
+    // Blocks a thread-pool thread: a burst of these makes the pool inject threads.
+    Thread.Sleep(200);
+    return Results.Ok("slow");
+});
+app.MapGet("/burst/{n:int}", async (int n, HttpContext http) =>
+{
+    var origin = $"{http.Request.Scheme}://{http.Request.Host}";
+    var calls = Enumerable.Range(0, Math.Clamp(n, 1, 256))
+        .Select(_ => self.GetStringAsync(origin + "/slow"));
+    var replies = await Task.WhenAll(calls);
+    return Results.Ok(new { calls = replies.Length, threads = ThreadPool.ThreadCount });
+});
 
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine("WebApp: listening"));
 app.Run();
@@ -36,5 +59,43 @@ public static class RequestAudit
     public static void Keep(RequestContext context)
     {
         lock (Kept) Kept.Add(context);
+    }
+}
+
+/// <summary>The native leak: buffers from the native heap, written and never freed. Only their
+/// addresses are kept, in a list that grows by 8 bytes per request: the managed heap hardly
+/// moves.</summary>
+public static class NativeAudit
+{
+    private static readonly List<nint> Kept = new();
+    private static readonly byte[] Pattern = Enumerable.Repeat((byte)0x5a, 64 * 1024).ToArray();
+
+    public static void Keep(int bytes)
+    {
+        var p = Marshal.AllocHGlobal(bytes);
+        for (var done = 0; done < bytes; done += Pattern.Length)
+        {
+            Marshal.Copy(Pattern, 0, p + done, Math.Min(Pattern.Length, bytes - done));
+        }
+        lock (Kept) Kept.Add(p);
+    }
+}
+
+/// <summary>The spike: a report built in 1 MiB chunks that are all alive at once, then dropped.
+/// Large-object-heap buffers, as a service that renders a big export would use.</summary>
+public static class Spike
+{
+    public static long Build(int mb)
+    {
+        var chunks = new List<byte[]>(mb);
+        for (var i = 0; i < mb; i++)
+        {
+            var chunk = new byte[1 << 20];
+            Array.Fill(chunk, (byte)i);
+            chunks.Add(chunk);
+        }
+        long sum = 0;
+        foreach (var c in chunks) sum += c[^1];
+        return sum;
     }
 }
