@@ -129,10 +129,12 @@ MemorySummary classify_memory(const ProcessMemory& p) {
         used.private_kb -= kb;
         s.idle_stack_kb += kb;
         s.categories[c] += used;
+        if (used.kbytes > 0) s.mappings.push_back({v.start, v.end, v.path, c, used.kbytes});
         continue;
       }
     }
     s.categories[c] += r;
+    if (r.kbytes > 0) s.mappings.push_back({v.start, v.end, v.path, c, r.kbytes});
   }
   // Threads whose stack pointer was read: each pointer lies in exactly one stack mapping.
   s.stacks_found = 0;
@@ -176,10 +178,28 @@ void reclaim_gc_ranges(MemorySummary& summary, const GcHeapSummary& gc) {
     heap.shareable_kb -= std::min(heap.shareable_kb, a.row.shareable_kb);
     heap.shared_kb -= std::min(heap.shared_kb, a.row.shared_kb);
     summary.categories[MemoryCategory::kOtherData] += a.row;
+    for (MappingKb& m : summary.mappings) {
+      if (m.start == a.start) m.category = MemoryCategory::kOtherData;
+    }
     if (a.row.kbytes > 0) summary.other_data_ranges.push_back({a.start, a.end, a.row.kbytes});
   }
   summary.arena_ranges = std::move(kept);
 }
+
+namespace {
+
+enum class Owner { kGcHeap, kGcOther, kRuntimeCode, kRuntimeData, kNobody };
+
+// The first owner whose ranges the Other Data mapping overlaps.
+Owner owner_of(const ResidentRange& range, const GcHeapSummary& gc) {
+  if (overlaps(gc.segments, range)) return Owner::kGcHeap;
+  if (overlaps(gc.gc_owned, range)) return Owner::kGcOther;
+  if (range.runtime_code) return Owner::kRuntimeCode;
+  if (overlaps(gc.runtime_owned, range)) return Owner::kRuntimeData;
+  return Owner::kNobody;
+}
+
+}  // namespace
 
 Reconciliation reconcile(const MemorySummary& summary, const GcHeapSummary& gc) {
   Reconciliation r;
@@ -187,14 +207,21 @@ Reconciliation reconcile(const MemorySummary& summary, const GcHeapSummary& gc) 
   r.gc_heap_committed_kb = gc.committed_bytes / 1024;
   r.split = gc.owners_known;
   for (const auto& range : summary.other_data_ranges) {
-    if (overlaps(gc.segments, range)) {
-      r.gc_heap_resident_kb += range.kbytes;
-    } else if (overlaps(gc.gc_owned, range)) {
-      r.gc_other_resident_kb += range.kbytes;
-    } else if (range.runtime_code) {
-      r.runtime_code_kb += range.kbytes;
-    } else if (overlaps(gc.runtime_owned, range)) {
-      r.runtime_data_kb += range.kbytes;
+    switch (owner_of(range, gc)) {
+      case Owner::kGcHeap:
+        r.gc_heap_resident_kb += range.kbytes;
+        break;
+      case Owner::kGcOther:
+        r.gc_other_resident_kb += range.kbytes;
+        break;
+      case Owner::kRuntimeCode:
+        r.runtime_code_kb += range.kbytes;
+        break;
+      case Owner::kRuntimeData:
+        r.runtime_data_kb += range.kbytes;
+        break;
+      case Owner::kNobody:
+        break;
     }
   }
   const std::uint64_t explained = r.gc_owned_kb() + r.runtime_kb();
@@ -207,6 +234,23 @@ void attribute_runtime_memory(Checkpoint& checkpoint) {
   if (!cp.memory || !cp.gc_heap) return;
   reclaim_gc_ranges(*cp.memory, *cp.gc_heap);
   cp.reconciliation = reconcile(*cp.memory, *cp.gc_heap);
+  if (!cp.reconciliation->split) return;
+  // Each Other Data mapping under the category that judges it: the GC's stay Other Data.
+  for (MappingKb& m : cp.memory->mappings) {
+    if (m.category != MemoryCategory::kOtherData) continue;
+    const ResidentRange range{m.start, m.end, m.kbytes, m.name.starts_with("/memfd:doublemapper")};
+    switch (owner_of(range, *cp.gc_heap)) {
+      case Owner::kRuntimeCode:
+      case Owner::kRuntimeData:
+        m.category = MemoryCategory::kRuntimeCode;
+        break;
+      case Owner::kNobody:
+        m.category = MemoryCategory::kNativeData;
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 }  // namespace leakgate

@@ -1,5 +1,9 @@
 #include "model/judged_memory.h"
 
+#include <algorithm>
+#include <map>
+#include <utility>
+
 namespace leakgate {
 
 std::vector<MemoryCategory> judged_categories(bool split) {
@@ -43,6 +47,29 @@ std::uint64_t judged_kb(const Checkpoint& checkpoint, MemoryCategory category) {
     default:
       return cp.memory->row(category).kbytes;
   }
+}
+
+std::vector<MappingGrowth> grown_mappings(const Checkpoint& from, const Checkpoint& to,
+                                          MemoryCategory category, std::size_t limit) {
+  std::vector<MappingGrowth> out;
+  if (!from.memory || !to.memory) return out;
+  std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> before;
+  for (const MappingKb& m : from.memory->mappings) {
+    if (m.category == category) before[{m.start, m.name}] += m.kbytes;
+  }
+  for (const MappingKb& m : to.memory->mappings) {
+    if (m.category != category) continue;
+    const auto it = before.find({m.start, m.name});
+    const std::uint64_t was = it == before.end() ? 0 : it->second;
+    if (m.kbytes <= was) continue;
+    const char* unnamed = category == MemoryCategory::kHeap ? "malloc arena" : "anonymous";
+    out.push_back({m.name.empty() ? unnamed : m.name, m.start, m.end, was, m.kbytes});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const MappingGrowth& a, const MappingGrowth& b) {
+    return a.kb_after - a.kb_before > b.kb_after - b.kb_before;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
 }
 
 }  // namespace leakgate

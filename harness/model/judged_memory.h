@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,5 +29,20 @@ bool memory_split(const Checkpoint& checkpoint);
 
 // A judged category's resident KiB at a checkpoint (0 without a memory summary).
 std::uint64_t judged_kb(const Checkpoint& checkpoint, MemoryCategory category);
+
+// A mapping that grew between two checkpoints: "[heap]", a file, "malloc arena" or "anonymous"
+// (the last two told apart by their range).
+struct MappingGrowth {
+  std::string mapping;
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::uint64_t kb_before = 0;  // 0: the mapping was not there (or not resident)
+  std::uint64_t kb_after = 0;
+};
+
+// Where a judged category grew from one checkpoint to another: its mappings (matched by start
+// address and name) that grew most, at most `limit`, largest growth first.
+std::vector<MappingGrowth> grown_mappings(const Checkpoint& from, const Checkpoint& to,
+                                          MemoryCategory category, std::size_t limit);
 
 }  // namespace leakgate

@@ -67,12 +67,23 @@ struct ArenaRange {
   MemoryRow row;
 };
 
+// One resident mapping and the category that counts it (once split by owner: Native Data or
+// Runtime Code for Other Data the GC does not own), for saying where a category grew.
+struct MappingKb {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::string name;  // the file, "[heap]", "[stack]", or "" (anonymous)
+  MemoryCategory category = MemoryCategory::kOtherData;
+  std::uint64_t kbytes = 0;
+};
+
 struct MemorySummary {
   std::uint64_t page_kb = 4;
   std::map<MemoryCategory, MemoryRow> categories;  // every category, zero rows included
   std::vector<ModuleMemory> modules;               // Code/StaticData per file, largest first
   std::vector<ResidentRange> other_data_ranges;
   std::vector<ArenaRange> arena_ranges;
+  std::vector<MappingKb> mappings;    // every resident mapping, in address order
   std::uint64_t runtime_code_kb = 0;  // part of Other Data in /memfd:doublemapper (.NET W^X)
   int threads = 0;
   int stacks_found = 0;  // threads whose stack mapping was found

@@ -1,6 +1,7 @@
 #include "report/json_report.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "report/memory_report.h"
 #include "report/report_views.h"
@@ -26,6 +27,19 @@ json finding_to_json(const Finding& f) {
             {"kind", f.kind}};
   if (!f.names.empty()) j["names"] = f.names;
   if (!f.owner.empty()) j["owner"] = f.owner;
+  if (!f.grown_mappings.empty()) {
+    json grown = json::array();
+    for (const auto& m : f.grown_mappings) {
+      char range[48];
+      std::snprintf(range, sizeof range, "%llx-%llx", static_cast<unsigned long long>(m.start),
+                    static_cast<unsigned long long>(m.end));
+      grown.push_back({{"mapping", m.mapping},
+                       {"range", range},
+                       {"kbWarmup", m.kb_before},
+                       {"kbFinal", m.kb_after}});
+    }
+    j["grownMappings"] = grown;
+  }
   if (!f.tolerance_source.empty()) j["toleranceSource"] = f.tolerance_source;
   json points = json::array();
   for (const auto& [iteration, value] : f.points) {

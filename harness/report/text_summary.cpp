@@ -62,6 +62,20 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       for (std::size_t i = 0; i < s.findings.size() && i < kFindingsShown; ++i) {
         const Finding& f = s.findings[i];
         out << "  " << describe(f) << "\n";
+        if (!f.grown_mappings.empty()) {
+          out << "      grew in:";
+          for (std::size_t k = 0; k < f.grown_mappings.size(); ++k) {
+            const MappingGrowth& m = f.grown_mappings[k];
+            char start[24];
+            std::snprintf(start, sizeof start, "%llx", static_cast<unsigned long long>(m.start));
+            out << (k ? ";" : "") << " " << m.mapping
+                << (m.mapping.starts_with('/') || m.mapping.starts_with('[')
+                        ? std::string()
+                        : std::string(" at ") + start)
+                << " " << m.kb_before << " -> " << m.kb_after << " KB";
+          }
+          out << "\n";
+        }
         if (!f.retention) continue;
         if (f.retention->groups.empty()) {
           if (f.retention->sampled > 0) {

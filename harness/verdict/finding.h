@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/judged_memory.h"
 #include "model/retention.h"
 
 namespace leakgate {
@@ -25,6 +26,7 @@ struct Finding {
   std::vector<std::pair<int, double>> points;  // (iteration, value) the growth was fitted on
   std::string tolerance_source;        // where the limit came from: scenario, calibration, baseline
   std::optional<Retention> retention;  // what holds the instances (managed types, from the dump)
+  std::vector<MappingGrowth> grown_mappings;  // memory: where it grew, warm-up to final
 };
 
 enum class Verdict { kPass, kLeak, kRegression, kError };

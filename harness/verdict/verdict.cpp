@@ -51,6 +51,14 @@ Judgement judge(const Evidence& evidence) {
   std::stable_sort(over.begin(), over.end(), [](const Finding& a, const Finding& b) {
     return a.actual - *a.limit > b.actual - *b.limit;
   });
+  // A memory finding says where it grew: the mappings of its category that grew most.
+  for (auto* list : {&growth, &over}) {
+    for (Finding& f : *list) {
+      MemoryCategory category;
+      if (f.kind != "memory" || !category_from_name(f.type, category)) continue;
+      f.grown_mappings = grown_mappings(evidence.warmup(), evidence.final(), category, 5);
+    }
+  }
   j.verdict = !growth.empty() ? Verdict::kLeak
               : !over.empty() ? Verdict::kRegression
                               : Verdict::kPass;

@@ -7,6 +7,7 @@
 #include "collect/memory_classifier.h"
 #include "collect/proc_parsers.h"
 #include "common/errors.h"
+#include "model/judged_memory.h"
 #include "unit/test_support.h"
 
 namespace leakgate {
@@ -235,6 +236,58 @@ TEST(MemoryClassifier, AGcRegionShapedLikeAnArenaGoesBackToOtherData) {
   ASSERT_EQ(s.arena_ranges.size(), 1u);
   EXPECT_EQ(s.arena_ranges[0].start, 0x8000000u);
   EXPECT_EQ(reconcile(s, gc).gc_other_resident_kb, 3000u);
+}
+
+TEST(JudgedMemory, SaysWhichMappingsOfACategoryGrewMostFirst) {
+  Checkpoint from, to;
+  from.memory.emplace();
+  to.memory.emplace();
+  from.memory->mappings = {{0x1000, 0x2000, "[heap]", MemoryCategory::kHeap, 100},
+                           {0x5000, 0x6000, "", MemoryCategory::kHeap, 50},
+                           {0x9000, 0xa000, "", MemoryCategory::kNativeData, 10}};
+  to.memory->mappings = {{0x1000, 0x3000, "[heap]", MemoryCategory::kHeap, 400},  // +300
+                         {0x5000, 0x6000, "", MemoryCategory::kHeap, 40},         // fell
+                         {0x7000, 0x8000, "", MemoryCategory::kHeap, 500},        // new: +500
+                         {0x9000, 0xa000, "", MemoryCategory::kNativeData, 900}};
+  const auto grown = grown_mappings(from, to, MemoryCategory::kHeap, 5);
+  ASSERT_EQ(grown.size(), 2u);
+  EXPECT_EQ(grown[0].mapping, "malloc arena");
+  EXPECT_EQ(grown[0].start, 0x7000u);
+  EXPECT_EQ(grown[0].kb_before, 0u);
+  EXPECT_EQ(grown[0].kb_after, 500u);
+  EXPECT_EQ(grown[1].mapping, "[heap]");
+  EXPECT_EQ(grown[1].kb_before, 100u);
+  EXPECT_EQ(grown_mappings(from, to, MemoryCategory::kHeap, 1).size(), 1u);
+  const auto native = grown_mappings(from, to, MemoryCategory::kNativeData, 5);
+  ASSERT_EQ(native.size(), 1u);
+  EXPECT_EQ(native[0].mapping, "anonymous");
+}
+
+TEST(JudgedMemory, OnceSplitOtherDataMappingsAreCountedByTheirOwner) {
+  MemorySummary s;
+  s.categories[MemoryCategory::kOtherData] = {300, 300, 0, 0};
+  s.other_data_ranges = {
+      {0x10000, 0x20000, 100}, {0x20000, 0x30000, 100, true}, {0x30000, 0x40000, 100}};
+  s.mappings = {
+      {0x10000, 0x20000, "", MemoryCategory::kOtherData, 100},
+      {0x20000, 0x30000, "/memfd:doublemapper (deleted)", MemoryCategory::kOtherData, 100},
+      {0x30000, 0x40000, "", MemoryCategory::kOtherData, 100}};
+  Checkpoint cp;
+  cp.memory = s;
+  cp.gc_heap.emplace();
+  cp.gc_heap->segments = {{0x10000, 0x11000}};
+  cp.gc_heap->owners_known = true;
+  attribute_runtime_memory(cp);
+  ASSERT_TRUE(memory_split(cp));
+  EXPECT_EQ(cp.memory->mappings[0].category, MemoryCategory::kOtherData);  // the GC's
+  EXPECT_EQ(cp.memory->mappings[1].category, MemoryCategory::kRuntimeCode);
+  EXPECT_EQ(cp.memory->mappings[2].category, MemoryCategory::kNativeData);
+  EXPECT_EQ(judged_kb(cp, MemoryCategory::kNativeData), 100u);
+  EXPECT_EQ(judged_kb(cp, MemoryCategory::kRuntimeCode), 100u);
+  const auto judged = judged_categories(true);
+  EXPECT_EQ(std::count(judged.begin(), judged.end(), MemoryCategory::kOtherData), 0);
+  EXPECT_EQ(std::count(judged.begin(), judged.end(), MemoryCategory::kPageTables), 0);
+  EXPECT_EQ(judged_categories(false).size(), kMemoryCategories.size());
 }
 
 }  // namespace
