@@ -24,12 +24,19 @@ class EngineHeap {
   EngineHeap(const EngineHeap&) = delete;
   EngineHeap& operator=(const EngineHeap&) = delete;
 
-  HeapEngine::Answer request(const std::string& op, nlohmann::json fields);
+  // A heap request (heapstat, roots); where the process was stopped in the middle of a garbage
+  // collection, the engine lets go of it and reads it again (read_when_walkable).
+  HeapEngine::Answer request(const std::string& op, const nlohmann::json& fields);
   // "attached to the live process" or "from a heap dump (attaching is refused: ...)"
   const std::string& how() const { return how_; }
 
  private:
+  HeapEngine::Answer send(const std::string& op, nlohmann::json fields);
+  // A fresh dump of the process (the last one deleted), opened by the engine.
+  void open_dump();
+
   int pid_;
+  ToolSettings tools_;
   TempDir temp_;
   std::unique_ptr<HeapEngine> engine_;
   std::unique_ptr<LiveDump> dump_;

@@ -45,7 +45,7 @@ std::optional<std::string> EngineCollector::prepare(const CollectRequest& reques
   priming.raw_dir = request.temp_dir;
   priming.live_only = false;
   try {
-    read_heap(priming, {{"pid", request.pid}}, scratch);
+    read_walkable(priming, scratch);
   } catch (const EngineError& e) {
     if (e.kind() != "attach-refused") throw;
     attach_refused_ = true;
@@ -70,8 +70,13 @@ void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::j
     answer = e.request("heapstat", nlohmann::json::object(), deadline);
     e.request("close", nlohmann::json::object(), deadline);
   } catch (...) {
-    // An engine that failed while attached must not leave the app stopped: the kernel detaches
-    // a dead tracer's tracees but leaves them in the stop ClrMD's attach put them in.
+    // An error reply leaves the engine attached: let go of the process. An engine that failed
+    // while attached must not leave the app stopped either: the kernel detaches a dead tracer's
+    // tracees but leaves them in the stop ClrMD's attach put them in.
+    try {
+      if (e.usable()) e.request("close", nlohmann::json::object(), deadline);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the error being thrown is the one to report
+    }
     if (open.contains("pid")) ::kill(request.pid, SIGCONT);
     throw;
   }
@@ -91,12 +96,30 @@ void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::j
 void EngineCollector::collect(const CollectRequest& request, Checkpoint& into) {
   // Counting only reachable objects (an app that could not be settled) is SOS's dumpheap -live.
   if (request.live_only) return sos_.collect(request, into);
+  read_walkable(request, into);
+}
+
+void EngineCollector::read_walkable(const CollectRequest& request, Checkpoint& into) {
+  into = read_when_walkable(Deadline::after_seconds(request.timeout_seconds),
+                            "checkpoint '" + request.label + "'", [&] {
+                              Checkpoint reading = into;
+                              read_once(request, reading);
+                              return reading;
+                            });
+}
+
+void EngineCollector::read_once(const CollectRequest& request, Checkpoint& into) {
   if (!request.retain_dump && !attach_refused_) {
     return read_heap(request, {{"pid", request.pid}}, into);
   }
   const fs::path dump = request.temp_dir / (request.label + ".dmp");
   sos_.take_dump(request, dump, request.label, &into);
-  read_heap(request, {{"dump", dump.string()}}, into);
+  try {
+    read_heap(request, {{"dump", dump.string()}}, into);
+  } catch (...) {
+    fs::remove(dump);
+    throw;
+  }
   if (request.retain_dump) {
     into.dump_file = dump.string();
   } else {

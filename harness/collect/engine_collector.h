@@ -39,6 +39,11 @@ class EngineCollector : public Collector {
 
  private:
   HeapEngine& engine(const CollectRequest& request);
+  // read_once until the heap can be walked (the process was not stopped in the middle of a
+  // garbage collection), a few times with a growing pause.
+  void read_walkable(const CollectRequest& request, Checkpoint& into);
+  // The live process, or a dump the runtime writes (retain_dump, or attaching refused).
+  void read_once(const CollectRequest& request, Checkpoint& into);
   // open (the process or the dump), heapstat, close; the reply is saved as raw output.
   void read_heap(const CollectRequest& request, const nlohmann::json& open, Checkpoint& into);
 

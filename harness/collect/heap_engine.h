@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/deadline.h"
@@ -77,5 +79,30 @@ class HeapEngine {
   std::int64_t next_id_ = 1;
   bool usable_ = true;
 };
+
+// A process stopped in the middle of a garbage collection (an app that allocates all the time) has
+// a heap nobody can walk (error kind heap-not-walkable) until the collection ends. Runs `read`
+// (which must let go of the process, or throw its dump away, when it fails) until it returns,
+// again after a pause that doubles from 50 ms, 6 times in all and not past `deadline`; the last
+// error says how many attempts were made. Every other error is thrown at once.
+template <class Read>
+auto read_when_walkable(Deadline deadline, const std::string& what, Read&& read) {
+  constexpr int kAttempts = 6;
+  std::chrono::milliseconds pause{50};
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return read();
+    } catch (const EngineError& e) {
+      if (e.kind() != "heap-not-walkable") throw;
+      if (attempt == kAttempts || deadline.remaining() < pause) {
+        throw EngineError(e.kind(), std::string(e.what()) + " (" + what + ", " +
+                                        std::to_string(attempt) +
+                                        " attempts: the app was collecting at each)");
+      }
+    }
+    std::this_thread::sleep_for(pause);
+    pause *= 2;
+  }
+}
 
 }  // namespace leakgate
