@@ -29,7 +29,7 @@ std::map<std::string, Spread> spreads(const std::map<std::string, std::vector<do
 }  // namespace
 
 double calibrated_margin(const Spread& spread, double floor) {
-  return std::max(3 * (spread.max - spread.min), floor);
+  return std::max({3 * (spread.max - spread.min), floor, kCalibratedRelativeFloor * spread.max});
 }
 
 Calibration calibrate(const std::vector<const Checkpoint*>& finals) {

@@ -41,6 +41,8 @@ json finding_to_json(const Finding& f) {
     j["grownMappings"] = grown;
   }
   if (!f.tolerance_source.empty()) j["toleranceSource"] = f.tolerance_source;
+  // Of a regression: whether the excess was there from the warm-up on.
+  if (const auto over = f.over_limit_at_warmup()) j["overLimitAtWarmup"] = *over;
   json points = json::array();
   for (const auto& [iteration, value] : f.points) {
     points.push_back({{"iteration", iteration}, {"value", value}});

@@ -36,6 +36,12 @@ std::string owner_note(std::string_view owner) {
   return "";
 }
 
+std::string excess_note(bool over_at_warmup, double warmup) {
+  return over_at_warmup ? ", over it from the warm-up checkpoint on (" + format_number(warmup, 0) +
+                              "): the footprint was larger from the start, not grown in the run"
+                        : ", crossed it during the run (warm-up " + format_number(warmup, 0) + ")";
+}
+
 std::string describe_finding(const json& f) {
   std::string s = string_or(f, "type", "?") + "  " + string_or(f, "metric") + " ";
   if (string_or(f, "rule") == "growth") {
@@ -45,6 +51,10 @@ std::string describe_finding(const json& f) {
     s += value_text(f.value("actual", json())) + " (baseline " +
          value_text(f.value("baseline", json())) + ", limit " +
          value_text(f.value("limit", json())) + ")";
+    const auto over = f.find("overLimitAtWarmup");
+    if (over != f.end() && over->is_boolean()) {
+      s += excess_note(over->get<bool>(), f.value("warmup", 0.0));
+    }
   }
   return s + "  [" + string_or(f, "rule", "?") + "]" + owner_note(string_or(f, "owner"));
 }

@@ -13,6 +13,9 @@ namespace leakgate {
 
 // "FormsApp.CustomerForm  instances 5 -> 25 (+1.00/iteration)  [growth]"
 std::string describe_finding(const nlohmann::json& finding);
+// For a baseline finding: whether its value was over the limit at the warm-up checkpoint already
+// (a larger footprint from the start) or crossed it during the run.
+std::string excess_note(bool over_at_warmup, double warmup);
 
 // What a memory finding's owner ("native", "runtime") means, as "  ..." to append; "" otherwise.
 std::string owner_note(std::string_view owner);

@@ -34,6 +34,7 @@ std::string describe(const Finding& f) {
                      fixed(f.growth_per_iteration, 2) + "/iteration)";
   if (f.rule == "baseline") {
     line += ", baseline " + fixed(f.baseline.value_or(0), 0) + ", limit " + fixed(*f.limit, 0);
+    if (const auto over = f.over_limit_at_warmup()) line += excess_note(*over, f.warmup);
   }
   return line + "  [" + f.rule + "]" + owner_note(f.owner);
 }

@@ -27,6 +27,13 @@ struct Finding {
   std::string tolerance_source;        // where the limit came from: scenario, calibration, baseline
   std::optional<Retention> retention;  // what holds the instances (managed types, from the dump)
   std::vector<MappingGrowth> grown_mappings;  // memory: where it grew, warm-up to final
+
+  // Of a baseline finding: whether the value was over the limit at the warm-up checkpoint already
+  // (a larger footprint from the start) rather than crossing it during the run.
+  std::optional<bool> over_limit_at_warmup() const {
+    if (rule != "baseline" || !limit) return std::nullopt;
+    return warmup > *limit;
+  }
 };
 
 enum class Verdict { kPass, kLeak, kRegression, kError };

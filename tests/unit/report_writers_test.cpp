@@ -8,6 +8,7 @@
 #include "report/markdown_report.h"
 #include "report/markup.h"
 #include "report/merge.h"
+#include "report/report_views.h"
 #include "report/svg_chart.h"
 #include "test_support.h"
 
@@ -95,6 +96,21 @@ TEST(Markdown, TableRowPerScenarioAndDetailsForFailures) {
   md = render_markdown(report);
   EXPECT_NE(md.find("❌ 1 of 2 scenario(s) failed"), std::string::npos) << md;
   EXPECT_NE(md.find("### ❌ `forms`: leak"), std::string::npos) << md;
+}
+
+TEST(DescribeFinding, ARegressionSaysWhetherItWasOverTheLimitAtTheWarmup) {
+  json f = {{"type", "System.String"}, {"metric", "instances"},    {"rule", "baseline"},
+            {"warmup", 2869},          {"actual", 2869},           {"baseline", 2812},
+            {"limit", 2868},           {"overLimitAtWarmup", true}};
+  EXPECT_NE(describe_finding(f).find("over it from the warm-up checkpoint on (2869)"),
+            std::string::npos)
+      << describe_finding(f);
+  f["overLimitAtWarmup"] = false;
+  f["warmup"] = 2800;
+  EXPECT_NE(describe_finding(f).find("crossed it during the run (warm-up 2800)"), std::string::npos)
+      << describe_finding(f);
+  f.erase("overLimitAtWarmup");  // a report written before the key existed
+  EXPECT_EQ(describe_finding(f).find("warm-up"), std::string::npos) << describe_finding(f);
 }
 
 TEST(Html, SelfContainedEscapedAndChartsPerFinding) {

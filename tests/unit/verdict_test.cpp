@@ -139,6 +139,39 @@ TEST_F(VerdictTest, CalibrationNarrowsTheToleranceAndABaselineOverrideWins) {
   EXPECT_EQ(j.verdict, Verdict::kPass);  // 150 allowed by the override
 }
 
+// Seen in the suite: System.String flat at 2823 instances from the warm-up on against a calibrated
+// maximum of 2812 with no spread (limit 2822 from the 10-instance floor): start-up variance.
+TEST_F(VerdictTest, ACalibratedMarginIsAtLeastTwoPercentOfTheMaximum) {
+  Baseline b;
+  b.types["System.String"] = {2812, 90000};
+  b.calibration = Calibration{5, {{"System.String", Spread{2812, 2812}}}, {}};
+  const auto flat = [](std::uint64_t count) {
+    return std::vector<Checkpoint>{cp(0, {{1, "System.String", count, 90000}}),
+                                   cp(10, {{1, "System.String", count, 90000}}),
+                                   cp(20, {{1, "System.String", count, 90000}})};
+  };
+  EXPECT_EQ(judge_points(flat(2823), &b).verdict, Verdict::kPass);
+  // 2812 + 2% of 2812 = 2868.24: one more than that is a regression, already at the warm-up.
+  const auto j = judge_points(flat(2869), &b);
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_DOUBLE_EQ(*j.findings[0].limit, 2812 + 0.02 * 2812);
+  EXPECT_EQ(j.findings[0].over_limit_at_warmup(), std::optional<bool>(true));
+}
+
+TEST_F(VerdictTest, ARegressionSaysWhetherTheExcessWasThereAtTheWarmup) {
+  Baseline b;
+  b.types["App.Cache"] = {100, 10000};
+  b.calibration = Calibration{5, {{"App.Cache", Spread{98, 102}}}, {}};
+  // Limit 114 (see above): 105 until one late jump to 130 (not sustained growth) crossed it.
+  const auto j =
+      judge_points({cp(0, {{1, "App.Cache", 105, 10500}}), cp(5, {{1, "App.Cache", 105, 10500}}),
+                    cp(10, {{1, "App.Cache", 105, 10500}}), cp(20, {{1, "App.Cache", 130, 13000}})},
+                   &b);
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].rule, "baseline");
+  EXPECT_EQ(j.findings[0].over_limit_at_warmup(), std::optional<bool>(false));
+}
+
 TEST_F(VerdictTest, KnownLeaksAreSuppressedAndMarkedUsed) {
   const std::vector<KnownLeak> known = {{"*", "App.Form", "third-party control cache", 0},
                                         {"*", "App.Other", "never matches", 1}};
