@@ -55,6 +55,9 @@ class Collector {
                                                    const std::filesystem::path& /*raw_dir*/) {
     return {};
   }
+  // What the GC holds now (its allocated and committed bytes, its segments), read without walking
+  // the heap, for settling; nullopt where the collector cannot tell cheaply. Called after prepare.
+  virtual std::optional<GcHeapSummary> gc_now(const CollectRequest&) { return std::nullopt; }
   // Name and version of each external tool it used so far, for the report.
   virtual std::map<std::string, std::string> tool_versions() const { return {}; }
 };

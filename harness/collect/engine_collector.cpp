@@ -60,15 +60,15 @@ std::optional<std::string> EngineCollector::prepare(const CollectRequest& reques
   return note;
 }
 
-void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::json& open,
-                                Checkpoint& into) {
+HeapEngine::Answer EngineCollector::ask_opened(const CollectRequest& request,
+                                               const nlohmann::json& open, const std::string& op) {
   HeapEngine& e = engine(request);
   const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
-  HeapEngine::Answer answer;
   try {
     e.request("open", open, deadline);
-    answer = e.request("heapstat", nlohmann::json::object(), deadline);
+    HeapEngine::Answer answer = e.request(op, nlohmann::json::object(), deadline);
     e.request("close", nlohmann::json::object(), deadline);
+    return answer;
   } catch (...) {
     // An error reply leaves the engine attached: let go of the process. An engine that failed
     // while attached must not leave the app stopped either: the kernel detaches a dead tracer's
@@ -80,6 +80,11 @@ void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::j
     if (open.contains("pid")) ::kill(request.pid, SIGCONT);
     throw;
   }
+}
+
+void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::json& open,
+                                Checkpoint& into) {
+  const HeapEngine::Answer answer = ask_opened(request, open, "heapstat");
   const fs::path raw = request.raw_dir / (request.label + ".engine-heapstat.json");
   write_file_atomically(raw, answer.line + "\n");
   into.raw.push_back({"heap engine heapstat", raw.filename().string()});
@@ -109,10 +114,18 @@ void EngineCollector::read_walkable(const CollectRequest& request, Checkpoint& i
 }
 
 void EngineCollector::read_once(const CollectRequest& request, Checkpoint& into) {
-  if (!request.retain_dump && !attach_refused_) {
-    return read_heap(request, {{"pid", request.pid}}, into);
-  }
   const fs::path dump = request.temp_dir / (request.label + ".dmp");
+  if (!attach_refused_) {
+    // Read right after settling: the runtime takes seconds to write a dump, and what the app
+    // allocates meanwhile (a service's timers: Kestrel's heartbeat allocates every second) is
+    // garbage the heap walk would count. The dump the retention analysis reads comes after.
+    read_heap(request, {{"pid", request.pid}}, into);
+    if (request.retain_dump) {
+      sos_.take_dump(request, dump, request.label, &into);
+      into.dump_file = dump.string();
+    }
+    return;
+  }
   sos_.take_dump(request, dump, request.label, &into);
   try {
     read_heap(request, {{"dump", dump.string()}}, into);
@@ -124,6 +137,19 @@ void EngineCollector::read_once(const CollectRequest& request, Checkpoint& into)
     into.dump_file = dump.string();
   } else {
     fs::remove(dump);
+  }
+}
+
+std::optional<GcHeapSummary> EngineCollector::gc_now(const CollectRequest& request) {
+  if (attach_refused_) return std::nullopt;
+  const HeapEngine::Answer answer =
+      read_when_walkable(Deadline::after_seconds(request.timeout_seconds), "settling", [&] {
+        return ask_opened(request, {{"pid", request.pid}}, "gc");
+      });
+  try {
+    return engine::parse_gc(answer.body, "gc");
+  } catch (const ParseError& err) {
+    throw ToolError(std::string("cannot read the heap engine's gc reply: ") + err.what());
   }
 }
 

@@ -12,14 +12,14 @@
 namespace leakgate {
 
 // Heap statistics from leakgate's heap engine (ClrMD, harness/heap-engine): the engine attaches to
-// the app, walks its heap in one pass and detaches; no file is written. Where a dump is wanted
-// anyway (the final checkpoint, whose dump the retention analysis reads, or --keep-dumps) the
-// runtime writes it (dotnet-dump collect) and the engine reads the dump instead. Where attaching
-// is refused (Yama ptrace_scope 2 or 3, no CAP_SYS_PTRACE; under scope 1 the app names leakgate
-// as its ptracer, see ChildProcess) every checkpoint goes the dump way,
-// and the report says so. The engine is started at the scenario's first checkpoint and stopped
-// with the collector. What the engine cannot do yet (counting only live objects of an unsettled
-// app, retention paths) goes to SOS on the dump.
+// the app right after it settled, walks its heap in one pass and detaches; no file is written.
+// Where a dump is wanted anyway (the final checkpoint, whose dump the retention analysis reads, or
+// --keep-dumps) the runtime writes it afterwards (dotnet-dump collect). Where attaching is refused
+// (Yama ptrace_scope 2 or 3, no CAP_SYS_PTRACE; under scope 1 the app names leakgate as its
+// ptracer, see ChildProcess) every checkpoint is read from a dump, and the report says so. The
+// engine is started at the scenario's first checkpoint and stopped with the collector. What the
+// engine cannot do yet (counting only live objects of an unsettled app, retention paths) goes to
+// SOS on the dump.
 class EngineCollector : public Collector {
  public:
   explicit EngineCollector(ToolSettings settings);
@@ -35,6 +35,8 @@ class EngineCollector : public Collector {
                                            const std::filesystem::path& raw_dir) override {
     return sos_.explain(checkpoint, types, caps, raw_dir);
   }
+  // Attached (open, gc, close): nullopt where attaching is refused.
+  std::optional<GcHeapSummary> gc_now(const CollectRequest& request) override;
   std::map<std::string, std::string> tool_versions() const override;
 
  private:
@@ -44,6 +46,9 @@ class EngineCollector : public Collector {
   void read_walkable(const CollectRequest& request, Checkpoint& into);
   // The live process, or a dump the runtime writes (retain_dump, or attaching refused).
   void read_once(const CollectRequest& request, Checkpoint& into);
+  // open (the process or the dump), `op`, close; the engine lets go of the process on any error.
+  HeapEngine::Answer ask_opened(const CollectRequest& request, const nlohmann::json& open,
+                                const std::string& op);
   // open (the process or the dump), heapstat, close; the reply is saved as raw output.
   void read_heap(const CollectRequest& request, const nlohmann::json& open, Checkpoint& into);
 

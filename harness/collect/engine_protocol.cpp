@@ -108,6 +108,41 @@ Reply parse_reply(std::string_view line) {
   return r;
 }
 
+GcHeapSummary parse_gc(const json& body, std::string_view op) {
+  GcHeapSummary out;
+  const std::string where = op == "gc" ? std::string(op) : std::string(op) + " gc";
+  const json& gc = object_field(body, "gc", std::string(op));
+  const auto heaps = unsigned_field(gc, "heaps", where);
+  if (heaps == 0 || heaps > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+    bad(where + ": \"heaps\" is " + std::to_string(heaps));
+  }
+  out.heap_count = static_cast<int>(heaps);
+  const auto server = gc.find("server");
+  if (server == gc.end() || !server->is_boolean()) bad(where + ": \"server\" is not true/false");
+  out.server = server->get<bool>();
+  if (gc.contains("dynamicAdaptationMode")) {
+    const auto mode = unsigned_field(gc, "dynamicAdaptationMode", where);
+    out.dynamic_adaptation = mode > 1000 ? -1 : static_cast<int>(mode);
+  }
+  out.allocated_bytes = unsigned_field(gc, "allocated", where);
+  out.committed_bytes = unsigned_field(gc, "committed", where);
+  const json& segments = array_field(gc, "segments", where);
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string at = where + " segment " + std::to_string(i);
+    if (!segments[i].is_object()) bad(at + " is not an object");
+    const auto start = unsigned_field(segments[i], "start", at);
+    const auto committed_end = unsigned_field(segments[i], "committedEnd", at);
+    if (committed_end >= start) out.segments.emplace_back(start, committed_end);
+  }
+  // The runtime's own ranges (engines before these fields did not send them: no split then).
+  out.owners_known = bool_or(gc, "nativeHeapsRead", false);
+  if (out.owners_known) {
+    read_ranges(gc, "gcOwned", out.gc_owned);
+    read_ranges(gc, "runtimeOwned", out.runtime_owned);
+  }
+  return out;
+}
+
 HeapStatReply parse_heapstat(const json& body) {
   HeapStatReply out;
   std::uint64_t objects = 0;
@@ -137,35 +172,7 @@ HeapStatReply parse_heapstat(const json& body) {
         " objects, " + std::to_string(out.heap.total_bytes) + " bytes");
   }
 
-  const json& gc = object_field(body, "gc", "heapstat");
-  const auto heaps = unsigned_field(gc, "heaps", "heapstat gc");
-  if (heaps == 0 || heaps > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
-    bad("heapstat gc: \"heaps\" is " + std::to_string(heaps));
-  }
-  out.gc.heap_count = static_cast<int>(heaps);
-  const auto server = gc.find("server");
-  if (server == gc.end() || !server->is_boolean()) bad("heapstat gc: \"server\" is not true/false");
-  out.gc.server = server->get<bool>();
-  if (gc.contains("dynamicAdaptationMode")) {
-    const auto mode = unsigned_field(gc, "dynamicAdaptationMode", "heapstat gc");
-    out.gc.dynamic_adaptation = mode > 1000 ? -1 : static_cast<int>(mode);
-  }
-  out.gc.allocated_bytes = unsigned_field(gc, "allocated", "heapstat gc");
-  out.gc.committed_bytes = unsigned_field(gc, "committed", "heapstat gc");
-  const json& segments = array_field(gc, "segments", "heapstat gc");
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    const std::string where = "heapstat gc segment " + std::to_string(i);
-    if (!segments[i].is_object()) bad(where + " is not an object");
-    const auto start = unsigned_field(segments[i], "start", where);
-    const auto committed_end = unsigned_field(segments[i], "committedEnd", where);
-    if (committed_end >= start) out.gc.segments.emplace_back(start, committed_end);
-  }
-  // The runtime's own ranges (engines before these fields did not send them: no split then).
-  out.gc.owners_known = bool_or(gc, "nativeHeapsRead", false);
-  if (out.gc.owners_known) {
-    read_ranges(gc, "gcOwned", out.gc.gc_owned);
-    read_ranges(gc, "runtimeOwned", out.gc.runtime_owned);
-  }
+  out.gc = parse_gc(body, "heapstat");
   return out;
 }
 

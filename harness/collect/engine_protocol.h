@@ -37,6 +37,10 @@ struct HeapStatReply {
   GcHeapSummary gc;  // as eeheap -gc sums it, with the GC's configuration
 };
 
+// The "gc" object of a heapstat or gc reply (`op` names it in errors): the GC's configuration,
+// its segments and totals, and the runtime's own ranges when the engine could list them.
+GcHeapSummary parse_gc(const nlohmann::json& body, std::string_view op);
+
 // The body of a heapstat reply. Rows are checked: every count and size a non-negative integer,
 // names non-empty, and the rows add up to the reply's totals.
 HeapStatReply parse_heapstat(const nlohmann::json& body);

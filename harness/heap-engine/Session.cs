@@ -23,6 +23,9 @@ public sealed class Session : IDisposable
             case "heapstat":
                 HeapStat(request, writer);
                 break;
+            case "gc":
+                Gc(request, writer);
+                break;
             case "instances":
                 RootsRequest.Instances(Opened(), request, writer);
                 break;
@@ -62,13 +65,27 @@ public sealed class Session : IDisposable
     private Target Opened() =>
         _target ?? throw new EngineException(ErrorKind.NotOpen, "no process or dump is open (send \"open\" first)");
 
-    private void HeapStat(Request request, ReplyWriter writer)
+    // The GC's own account without walking the heap: its configuration, segments, allocated and
+    // committed bytes, and the runtime's ranges (what settling compares between rounds).
+    private void Gc(Request request, ReplyWriter writer)
     {
-        Target t = Opened();
-        ClrHeap heap = t.Runtime.Heap;
+        ClrHeap heap = WalkableHeap();
+        writer.Ok(request, w => WriteGc(w, heap));
+    }
+
+    private ClrHeap WalkableHeap()
+    {
+        ClrHeap heap = Opened().Runtime.Heap;
         if (!heap.CanWalkHeap)
             throw new EngineException(ErrorKind.HeapNotWalkable,
                 "the heap cannot be walked: the process was stopped in the middle of a garbage collection");
+        return heap;
+    }
+
+    private void HeapStat(Request request, ReplyWriter writer)
+    {
+        Target t = Opened();
+        ClrHeap heap = WalkableHeap();
         var watch = Stopwatch.StartNew();
         int threads = request.Bounded("threads", 0, 0, 64);
         HeapTally tally = t.Walker(threads).Walk();

@@ -64,8 +64,20 @@ void prepare_collectors(ScenarioContext& ctx, ScenarioSession& session) {
   const CollectRequest request = make_request(ctx, session, "priming");
   for (auto& collector : ctx.collectors) {
     if (!collector->applies_to(ctx.result.runtime)) continue;
+    // What preparing did to the process's memory is said, so that it can be told from growth
+    // (the settle before the first checkpoint waits until memory holds still after it).
+    const auto before = resident_kb(session.pid());
     blaming_the_app_if_gone(session, "preparing " + std::string(collector->name()), [&] {
-      if (auto note = collector->prepare(request)) ctx.result.info.push_back(*note);
+      if (auto note = collector->prepare(request)) {
+        const auto after = resident_kb(session.pid());
+        if (before && after) {
+          const auto delta = static_cast<long long>(*after) - static_cast<long long>(*before);
+          *note += " (resident memory " + std::to_string(*before) + " -> " +
+                   std::to_string(*after) + " KB, " + (delta >= 0 ? "+" : "") +
+                   std::to_string(delta) + " KB)";
+        }
+        ctx.result.info.push_back(*note);
+      }
     });
   }
 }
@@ -76,8 +88,19 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
   Checkpoint cp;
   cp.label = label;
   cp.iteration = iteration;
-  const SettleResult settled =
-      settle_until_stable(session, ctx.manifest, ctx.result.runtime.facts.contains("runtime"));
+  const CollectRequest gc_request = make_request(ctx, session, label);
+  const GcReader gc_now = [&]() -> std::optional<GcHeapSummary> {
+    for (auto& collector : ctx.collectors) {
+      if (!collector->applies_to(ctx.result.runtime)) continue;
+      std::optional<GcHeapSummary> gc;
+      blaming_the_app_if_gone(session, "settling: reading the GC",
+                              [&] { gc = collector->gc_now(gc_request); });
+      if (gc) return gc;
+    }
+    return std::nullopt;
+  };
+  const SettleResult settled = settle_until_stable(
+      session, ctx.manifest, ctx.result.runtime.facts.contains("runtime"), gc_now);
   cp.settle_reply = settled.reply;
   cp.settle_rounds = settled.rounds;
   cp.settled_by = settled.settled_by;

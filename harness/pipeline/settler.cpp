@@ -16,23 +16,31 @@ namespace leakgate {
 namespace {
 
 struct Reading {
-  std::optional<std::uint64_t> heap_bytes;
+  std::optional<std::uint64_t> heap_bytes;  // the app's own figure (its settle reply)
   std::optional<std::uint64_t> rss_kb;
+  // What the GC says (the heap engine): allocated bytes, and resident memory outside the GC's
+  // committed bytes (what the memory verdict judges of a .NET process).
+  std::optional<std::uint64_t> gc_allocated;
+  std::optional<std::uint64_t> gc_committed;
+  std::optional<std::uint64_t> rest_kb;
+  // What settling compares: resident memory outside the GC where the GC says what it holds (the
+  // GC gives memory back on its own schedule, and that memory is not judged), else all of it.
+  std::optional<std::uint64_t> memory_kb() const { return rest_kb ? rest_kb : rss_kb; }
 };
 
-std::optional<std::uint64_t> resident_kb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  try {
-    return parse_status_kb(text, "Rss");
-  } catch (const ParseError&) {
-    return std::nullopt;
-  }
-}
-
-Reading read(const std::string& reply, pid_t pid) {
+Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now) {
   Reading r;
   r.rss_kb = resident_kb(pid);
+  if (gc_now) {
+    if (const auto gc = gc_now()) {
+      r.gc_allocated = gc->allocated_bytes;
+      r.gc_committed = gc->committed_bytes;
+      if (r.rss_kb) {
+        const std::uint64_t committed_kb = gc->committed_bytes / 1024;
+        r.rest_kb = *r.rss_kb > committed_kb ? *r.rss_kb - committed_kb : 0;
+      }
+    }
+  }
   if (reply.empty()) return r;
   const auto facts = protocol::parse_facts(reply);
   // promotedBytes (what survived the full collection) is steadier than heapBytes, which also
@@ -63,6 +71,16 @@ bool fell(const std::optional<std::uint64_t>& a, const std::optional<std::uint64
 
 }  // namespace
 
+std::optional<std::uint64_t> resident_kb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    return parse_status_kb(text, "Rss");
+  } catch (const ParseError&) {
+    return std::nullopt;
+  }
+}
+
 Trend settle_trend(const std::vector<std::uint64_t>& readings, std::uint64_t tolerance) {
   if (readings.size() < 2) return Trend::kFlat;
   bool up = false, down = false;
@@ -77,13 +95,27 @@ Trend settle_trend(const std::vector<std::uint64_t>& readings, std::uint64_t tol
 
 namespace {
 
-std::string describe(const std::vector<Reading>& readings) {
-  std::string heap, rss;
+std::string listed(const std::vector<Reading>& readings,
+                   std::optional<std::uint64_t> Reading::*field) {
+  std::string out;
   for (const auto& r : readings) {
-    if (r.heap_bytes) heap += (heap.empty() ? "" : ", ") + std::to_string(*r.heap_bytes);
-    if (r.rss_kb) rss += (rss.empty() ? "" : ", ") + std::to_string(*r.rss_kb);
+    if (r.*field) out += (out.empty() ? "" : ", ") + std::to_string(*(r.*field));
   }
-  return (heap.empty() ? "" : "live heap bytes " + heap + "; ") + "resident KB " + rss;
+  return out;
+}
+
+std::string describe(const std::vector<Reading>& readings) {
+  std::string out;
+  const auto add = [&](const char* what, std::optional<std::uint64_t> Reading::*field) {
+    const std::string values = listed(readings, field);
+    if (!values.empty()) out += (out.empty() ? "" : "; ") + std::string(what) + " " + values;
+  };
+  add("live heap bytes", &Reading::heap_bytes);
+  add("GC allocated bytes", &Reading::gc_allocated);
+  add("GC committed bytes", &Reading::gc_committed);
+  add("resident KB", &Reading::rss_kb);
+  add("resident KB outside the GC", &Reading::rest_kb);
+  return out;
 }
 
 std::vector<std::uint64_t> axis(const std::vector<Reading>& readings,
@@ -95,11 +127,26 @@ std::vector<std::uint64_t> axis(const std::vector<Reading>& readings,
   return out;
 }
 
+std::vector<std::uint64_t> memory_axis(const std::vector<Reading>& readings) {
+  std::vector<std::uint64_t> out;
+  for (const auto& r : readings) {
+    if (const auto kb = r.memory_kb()) out.push_back(*kb);
+  }
+  return out;
+}
+
+Trend heap_trend(const std::vector<Reading>& readings, std::uint64_t tolerance) {
+  const Trend app = settle_trend(axis(readings, &Reading::heap_bytes), tolerance);
+  const Trend gc = settle_trend(axis(readings, &Reading::gc_allocated), tolerance);
+  if (app == Trend::kFlat) return gc;
+  if (gc == Trend::kFlat || gc == app) return app;
+  return Trend::kBoth;
+}
+
 // What the readings did and what to change, for the error of an app that did not settle.
 std::string diagnosis(const std::vector<Reading>& readings, const Manifest& m) {
-  const Trend heap =
-      settle_trend(axis(readings, &Reading::heap_bytes), m.settle.heap_tolerance_bytes);
-  const Trend rss = settle_trend(axis(readings, &Reading::rss_kb), m.settle.rss_tolerance_kb);
+  const Trend heap = heap_trend(readings, m.settle.heap_tolerance_bytes);
+  const Trend rss = settle_trend(memory_axis(readings), m.settle.rss_tolerance_kb);
   const std::string seconds = std::to_string(static_cast<long long>(m.timeouts.settle_seconds));
   if (heap == Trend::kRising || rss == Trend::kRising) {
     return "The readings only rose: something keeps allocating between settles. Stop "
@@ -120,7 +167,8 @@ std::string diagnosis(const std::vector<Reading>& readings, const Manifest& m) {
 
 }  // namespace
 
-SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bool dotnet) {
+SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bool dotnet,
+                                 const GcReader& gc_now) {
   SettleResult result;
   if (m.settle.method == SettleMethod::kLiveOnly) {
     result.settled_by = "not settled (settle.method live-only): live objects only";
@@ -145,18 +193,20 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
       result.reply = session.settle();
     }
     ++result.rounds;
-    readings.push_back(read(result.reply, session.pid()));
+    readings.push_back(read(result.reply, session.pid(), gc_now));
     bool converging = false;
     if (readings.size() >= 2) {
       const Reading& a = readings[readings.size() - 2];
       const Reading& b = readings.back();
-      if (close(a.heap_bytes, b.heap_bytes, m.settle.heap_tolerance_bytes) &&
-          close(a.rss_kb, b.rss_kb, m.settle.rss_tolerance_kb)) {
+      const std::uint64_t heap_tolerance = m.settle.heap_tolerance_bytes;
+      if (close(a.heap_bytes, b.heap_bytes, heap_tolerance) &&
+          close(a.gc_allocated, b.gc_allocated, heap_tolerance) &&
+          close(a.memory_kb(), b.memory_kb(), m.settle.rss_tolerance_kb)) {
         break;
       }
-      converging = fell(a.rss_kb, b.rss_kb, m.settle.rss_tolerance_kb) &&
-                   !(b.heap_bytes && a.heap_bytes &&
-                     *b.heap_bytes > *a.heap_bytes + m.settle.heap_tolerance_bytes);
+      converging = fell(a.memory_kb(), b.memory_kb(), m.settle.rss_tolerance_kb) &&
+                   !fell(b.heap_bytes, a.heap_bytes, heap_tolerance) &&
+                   !fell(b.gc_allocated, a.gc_allocated, heap_tolerance);
     }
     const bool out_of_rounds = result.rounds >= m.settle.max_rounds && !converging;
     if (out_of_rounds || deadline.expired()) {
@@ -174,6 +224,11 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
       induced ? "induced full blocking GC over the diagnostics IPC, " +
                     std::to_string(result.rounds) + " rounds"
               : "the app's settle command, " + std::to_string(result.rounds) + " rounds";
+  if (readings.back().rest_kb) {
+    result.settled_by +=
+        ", until the GC's allocated bytes and the resident memory outside its "
+        "committed bytes held still";
+  }
   return result;
 }
 

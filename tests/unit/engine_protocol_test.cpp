@@ -77,6 +77,33 @@ TEST(EngineProtocol, ServerGcIsReadAsSuch) {
   EXPECT_EQ(workstation.gc.heap_count, 1);
 }
 
+// The gc op (what settling reads each round) gives the very GC summary of a heapstat, unwalked.
+TEST_P(EngineAgreesWithSos, TheGcOpGivesHeapstatsGcSummary) {
+  const std::string name = GetParam();
+  const engine::Reply gc = engine::parse_reply(engine_line(name, 4));
+  ASSERT_TRUE(gc.ok) << gc.error_message;
+  EXPECT_FALSE(gc.body.contains("types"));
+  const GcHeapSummary summary = engine::parse_gc(gc.body, "gc");
+  const GcHeapSummary walked =
+      engine::parse_heapstat(engine::parse_reply(engine_line(name, 2)).body).gc;
+  EXPECT_EQ(summary.allocated_bytes, walked.allocated_bytes);
+  EXPECT_EQ(summary.committed_bytes, walked.committed_bytes);
+  EXPECT_EQ(summary.segments, walked.segments);
+  EXPECT_EQ(summary.server, walked.server);
+  EXPECT_EQ(summary.owners_known, walked.owners_known);
+  EXPECT_EQ(summary.gc_owned, walked.gc_owned);
+  EXPECT_GT(summary.allocated_bytes, 0u);
+  // An error names the op it came from.
+  nlohmann::json broken = gc.body;
+  broken["gc"].erase("committed");
+  try {
+    engine::parse_gc(broken, "gc");
+    FAIL() << "no error";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("gc: \"committed\""), std::string::npos) << e.what();
+  }
+}
+
 TEST(EngineProtocol, HelloNamesTheEngineAndClrMd) {
   const std::string version = engine::parse_hello(engine_line("forms-leak", 0));
   EXPECT_NE(version.find("ClrMD 4.2"), std::string::npos) << version;
