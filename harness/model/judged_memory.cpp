@@ -49,6 +49,14 @@ std::uint64_t judged_kb(const Checkpoint& checkpoint, MemoryCategory category) {
   }
 }
 
+std::uint64_t judged_total_kb(const Checkpoint& checkpoint) {
+  std::uint64_t total = 0;
+  for (auto category : judged_categories(memory_split(checkpoint))) {
+    total += judged_kb(checkpoint, category);
+  }
+  return total;
+}
+
 std::vector<MappingGrowth> grown_mappings(const Checkpoint& from, const Checkpoint& to,
                                           MemoryCategory category, std::size_t limit) {
   std::vector<MappingGrowth> out;

@@ -30,6 +30,10 @@ bool memory_split(const Checkpoint& checkpoint);
 // A judged category's resident KiB at a checkpoint (0 without a memory summary).
 std::uint64_t judged_kb(const Checkpoint& checkpoint, MemoryCategory category);
 
+// The sum of what the verdict judges at a checkpoint (judged_categories of its split): what
+// settling waits on for a .NET process whose memory is split.
+std::uint64_t judged_total_kb(const Checkpoint& checkpoint);
+
 // A mapping that grew between two checkpoints: "[heap]", a file, "malloc arena" or "anonymous"
 // (the last two told apart by their range).
 struct MappingGrowth {

@@ -64,6 +64,7 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
     result.findings = std::move(judgement.findings);
     result.suppressed = std::move(judgement.suppressed);
     result.known_leaks_used = std::move(judgement.known_leaks_used);
+    for (auto& note : judgement.notes) result.notes.push_back(std::move(note));
     source.explain(manifest, raw_dir, result);
     if (!baseline) {
       result.notes.push_back("no baseline in " + options.baselines_dir.string() +

@@ -6,8 +6,11 @@
 #include <optional>
 #include <thread>
 
+#include "collect/memory_classifier.h"
+#include "collect/memory_collector.h"
 #include "collect/proc_parsers.h"
 #include "common/errors.h"
+#include "model/judged_memory.h"
 #include "runtime/diagnostics_ipc.h"
 #include "scenario/protocol.h"
 
@@ -18,27 +21,29 @@ namespace {
 struct Reading {
   std::optional<std::uint64_t> heap_bytes;  // the app's own figure (its settle reply)
   std::optional<std::uint64_t> rss_kb;
-  // What the GC says (the heap engine): allocated bytes, and resident memory outside the GC's
-  // committed bytes (what the memory verdict judges of a .NET process).
+  // What the GC says (the heap engine): its allocated and committed bytes, and with them the
+  // memory the verdict judges of a .NET process (resident memory the GC does not own).
   std::optional<std::uint64_t> gc_allocated;
   std::optional<std::uint64_t> gc_committed;
-  std::optional<std::uint64_t> rest_kb;
-  // What settling compares: resident memory outside the GC where the GC says what it holds (the
-  // GC gives memory back on its own schedule, and that memory is not judged), else all of it.
-  std::optional<std::uint64_t> memory_kb() const { return rest_kb ? rest_kb : rss_kb; }
+  std::optional<std::uint64_t> judged_kb;
+  // What settling compares: the judged memory where the GC says what it owns (it keeps memory or
+  // gives it back on its own schedule, and that memory is not judged), else all resident memory.
+  std::optional<std::uint64_t> memory_kb() const { return judged_kb ? judged_kb : rss_kb; }
 };
 
 Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now) {
   Reading r;
   r.rss_kb = resident_kb(pid);
   if (gc_now) {
-    if (const auto gc = gc_now()) {
+    if (auto gc = gc_now()) {
       r.gc_allocated = gc->allocated_bytes;
       r.gc_committed = gc->committed_bytes;
-      if (r.rss_kb) {
-        const std::uint64_t committed_kb = gc->committed_bytes / 1024;
-        r.rest_kb = *r.rss_kb > committed_kb ? *r.rss_kb - committed_kb : 0;
-      }
+      // The memory summary as a checkpoint takes it, split by owner as the verdict judges it.
+      Checkpoint scratch;
+      scratch.memory = classify_memory(read_process_memory(pid));
+      scratch.gc_heap = std::move(*gc);
+      attribute_runtime_memory(scratch);
+      if (memory_split(scratch)) r.judged_kb = judged_total_kb(scratch);
     }
   }
   if (reply.empty()) return r;
@@ -55,6 +60,13 @@ Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now) {
     }
   }
   return r;
+}
+
+// The GC's allocated bytes also count what the process allocated since the collection (its
+// timers, the diagnostics session that induced it: about 8 KiB a round seen on ASP.NET Core), so
+// they get the heap tolerance or 1/64 of the heap, whichever is more.
+std::uint64_t gc_allocated_tolerance(const Reading& r, const Manifest& m) {
+  return std::max<std::uint64_t>(m.settle.heap_tolerance_bytes, r.gc_allocated.value_or(0) / 64);
 }
 
 bool close(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b,
@@ -114,7 +126,7 @@ std::string describe(const std::vector<Reading>& readings) {
   add("GC allocated bytes", &Reading::gc_allocated);
   add("GC committed bytes", &Reading::gc_committed);
   add("resident KB", &Reading::rss_kb);
-  add("resident KB outside the GC", &Reading::rest_kb);
+  add("judged memory KB (what the GC does not own)", &Reading::judged_kb);
   return out;
 }
 
@@ -135,9 +147,11 @@ std::vector<std::uint64_t> memory_axis(const std::vector<Reading>& readings) {
   return out;
 }
 
-Trend heap_trend(const std::vector<Reading>& readings, std::uint64_t tolerance) {
-  const Trend app = settle_trend(axis(readings, &Reading::heap_bytes), tolerance);
-  const Trend gc = settle_trend(axis(readings, &Reading::gc_allocated), tolerance);
+Trend heap_trend(const std::vector<Reading>& readings, const Manifest& m) {
+  const Trend app =
+      settle_trend(axis(readings, &Reading::heap_bytes), m.settle.heap_tolerance_bytes);
+  const Trend gc = settle_trend(axis(readings, &Reading::gc_allocated),
+                                gc_allocated_tolerance(readings.front(), m));
   if (app == Trend::kFlat) return gc;
   if (gc == Trend::kFlat || gc == app) return app;
   return Trend::kBoth;
@@ -145,20 +159,22 @@ Trend heap_trend(const std::vector<Reading>& readings, std::uint64_t tolerance) 
 
 // What the readings did and what to change, for the error of an app that did not settle.
 std::string diagnosis(const std::vector<Reading>& readings, const Manifest& m) {
-  const Trend heap = heap_trend(readings, m.settle.heap_tolerance_bytes);
+  const Trend heap = heap_trend(readings, m);
   const Trend rss = settle_trend(memory_axis(readings), m.settle.rss_tolerance_kb);
   const std::string seconds = std::to_string(static_cast<long long>(m.timeouts.settle_seconds));
-  if (heap == Trend::kRising || rss == Trend::kRising) {
-    return "The readings only rose: something keeps allocating between settles. Stop "
-           "background work before checkpoints, or widen settle.heapToleranceBytes / "
-           "settle.rssToleranceKb";
-  }
-  if (rss == Trend::kFalling && heap != Trend::kBoth) {
+  // Memory falling while the heap holds (or creeps up by a round's own allocations) is a process
+  // giving memory back: say so first.
+  if (rss == Trend::kFalling && heap != Trend::kBoth && heap != Trend::kFalling) {
     return "Resident memory only fell, and was still falling when the time ran out: the "
            "process is giving memory back (after a burst of allocations the GC returns free "
            "memory on its own schedule; Server GC and DATAS keep more, longer). Raise "
            "timeouts.settleSeconds (now " +
            seconds + ") or settle.rssToleranceKb";
+  }
+  if (heap == Trend::kRising || rss == Trend::kRising) {
+    return "The readings only rose: something keeps allocating between settles. Stop "
+           "background work before checkpoints, or widen settle.heapToleranceBytes / "
+           "settle.rssToleranceKb";
   }
   return "The readings went up and down: the app allocates and frees between settles. Stop "
          "background work before checkpoints, or widen settle.heapToleranceBytes / "
@@ -199,14 +215,15 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
       const Reading& a = readings[readings.size() - 2];
       const Reading& b = readings.back();
       const std::uint64_t heap_tolerance = m.settle.heap_tolerance_bytes;
+      const std::uint64_t gc_tolerance = gc_allocated_tolerance(a, m);
       if (close(a.heap_bytes, b.heap_bytes, heap_tolerance) &&
-          close(a.gc_allocated, b.gc_allocated, heap_tolerance) &&
+          close(a.gc_allocated, b.gc_allocated, gc_tolerance) &&
           close(a.memory_kb(), b.memory_kb(), m.settle.rss_tolerance_kb)) {
         break;
       }
       converging = fell(a.memory_kb(), b.memory_kb(), m.settle.rss_tolerance_kb) &&
                    !fell(b.heap_bytes, a.heap_bytes, heap_tolerance) &&
-                   !fell(b.gc_allocated, a.gc_allocated, heap_tolerance);
+                   !fell(b.gc_allocated, a.gc_allocated, gc_tolerance);
     }
     const bool out_of_rounds = result.rounds >= m.settle.max_rounds && !converging;
     if (out_of_rounds || deadline.expired()) {
@@ -224,10 +241,9 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
       induced ? "induced full blocking GC over the diagnostics IPC, " +
                     std::to_string(result.rounds) + " rounds"
               : "the app's settle command, " + std::to_string(result.rounds) + " rounds";
-  if (readings.back().rest_kb) {
+  if (readings.back().judged_kb) {
     result.settled_by +=
-        ", until the GC's allocated bytes and the resident memory outside its "
-        "committed bytes held still";
+        ", until the GC's allocated bytes and the memory it does not own held still";
   }
   return result;
 }

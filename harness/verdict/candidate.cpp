@@ -21,7 +21,60 @@ std::string Candidate::metric() const {
   return "";
 }
 
+double Candidate::lasting() const {
+  if (points.size() < 3) return actual();
+  return std::min(points[points.size() - 2].second, actual());
+}
+
+double Candidate::lasting_bytes() const {
+  return points.size() < 3 ? final_bytes : std::min(before_final_bytes, final_bytes);
+}
+
 std::string Candidate::kind_name() const { return kind == Kind::kMemory ? "memory" : "managed"; }
+
+std::optional<int> per_thread_increment(const std::vector<std::pair<int, double>>& counts,
+                                        const std::vector<double>& threads) {
+  if (counts.size() != threads.size()) return std::nullopt;
+  std::optional<int> k;
+  for (std::size_t i = 1; i < counts.size(); ++i) {
+    const double added = threads[i] - threads[i - 1];
+    if (added <= 0) continue;
+    const double grew = counts[i].second - counts[i - 1].second;
+    const double per = grew / added;
+    if (per < 1 || per > kMaxPerThread || per != static_cast<double>(static_cast<int>(per))) {
+      return std::nullopt;
+    }
+    if (k && *k != static_cast<int>(per)) return std::nullopt;
+    k = static_cast<int>(per);
+  }
+  return k;
+}
+
+namespace {
+
+// Gives each managed type that grew with the threads its per-thread increment and net series.
+// The threads themselves are judged as they are (a thread leak is a leak).
+void net_of_threads(std::vector<Candidate>& out) {
+  const auto thread = std::find_if(out.begin(), out.end(), [](const Candidate& c) {
+    return c.kind == Candidate::Kind::kManagedType && c.key == kThreadType;
+  });
+  if (thread == out.end()) return;
+  std::vector<double> threads;
+  for (const auto& [iteration, count] : thread->points) threads.push_back(count);
+  if (threads.back() <= threads.front()) return;
+  for (Candidate& c : out) {
+    if (c.kind != Candidate::Kind::kManagedType || c.key == kThreadType) continue;
+    c.per_thread = per_thread_increment(c.points, threads);
+    if (!c.per_thread) continue;
+    c.threads = {threads.front(), threads.back()};
+    for (std::size_t i = 0; i < c.points.size(); ++i) {
+      c.net_points.emplace_back(c.points[i].first,
+                                c.points[i].second - *c.per_thread * (threads[i] - threads[0]));
+    }
+  }
+}
+
+}  // namespace
 
 std::vector<Candidate> candidates(const Evidence& e) {
   std::vector<Candidate> out;
@@ -46,10 +99,12 @@ std::vector<Candidate> candidates(const Evidence& e) {
         const TypeTotal t = it == totals[i].end() ? TypeTotal{} : it->second;
         c.points.emplace_back(e.checkpoints[i]->iteration, static_cast<double>(t.count));
         if (i == 0) c.warmup_bytes = static_cast<double>(t.bytes);
+        c.before_final_bytes = c.final_bytes;
         c.final_bytes = static_cast<double>(t.bytes);
       }
       out.push_back(std::move(c));
     }
+    net_of_threads(out);
   }
   if (e.final().gc_heap) {
     Candidate c;

@@ -19,13 +19,36 @@ struct Candidate {
   std::vector<std::pair<int, double>> points;  // (iteration, instances | bytes | KiB)
   std::string owner;       // memory split by owner: "native" or "runtime" (model/judged_memory.h)
   double final_bytes = 0;  // managed types: bytes at the final checkpoint
+  double before_final_bytes = 0;  // and at the checkpoint before it
   double warmup_bytes = 0;
+  // A managed type that grew with the managed threads: the same number of instances per new
+  // thread at every checkpoint where threads were added (a thread's own objects: on .NET 10 a
+  // thread-pool thread brings 11 Object[] of thread-static storage). `net_points` are the counts
+  // less that many per thread added since the warm-up; the growth rule judges those.
+  std::optional<int> per_thread;
+  std::vector<std::pair<int, double>> net_points;
+  std::pair<double, double> threads;  // managed threads at the warm-up and final checkpoints
 
   double warmup() const { return points.front().second; }
   double actual() const { return points.back().second; }
+  // What the baseline rule holds against its limit: with three checkpoints or more, the smaller of
+  // the last two values (over the limit at the final checkpoint alone is one late step a run may
+  // or may not take, such as a lazy initialisation: not a footprint); else the final value.
+  double lasting() const;
+  double lasting_bytes() const;
   std::string metric() const;
   std::string kind_name() const;  // "managed" or "memory"
 };
+
+// The managed type whose instance count is the number of managed threads.
+inline constexpr const char* kThreadType = "System.Threading.Thread";
+
+// The instances a type gains per new managed thread, when the series says so: at every step
+// between consecutive checkpoints where `threads` rose, the type rose by exactly k times as much,
+// the same k (1 to kMaxPerThread) at each. Steps where no thread was added do not count either way.
+inline constexpr int kMaxPerThread = 16;
+std::optional<int> per_thread_increment(const std::vector<std::pair<int, double>>& counts,
+                                        const std::vector<double>& threads);
 
 // Every candidate of the evidence: each type key seen at any checkpoint, the GC heap, each
 // memory category (when the checkpoints have a memory summary).

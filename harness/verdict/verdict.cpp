@@ -36,6 +36,7 @@ Judgement judge(const Evidence& evidence) {
     for (Rule rule : kRules) {
       Decision d = rule(c, evidence);
       if (d.kind == Decision::Kind::kUndecided) continue;
+      if (!d.note.empty()) j.notes.push_back(std::move(d.note));
       if (d.kind == Decision::Kind::kSuppressed) {
         j.suppressed.push_back({std::move(d.finding), d.known->reason});
         j.known_leaks_used.insert(d.known->index);

@@ -18,6 +18,7 @@ struct Judgement {
   std::vector<Finding> findings;  // growth findings first (fastest first), then baseline ones
   std::vector<Suppressed> suppressed;
   std::set<std::size_t> known_leaks_used;  // KnownLeak::index of the entries that matched
+  std::vector<std::string> notes;          // what passed but a reader should know of
 };
 
 // Asks the rule chain (noise floor, known leaks, growth, tolerance) about every candidate; the

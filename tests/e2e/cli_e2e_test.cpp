@@ -125,7 +125,7 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
       // Settled on what the GC says (the heap engine's gc op), not on resident memory alone.
       const std::string settled = cp.at("settledBy").get<std::string>();
       EXPECT_NE(settled.find("induced full blocking GC"), std::string::npos) << cp.dump();
-      EXPECT_NE(settled.find("the GC's allocated bytes and the resident memory outside"),
+      EXPECT_NE(settled.find("the GC's allocated bytes and the memory it does not own"),
                 std::string::npos)
           << settled;
     }

@@ -162,14 +162,68 @@ TEST_F(VerdictTest, ARegressionSaysWhetherTheExcessWasThereAtTheWarmup) {
   Baseline b;
   b.types["App.Cache"] = {100, 10000};
   b.calibration = Calibration{5, {{"App.Cache", Spread{98, 102}}}, {}};
-  // Limit 114 (see above): 105 until one late jump to 130 (not sustained growth) crossed it.
+  // Limit 114 (see above): 105, then a step to 130 that stays (not sustained growth) crossed it.
   const auto j =
       judge_points({cp(0, {{1, "App.Cache", 105, 10500}}), cp(5, {{1, "App.Cache", 105, 10500}}),
-                    cp(10, {{1, "App.Cache", 105, 10500}}), cp(20, {{1, "App.Cache", 130, 13000}})},
+                    cp(10, {{1, "App.Cache", 130, 13000}}), cp(20, {{1, "App.Cache", 130, 13000}})},
                    &b);
   ASSERT_EQ(j.findings.size(), 1u);
   EXPECT_EQ(j.findings[0].rule, "baseline");
   EXPECT_EQ(j.findings[0].over_limit_at_warmup(), std::optional<bool>(false));
+}
+
+// Seen in the suite: at the final checkpoint of an ASP.NET Core service, the first exception
+// message of the run loaded a ResourceManager (26 more RuntimeType, 1110 -> 1136, over a limit of
+// 1132). Over the limit at the final checkpoint alone is one late step, not a footprint.
+TEST_F(VerdictTest, OverTheLimitAtTheFinalCheckpointAloneIsNotARegression) {
+  Baseline b;
+  b.types["System.RuntimeType"] = {1110, 44400};
+  b.calibration = Calibration{5, {{"System.RuntimeType", Spread{1110, 1110}}}, {}};
+  const auto run = [&](std::uint64_t before_final, std::uint64_t final_count) {
+    return judge_points({cp(0, {{1, "System.RuntimeType", 1108, 44320}}),
+                         cp(6, {{1, "System.RuntimeType", 1110, 44400}}),
+                         cp(13, {{1, "System.RuntimeType", before_final, 44400}}),
+                         cp(20, {{1, "System.RuntimeType", final_count, 45440}})},
+                        &b);
+  };
+  EXPECT_EQ(run(1110, 1136).verdict, Verdict::kPass);
+  // Over it at the last two checkpoints: a regression (judged on the smaller of the two).
+  const auto j = run(1136, 1140);
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.verdict, Verdict::kRegression);
+  EXPECT_DOUBLE_EQ(j.findings[0].actual, 1140);
+}
+
+// Seen in the suite (service-spike): the thread pool added a thread between two checkpoints, twice,
+// and each brought 11 Object[] of thread-static storage; 8 more came once, early, with no thread.
+TEST_F(VerdictTest, ATypeThatGrowsByTheSameCountPerNewThreadIsTheThreads) {
+  const auto at = [](int iteration, std::uint64_t objects, std::uint64_t threads) {
+    return cp(iteration, {{1, "System.Object[]", objects, objects * 300},
+                          {2, "System.Threading.Thread", threads, threads * 72}});
+  };
+  auto j = judge_points({at(0, 110, 10), at(6, 118, 10), at(13, 129, 11), at(20, 140, 12)});
+  EXPECT_EQ(j.verdict, Verdict::kPass);
+  ASSERT_EQ(j.notes.size(), 1u);
+  EXPECT_NE(j.notes[0].find("System.Object[] grew 110 -> 140 instances with the managed threads "
+                            "(10 -> 12), by 11 per thread"),
+            std::string::npos)
+      << j.notes[0];
+  // A leak of one instance per iteration while threads are added: 6 and 7 per new thread are
+  // not one per-thread count, so the growth is judged as it is.
+  j = judge_points({at(0, 100, 10), at(6, 106, 11), at(13, 113, 11), at(20, 120, 12)});
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].type, "System.Object[]");
+  // Eleven per new thread, and ten more in every stretch without one: judged net of the threads,
+  // what is left (100, 110, 110, 120, 120) is still a steady rise.
+  j = judge_points(
+      {at(0, 100, 10), at(5, 110, 10), at(10, 121, 11), at(15, 131, 11), at(20, 142, 12)});
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].type, "System.Object[]");
+  // A thread leak is judged on the threads: one per iteration.
+  j = judge_points({at(0, 110, 10), at(6, 176, 16), at(13, 253, 23), at(20, 330, 30)});
+  bool threads_found = false;
+  for (const auto& f : j.findings) threads_found |= f.type == "System.Threading.Thread";
+  EXPECT_TRUE(threads_found);
 }
 
 TEST_F(VerdictTest, KnownLeaksAreSuppressedAndMarkedUsed) {

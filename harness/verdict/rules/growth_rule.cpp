@@ -34,9 +34,29 @@ Finding finding_for(const Candidate& c) {
   return f;
 }
 
+namespace {
+
+std::string count_text(double v) { return std::to_string(static_cast<long long>(v)); }
+
+}  // namespace
+
 Decision growth_rule(const Candidate& c, const Evidence& e) {
   if (c.kind == Candidate::Kind::kGcHeap) return {};  // the types tell which objects grow
-  if (!sustained(fit_growth(c.points), growth_threshold(c, e))) return {};
+  const double threshold = growth_threshold(c, e);
+  if (!sustained(fit_growth(c.points), threshold)) return {};
+  if (c.per_thread && !sustained(fit_growth(c.net_points), threshold)) {
+    Decision pass;
+    pass.kind = Decision::Kind::kPass;
+    pass.reason = "grew with the managed threads";
+    pass.note = c.key + " grew " + count_text(c.warmup()) + " -> " + count_text(c.actual()) +
+                " instances with the managed threads (" + count_text(c.threads.first) + " -> " +
+                count_text(c.threads.second) + "), by " + std::to_string(*c.per_thread) +
+                " per thread added at every checkpoint where one was: the threads' own objects "
+                "(thread-static storage, thread-pool queues), judged net of them. A thread leak "
+                "is judged on " +
+                kThreadType + " itself";
+    return pass;
+  }
   Decision d;
   d.kind = Decision::Kind::kFinding;
   d.finding = finding_for(c);

@@ -16,6 +16,7 @@ struct Decision {
   Finding finding;                   // kFinding, and kSuppressed (what would have been found)
   const KnownLeak* known = nullptr;  // kSuppressed
   std::string reason;                // kPass: why (for tests and --verbose)
+  std::string note;                  // kPass: what the report should still say
 };
 
 using Rule = Decision (*)(const Candidate&, const Evidence&);
@@ -39,7 +40,7 @@ struct Limit {
   double limit = 0;
   std::string source;  // "baseline override", "calibration" or "scenario"
   std::string metric;  // the metric the limit is on
-  double actual = 0;
+  double actual = 0;   // what is held against the limit (Candidate::lasting)
 };
 std::optional<Limit> baseline_limit(const Candidate& candidate, const Evidence& evidence);
 

@@ -18,7 +18,7 @@ std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
     case Candidate::Kind::kManagedType: {
       const auto it = b.types.find(c.key);
       l.baseline = it == b.types.end() ? 0.0 : static_cast<double>(it->second.count);
-      l.actual = c.actual();
+      l.actual = c.lasting();
       l.metric = "instances";
       relative = s.relative_tolerance;
       absolute = s.absolute_count;
@@ -34,7 +34,7 @@ std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
     case Candidate::Kind::kGcHeap:
       if (!b.gc_heap_allocated_bytes) return std::nullopt;
       l.baseline = static_cast<double>(*b.gc_heap_allocated_bytes);
-      l.actual = c.actual();
+      l.actual = c.lasting();
       l.metric = "gcHeapAllocatedBytes";
       relative = s.gc_heap_relative_tolerance;
       absolute = s.gc_heap_absolute_bytes;
@@ -43,7 +43,7 @@ std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
       const auto it = b.memory_kb.find(c.key);
       if (it == b.memory_kb.end()) return std::nullopt;
       l.baseline = static_cast<double>(it->second);
-      l.actual = c.actual();
+      l.actual = c.lasting();
       l.metric = "workingSetKb";
       MemoryCategory category;
       category_from_name(c.key, category);
@@ -83,7 +83,7 @@ Decision tolerance_rule(const Candidate& c, const Evidence& e) {
         it == e.baseline->types.end() ? 0.0 : static_cast<double>(it->second.bytes);
     const double bytes_limit =
         base_bytes * (1 + e.settings.relative_tolerance) + e.settings.absolute_bytes;
-    if (c.final_bytes > bytes_limit) {
+    if (c.lasting_bytes() > bytes_limit) {
       d.kind = Decision::Kind::kFinding;
       d.finding = finding_for(c);
       d.finding.rule = "baseline";
