@@ -28,12 +28,12 @@ bool within_tolerance(const TypeBaseline& now, const TypeBaseline& before,
 // apply to it (baseline_limit: an override, else the calibrated spread, else the scenario's
 // tolerance), so an update never reports "unchanged" for a value the next run fails on.
 bool keeps(double value, double old, const ToleranceOverride* override_, const Spread* spread,
-           double floor, double relative, double absolute) {
+           double floor, Measure measure, double relative, double absolute) {
   if (override_ != nullptr && (override_->relative || override_->absolute)) {
     return within(value, old, override_->relative.value_or(0), override_->absolute.value_or(0));
   }
   if (spread != nullptr) {
-    const double margin = calibrated_margin(*spread, floor);
+    const double margin = calibrated_margin(*spread, floor, measure);
     return value <= std::max(spread->max, old) + margin &&
            value >= std::min(spread->min, old) - margin;
   }
@@ -78,7 +78,7 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
         old != nullptr &&
         keeps(static_cast<double>(value.count), static_cast<double>(old->count),
               find_in(b.type_tolerances, name), spread, std::max(t.noise_floor_count, 10.0),
-              t.relative_tolerance, t.absolute_count);
+              Measure::kCount, t.relative_tolerance, t.absolute_count);
     if (old != nullptr && spread != nullptr && !count_kept) {
       b.calibration->type_counts.erase(name);  // measured around a value that is gone
     }
@@ -107,7 +107,7 @@ Baseline record_baseline(const std::string& scenario, int iterations, const Chec
           known &&
           keeps(static_cast<double>(kb), static_cast<double>(previous->memory_kb.at(label)),
                 find_in(b.memory_tolerances, label), spread, std::max(t.noise_floor_kb, 256.0),
-                tolerance.relative, tolerance.absolute_kb);
+                Measure::kKb, tolerance.relative, tolerance.absolute_kb);
       if (known && spread != nullptr && !keep) b.calibration->memory_kb.erase(label);
       b.memory_kb[label] = keep ? previous->memory_kb.at(label) : kb;
     }

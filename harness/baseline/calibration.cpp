@@ -1,6 +1,7 @@
 #include "baseline/calibration.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "model/judged_memory.h"
@@ -28,8 +29,11 @@ std::map<std::string, Spread> spreads(const std::map<std::string, std::vector<do
 
 }  // namespace
 
-double calibrated_margin(const Spread& spread, double floor) {
-  return std::max({3 * (spread.max - spread.min), floor, kCalibratedRelativeFloor * spread.max});
+double calibrated_margin(const Spread& spread, double floor, Measure measure) {
+  const double margin =
+      std::max({3 * (spread.max - spread.min), floor, kCalibratedRelativeFloor * spread.max});
+  return measure == Measure::kCount ? std::max(margin, std::sqrt(std::max(spread.max, 0.0)))
+                                    : margin;
 }
 
 Calibration calibrate(const std::vector<const Checkpoint*>& finals) {
@@ -61,7 +65,8 @@ std::vector<LooseEntry> loose_entries(const Baseline& b, double factor) {
       if (s == spreads.end() || (!o.relative && !o.absolute)) continue;
       const double base = base_of(key);
       const double allowed = base * o.relative.value_or(0) + o.absolute.value_or(0);
-      const double calibrated = calibrated_margin(s->second, memory ? 256.0 : 10.0);
+      const double calibrated = calibrated_margin(s->second, memory ? 256.0 : 10.0,
+                                                  memory ? Measure::kKb : Measure::kCount);
       if (allowed > factor * calibrated) out.push_back({key, memory, allowed, calibrated});
     }
   };

@@ -63,10 +63,13 @@ Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now) {
 }
 
 // The GC's allocated bytes also count what the process allocated since the collection (its
-// timers, the diagnostics session that induced it: about 8 KiB a round seen on ASP.NET Core), so
-// they get the heap tolerance or 1/64 of the heap, whichever is more.
+// timers, the diagnostics session that induced it: about 8 KiB a round seen on ASP.NET Core) and
+// the allocation contexts handed to threads (8 KiB each: an idle app's reading alternates by one),
+// so they get the heap tolerance, 64 KiB, or 1/64 of the heap, whichever is most.
 std::uint64_t gc_allocated_tolerance(const Reading& r, const Manifest& m) {
-  return std::max<std::uint64_t>(m.settle.heap_tolerance_bytes, r.gc_allocated.value_or(0) / 64);
+  constexpr std::uint64_t kAllocationContexts = 64ULL * 1024;
+  return std::max({m.settle.heap_tolerance_bytes, kAllocationContexts,
+                   r.gc_allocated.value_or(0) / 64});
 }
 
 bool close(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b,

@@ -32,45 +32,47 @@ double Candidate::lasting_bytes() const {
 
 std::string Candidate::kind_name() const { return kind == Kind::kMemory ? "memory" : "managed"; }
 
-std::optional<int> per_thread_increment(const std::vector<std::pair<int, double>>& counts,
-                                        const std::vector<double>& threads) {
-  if (counts.size() != threads.size()) return std::nullopt;
-  std::optional<int> k;
-  for (std::size_t i = 1; i < counts.size(); ++i) {
-    const double added = threads[i] - threads[i - 1];
-    if (added <= 0) continue;
-    const double grew = counts[i].second - counts[i - 1].second;
-    const double per = grew / added;
-    if (per < 1 || per > kMaxPerThread || per != static_cast<double>(static_cast<int>(per))) {
-      return std::nullopt;
-    }
-    if (k && *k != static_cast<int>(per)) return std::nullopt;
-    k = static_cast<int>(per);
+std::optional<std::vector<std::pair<int, double>>> net_of_threads(
+    const std::vector<std::pair<int, double>>& counts, const std::vector<double>& threads) {
+  if (counts.size() != threads.size() || counts.size() < 2) return std::nullopt;
+  bool rose = false, idle = false;
+  for (std::size_t i = 1; i < threads.size(); ++i) {
+    (threads[i] > threads[i - 1] ? rose : idle) = true;
   }
-  return k;
+  if (!rose || !idle) return std::nullopt;
+  std::vector<std::pair<int, double>> net{counts.front()};
+  double explained = 0;
+  for (std::size_t i = 1; i < counts.size(); ++i) {
+    const double added = std::max(0.0, threads[i] - threads[i - 1]);
+    const double grew = std::max(0.0, counts[i].second - counts[i - 1].second);
+    explained += std::min(grew, kMaxPerThread * added);
+    net.emplace_back(counts[i].first, counts[i].second - explained);
+  }
+  return net;
 }
 
 namespace {
 
-// Gives each managed type that grew with the threads its per-thread increment and net series.
-// The threads themselves are judged as they are (a thread leak is a leak).
-void net_of_threads(std::vector<Candidate>& out) {
+// Gives each managed type its series net of what new threads brought (see net_of_threads). The
+// threads themselves are judged as they are (a thread leak is a leak).
+void judge_net_of_threads(std::vector<Candidate>& out) {
   const auto thread = std::find_if(out.begin(), out.end(), [](const Candidate& c) {
     return c.kind == Candidate::Kind::kManagedType && c.key == kThreadType;
   });
   if (thread == out.end()) return;
   std::vector<double> threads;
   for (const auto& [iteration, count] : thread->points) threads.push_back(count);
-  if (threads.back() <= threads.front()) return;
+  const std::pair<double, double> span{threads.front(), threads.back()};
+  std::vector<bool> added;
+  for (std::size_t i = 1; i < threads.size(); ++i) added.push_back(threads[i] > threads[i - 1]);
   for (Candidate& c : out) {
     if (c.kind != Candidate::Kind::kManagedType || c.key == kThreadType) continue;
-    c.per_thread = per_thread_increment(c.points, threads);
-    if (!c.per_thread) continue;
-    c.threads = {threads.front(), threads.back()};
-    for (std::size_t i = 0; i < c.points.size(); ++i) {
-      c.net_points.emplace_back(c.points[i].first,
-                                c.points[i].second - *c.per_thread * (threads[i] - threads[0]));
-    }
+    auto net = net_of_threads(c.points, threads);
+    if (!net) continue;
+    c.per_thread = true;
+    c.net_points = std::move(*net);
+    c.threads = span;
+    c.thread_steps = added;
   }
 }
 
@@ -104,7 +106,7 @@ std::vector<Candidate> candidates(const Evidence& e) {
       }
       out.push_back(std::move(c));
     }
-    net_of_threads(out);
+    judge_net_of_threads(out);
   }
   if (e.final().gc_heap) {
     Candidate c;

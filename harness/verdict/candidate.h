@@ -21,12 +21,13 @@ struct Candidate {
   double final_bytes = 0;  // managed types: bytes at the final checkpoint
   double before_final_bytes = 0;  // and at the checkpoint before it
   double warmup_bytes = 0;
-  // A managed type that grew with the managed threads: the same number of instances per new
-  // thread at every checkpoint where threads were added (a thread's own objects: on .NET 10 a
-  // thread-pool thread brings 11 Object[] of thread-static storage). `net_points` are the counts
-  // less that many per thread added since the warm-up; the growth rule judges those.
-  std::optional<int> per_thread;
+  // A managed type judged net of the managed threads: at each step between consecutive
+  // checkpoints where threads were added, up to kMaxPerThread instances per new thread are the
+  // thread's own (a thread-pool thread brings 7 to 11 Object[] of thread-static storage on .NET 10,
+  // by what it ran). `net_points` are the counts less those; the growth rule judges them.
+  bool per_thread = false;
   std::vector<std::pair<int, double>> net_points;
+  std::vector<bool> thread_steps;     // per step: threads were added
   std::pair<double, double> threads;  // managed threads at the warm-up and final checkpoints
 
   double warmup() const { return points.front().second; }
@@ -43,12 +44,14 @@ struct Candidate {
 // The managed type whose instance count is the number of managed threads.
 inline constexpr const char* kThreadType = "System.Threading.Thread";
 
-// The instances a type gains per new managed thread, when the series says so: at every step
-// between consecutive checkpoints where `threads` rose, the type rose by exactly k times as much,
-// the same k (1 to kMaxPerThread) at each. Steps where no thread was added do not count either way.
-inline constexpr int kMaxPerThread = 16;
-std::optional<int> per_thread_increment(const std::vector<std::pair<int, double>>& counts,
-                                        const std::vector<double>& threads);
+// How many instances one new managed thread may bring of any one type.
+inline constexpr int kMaxPerThread = 12;
+
+// `counts` less what new threads explain: at each step where `threads` rose, up to kMaxPerThread
+// instances per thread added of what the type gained then. nullopt when the threads did not rise,
+// or rose at every step (then threads and iterations cannot be told apart).
+std::optional<std::vector<std::pair<int, double>>> net_of_threads(
+    const std::vector<std::pair<int, double>>& counts, const std::vector<double>& threads);
 
 // Every candidate of the evidence: each type key seen at any checkpoint, the GC heap, each
 // memory category (when the checkpoints have a memory summary).

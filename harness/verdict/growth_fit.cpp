@@ -9,6 +9,8 @@ namespace {
 constexpr double kLateShare = 0.5;     // the late slope against the whole slope
 constexpr double kLargestStep = 0.6;   // the most of the rise one step may make
 constexpr int kStepsToJudgeSteps = 3;  // fewer steps: no step can be told from a trend
+constexpr double kFlatStep = 0.25;     // a step under this share of the mean step is flat
+constexpr int kStepsPerFlatAllowed = 5;
 
 // Least-squares slope of points [first, points.size()); 0 for fewer than two.
 double slope_of(const std::vector<std::pair<int, double>>& points, std::size_t first) {
@@ -30,7 +32,8 @@ double slope_of(const std::vector<std::pair<int, double>>& points, std::size_t f
 
 }  // namespace
 
-GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points) {
+GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points,
+                     const std::vector<bool>& unjudged_steps) {
   GrowthFit fit;
   if (points.size() < 2) return fit;
   fit.slope = slope_of(points, 0);
@@ -43,6 +46,13 @@ GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points) {
       largest = std::max(largest, points[i].second - points[i - 1].second);
     }
     fit.largest_step_share = largest / rise;
+    const double mean_step = rise / fit.steps;
+    for (std::size_t i = 1; i < points.size(); ++i) {
+      const bool unjudged = i - 1 < unjudged_steps.size() && unjudged_steps[i - 1];
+      if (!unjudged && points[i].second - points[i - 1].second < kFlatStep * mean_step) {
+        ++fit.flat_steps;
+      }
+    }
   }
   return fit;
 }
@@ -50,7 +60,9 @@ GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points) {
 bool sustained(const GrowthFit& fit, double threshold) {
   if (fit.slope <= 0 || fit.slope < threshold) return false;
   if (fit.late_slope < fit.slope * kLateShare) return false;
-  return fit.steps < kStepsToJudgeSteps || fit.largest_step_share <= kLargestStep;
+  if (fit.steps < kStepsToJudgeSteps) return true;
+  return fit.largest_step_share <= kLargestStep &&
+         fit.flat_steps <= fit.steps / kStepsPerFlatAllowed;
 }
 
 }  // namespace leakgate

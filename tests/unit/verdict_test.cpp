@@ -186,44 +186,62 @@ TEST_F(VerdictTest, OverTheLimitAtTheFinalCheckpointAloneIsNotARegression) {
                          cp(20, {{1, "System.RuntimeType", final_count, 45440}})},
                         &b);
   };
-  EXPECT_EQ(run(1110, 1136).verdict, Verdict::kPass);
+  // The margin for counts is at least their square root: 1110 + 33.3.
+  EXPECT_EQ(run(1110, 1150).verdict, Verdict::kPass);
+  EXPECT_EQ(run(1136, 1136).verdict, Verdict::kPass);
   // Over it at the last two checkpoints: a regression (judged on the smaller of the two).
-  const auto j = run(1136, 1140);
+  const auto j = run(1150, 1155);
   ASSERT_EQ(j.findings.size(), 1u);
   EXPECT_EQ(j.verdict, Verdict::kRegression);
-  EXPECT_DOUBLE_EQ(j.findings[0].actual, 1140);
+  EXPECT_DOUBLE_EQ(j.findings[0].actual, 1155);
 }
 
 // Seen in the suite (service-spike): the thread pool added a thread between two checkpoints, twice,
-// and each brought 11 Object[] of thread-static storage; 8 more came once, early, with no thread.
-TEST_F(VerdictTest, ATypeThatGrowsByTheSameCountPerNewThreadIsTheThreads) {
+// and each brought 7 to 11 Object[] of thread-static storage; 8 more came once, early, with no
+// thread.
+TEST_F(VerdictTest, WhatNewThreadsBringIsTheThreads) {
   const auto at = [](int iteration, std::uint64_t objects, std::uint64_t threads) {
     return cp(iteration, {{1, "System.Object[]", objects, objects * 300},
                           {2, "System.Threading.Thread", threads, threads * 72}});
   };
-  auto j = judge_points({at(0, 110, 10), at(6, 118, 10), at(13, 129, 11), at(20, 140, 12)});
+  auto j = judge_points({at(0, 110, 10), at(6, 118, 10), at(13, 129, 11), at(20, 136, 12)});
   EXPECT_EQ(j.verdict, Verdict::kPass);
   ASSERT_EQ(j.notes.size(), 1u);
-  EXPECT_NE(j.notes[0].find("System.Object[] grew 110 -> 140 instances with the managed threads "
-                            "(10 -> 12), by 11 per thread"),
+  EXPECT_NE(j.notes[0].find("System.Object[] grew 110 -> 136 instances, 18 of them where managed "
+                            "threads were added (10 -> 12 threads)"),
             std::string::npos)
       << j.notes[0];
-  // A leak of one instance per iteration while threads are added: 6 and 7 per new thread are
-  // not one per-thread count, so the growth is judged as it is.
-  j = judge_points({at(0, 100, 10), at(6, 106, 11), at(13, 113, 11), at(20, 120, 12)});
-  ASSERT_EQ(j.findings.size(), 1u);
+  // Two instances per iteration while one thread is added: what is left is still a steady rise
+  // (the stretch a thread was added in is not held against it).
+  j = judge_points({at(0, 100, 10), at(6, 112, 10), at(13, 126, 11), at(20, 140, 11)});
+  ASSERT_EQ(j.findings.size(), 1u) << (j.notes.empty() ? "" : j.notes[0]);
   EXPECT_EQ(j.findings[0].type, "System.Object[]");
-  // Eleven per new thread, and ten more in every stretch without one: judged net of the threads,
-  // what is left (100, 110, 110, 120, 120) is still a steady rise.
-  j = judge_points(
-      {at(0, 100, 10), at(5, 110, 10), at(10, 121, 11), at(15, 131, 11), at(20, 142, 12)});
+  // Threads added at every stretch: threads and iterations cannot be told apart; judged as is.
+  j = judge_points({at(0, 100, 10), at(6, 106, 11), at(13, 113, 12), at(20, 120, 13)});
+  bool objects_found = false;
+  for (const auto& f : j.findings) objects_found |= f.type == "System.Object[]";
+  EXPECT_TRUE(objects_found);
+  // More than a thread brings (12 per thread) is not the thread's.
+  j = judge_points({at(0, 100, 10), at(6, 130, 10), at(13, 160, 11), at(20, 190, 11)});
   ASSERT_EQ(j.findings.size(), 1u);
-  EXPECT_EQ(j.findings[0].type, "System.Object[]");
   // A thread leak is judged on the threads: one per iteration.
   j = judge_points({at(0, 110, 10), at(6, 176, 16), at(13, 253, 23), at(20, 330, 30)});
   bool threads_found = false;
   for (const auto& f : j.findings) threads_found |= f.type == "System.Threading.Thread";
   EXPECT_TRUE(threads_found);
+}
+
+// Two one-off steps (a lazy initialisation early, another late) with a flat stretch between are not
+// sustained growth (seen: System.String 2859 -> 2873 -> 2874 -> 2895 on a service).
+TEST(GrowthFit, GrowthMustShowInEveryStretch) {
+  const GrowthFit fit = fit_growth({{0, 2859}, {6, 2873}, {13, 2874}, {20, 2895}});
+  EXPECT_EQ(fit.flat_steps, 1);
+  EXPECT_FALSE(sustained(fit, 1.0));
+  EXPECT_TRUE(sustained(fit_growth({{0, 100}, {6, 106}, {13, 113}, {20, 120}}), 1.0));
+  // A stretch something was taken out of is not held against the series.
+  EXPECT_TRUE(sustained(fit_growth({{0, 100}, {5, 110}, {10, 110}, {15, 120}, {20, 130}},
+                                   {false, true, false, false}),
+                        1.0));
 }
 
 TEST_F(VerdictTest, KnownLeaksAreSuppressedAndMarkedUsed) {

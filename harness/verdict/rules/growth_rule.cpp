@@ -44,17 +44,19 @@ Decision growth_rule(const Candidate& c, const Evidence& e) {
   if (c.kind == Candidate::Kind::kGcHeap) return {};  // the types tell which objects grow
   const double threshold = growth_threshold(c, e);
   if (!sustained(fit_growth(c.points), threshold)) return {};
-  if (c.per_thread && !sustained(fit_growth(c.net_points), threshold)) {
+  if (c.per_thread && !sustained(fit_growth(c.net_points, c.thread_steps), threshold)) {
     Decision pass;
     pass.kind = Decision::Kind::kPass;
     pass.reason = "grew with the managed threads";
     pass.note = c.key + " grew " + count_text(c.warmup()) + " -> " + count_text(c.actual()) +
-                " instances with the managed threads (" + count_text(c.threads.first) + " -> " +
-                count_text(c.threads.second) + "), by " + std::to_string(*c.per_thread) +
-                " per thread added at every checkpoint where one was: the threads' own objects "
-                "(thread-static storage, thread-pool queues), judged net of them. A thread leak "
-                "is judged on " +
-                kThreadType + " itself";
+                " instances, " + count_text(c.actual() - c.net_points.back().second) +
+                " of them where managed threads were added (" + count_text(c.threads.first) +
+                " -> " + count_text(c.threads.second) +
+                " threads): a thread's own objects (thread-static storage, thread-pool queues; up "
+                "to " +
+                std::to_string(kMaxPerThread) +
+                " per thread), judged net of them. A thread leak is judged on " + kThreadType +
+                " itself";
     return pass;
   }
   Decision d;

@@ -63,7 +63,10 @@ std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
     l.limit = l.baseline * (1 + override_->relative.value_or(0)) + override_->absolute.value_or(0);
     l.source = "baseline override";
   } else if (spread != nullptr) {
-    l.limit = std::max(spread->max, l.baseline) + calibrated_margin(*spread, floor);
+    l.limit =
+        std::max(spread->max, l.baseline) +
+        calibrated_margin(*spread, floor,
+                          c.kind == Candidate::Kind::kMemory ? Measure::kKb : Measure::kCount);
     l.source = "calibration";
   } else {
     l.limit = l.baseline * (1 + relative) + absolute;
