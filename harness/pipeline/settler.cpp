@@ -68,8 +68,8 @@ Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now) {
 // so they get the heap tolerance, 64 KiB, or 1/64 of the heap, whichever is most.
 std::uint64_t gc_allocated_tolerance(const Reading& r, const Manifest& m) {
   constexpr std::uint64_t kAllocationContexts = 64ULL * 1024;
-  return std::max({m.settle.heap_tolerance_bytes, kAllocationContexts,
-                   r.gc_allocated.value_or(0) / 64});
+  return std::max(
+      {m.settle.heap_tolerance_bytes, kAllocationContexts, r.gc_allocated.value_or(0) / 64});
 }
 
 bool close(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b,

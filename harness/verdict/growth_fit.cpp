@@ -57,12 +57,12 @@ GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points,
   return fit;
 }
 
-bool sustained(const GrowthFit& fit, double threshold) {
+bool sustained(const GrowthFit& fit, double threshold, bool every_stretch) {
   if (fit.slope <= 0 || fit.slope < threshold) return false;
   if (fit.late_slope < fit.slope * kLateShare) return false;
   if (fit.steps < kStepsToJudgeSteps) return true;
-  return fit.largest_step_share <= kLargestStep &&
-         fit.flat_steps <= fit.steps / kStepsPerFlatAllowed;
+  if (fit.largest_step_share > kLargestStep) return false;
+  return !every_stretch || fit.flat_steps <= fit.steps / kStepsPerFlatAllowed;
 }
 
 }  // namespace leakgate

@@ -33,9 +33,11 @@ GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points,
 //  3. no single step carries it: with three steps or more, no step between two consecutive points
 //     makes more than 60% of the whole rise (one late jump fails this; with two steps a jump and
 //     a steady rise cannot be told apart, which is why scenarios take four checkpoints or more);
-//  4. it grew in every stretch: with three steps or more, every step rises by at least a quarter
-//     of the mean step (one in five may not, with many steps). Two one-off steps in different
-//     stretches (a lazy initialisation early, another late) with a flat stretch between fail this.
-bool sustained(const GrowthFit& fit, double threshold);
+//  4. with `every_stretch` (instance counts), it grew in every stretch: with three steps or more,
+//     every step rises by at least a quarter of the mean step (one in five may not, with many
+//     steps). Two one-off steps in different stretches (a lazy initialisation early, another late)
+//     with a flat stretch between fail this. Memory grows in pages and arenas, whose steps are
+//     lumpy even for a steady leak: it is not held to this.
+bool sustained(const GrowthFit& fit, double threshold, bool every_stretch = false);
 
 }  // namespace leakgate

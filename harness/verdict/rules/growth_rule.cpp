@@ -43,8 +43,9 @@ std::string count_text(double v) { return std::to_string(static_cast<long long>(
 Decision growth_rule(const Candidate& c, const Evidence& e) {
   if (c.kind == Candidate::Kind::kGcHeap) return {};  // the types tell which objects grow
   const double threshold = growth_threshold(c, e);
-  if (!sustained(fit_growth(c.points), threshold)) return {};
-  if (c.per_thread && !sustained(fit_growth(c.net_points, c.thread_steps), threshold)) {
+  const bool counts = c.kind == Candidate::Kind::kManagedType;
+  if (!sustained(fit_growth(c.points), threshold, counts)) return {};
+  if (c.per_thread && !sustained(fit_growth(c.net_points, c.thread_steps), threshold, counts)) {
     Decision pass;
     pass.kind = Decision::Kind::kPass;
     pass.reason = "grew with the managed threads";
