@@ -69,7 +69,6 @@ void judge_net_of_threads(std::vector<Candidate>& out) {
     if (c.kind != Candidate::Kind::kManagedType || c.key == kThreadType) continue;
     auto net = net_of_threads(c.points, threads);
     if (!net) continue;
-    c.per_thread = true;
     c.net_points = std::move(*net);
     c.threads = span;
     c.thread_steps = added;

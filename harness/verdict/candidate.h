@@ -24,8 +24,8 @@ struct Candidate {
   // A managed type judged net of the managed threads: at each step between consecutive
   // checkpoints where threads were added, up to kMaxPerThread instances per new thread are the
   // thread's own (a thread-pool thread brings 7 to 11 Object[] of thread-static storage on .NET 10,
-  // by what it ran). `net_points` are the counts less those; the growth rule judges them.
-  bool per_thread = false;
+  // by what it ran). `net_points` are the counts less those (empty: not judged so); the growth
+  // rule judges them.
   std::vector<std::pair<int, double>> net_points;
   std::vector<bool> thread_steps;     // per step: threads were added
   std::pair<double, double> threads;  // managed threads at the warm-up and final checkpoints

@@ -45,7 +45,8 @@ Decision growth_rule(const Candidate& c, const Evidence& e) {
   const double threshold = growth_threshold(c, e);
   const bool counts = c.kind == Candidate::Kind::kManagedType;
   if (!sustained(fit_growth(c.points), threshold, counts)) return {};
-  if (c.per_thread && !sustained(fit_growth(c.net_points, c.thread_steps), threshold, counts)) {
+  if (!c.net_points.empty() &&
+      !sustained(fit_growth(c.net_points, c.thread_steps), threshold, counts)) {
     Decision pass;
     pass.kind = Decision::Kind::kPass;
     pass.reason = "grew with the managed threads";
