@@ -87,7 +87,7 @@ int baseline_update_command(const BaselineUpdateOptions& o) {
       const ScenarioResult& s = run.scenarios[i];
       const Manifest& m = plan.manifests[i];
       const Baseline* previous = plan.baselines[i] ? &*plan.baselines[i] : nullptr;
-      Baseline next = record_baseline(s.name, m.iterations, s.checkpoints.back(),
+      Baseline next = record_baseline(s.name, s.iterations, s.checkpoints.back(),
                                       recorded_with(s, run), m.verdict, previous);
       if (s.verdict == Verdict::kLeak && s.expected == Expectation::kPass) {
         next.accepted_growth = o.accept_growth;

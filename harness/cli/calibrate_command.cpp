@@ -61,8 +61,8 @@ int calibrate_scenario(const CalibrateOptions& o) {
   const ScenarioResult& last = runs.back().scenarios.front();
   Baseline next = previous != nullptr
                       ? *previous
-                      : record_baseline(name, plan.manifests.front().iterations,
-                                        last.checkpoints.back(), recorded_with(last, runs.back()),
+                      : record_baseline(name, last.iterations, last.checkpoints.back(),
+                                        recorded_with(last, runs.back()),
                                         plan.manifests.front().verdict, nullptr);
   next.calibration = calibrate(finals);
   // Types the baseline leaves out as noise are kept only when they varied: the others would be

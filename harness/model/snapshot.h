@@ -34,7 +34,7 @@ struct RawArtifact {
 
 // Everything measured at one checkpoint of a scenario.
 struct Checkpoint {
-  std::string label;         // "warmup" or "final"
+  std::string label;         // "warmup", "iteration-N", "final" or "extended-N"
   int iteration = 0;         // round trips completed when it was taken
   std::string settle_reply;  // the app's reply to the last settle
   int settle_rounds = 0;     // settles it took until two measurements agreed

@@ -1,6 +1,7 @@
 #include "pipeline/live_source.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "collect/environment_probe.h"
 #include "collect/gc_settings_probe.h"
@@ -18,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The checkpoints a run adds after its final one (ScenarioSource::MoreIterations): "extended-27".
+constexpr std::string_view kExtendedLabel = "extended-";
+
 struct ScenarioContext {
   const Manifest& manifest;
   const RunOptions& options;
@@ -26,6 +30,7 @@ struct ScenarioContext {
   fs::path raw_dir;
   fs::path temp;
   ScenarioResult& result;
+  const ScenarioSource::MoreIterations& more;
 };
 
 CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
@@ -38,7 +43,8 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   request.temp_dir = ctx.temp;
   request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
   // The final dump is explained after the verdict; any may be kept with the report.
-  request.retain_dump = label == "final" || ctx.options.keep_dumps != KeepDumps::kNever;
+  request.retain_dump = label == "final" || label.starts_with(kExtendedLabel) ||
+                        ctx.options.keep_dumps != KeepDumps::kNever;
   request.live_only = live_only;
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
@@ -171,6 +177,16 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
     }
   }
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "final", m.iterations));
+  for (int more = ctx.more(); more > 0; more = ctx.more()) {
+    const int last = ctx.result.checkpoints.back().iteration + more;
+    for (int i = ctx.result.checkpoints.back().iteration + 1; i <= last; ++i) {
+      for (const auto& step : m.iteration) run_step(session, step, m);
+    }
+    ctx.progress.say(m.name, "iteration " + std::to_string(last) + " (run on)");
+    ctx.result.checkpoints.push_back(
+        take_checkpoint(ctx, session, std::string(kExtendedLabel) + std::to_string(last), last));
+    ctx.result.iterations = last;
+  }
   if (!session.shutdown()) {
     ctx.result.notes.emplace_back(
         "the app did not exit within timeouts.shutdownSeconds after quit; "
@@ -226,8 +242,8 @@ void note_finalizer_blocked(ScenarioResult& result) {
 }
 
 void LiveSource::drive(const Manifest& manifest, const fs::path& raw_dir, const fs::path& temp,
-                       ScenarioResult& result) {
-  ScenarioContext ctx{manifest, options_, collectors_, progress_, raw_dir, temp, result};
+                       ScenarioResult& result, const MoreIterations& more) {
+  ScenarioContext ctx{manifest, options_, collectors_, progress_, raw_dir, temp, result, more};
   leakgate::drive(ctx);
 }
 

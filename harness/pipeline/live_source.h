@@ -20,7 +20,8 @@ class LiveSource : public ScenarioSource {
       : options_(options), collectors_(collectors), progress_(progress) {}
   bool writes_raw_output() const override { return true; }
   void drive(const Manifest& manifest, const std::filesystem::path& raw_dir,
-             const std::filesystem::path& temp, ScenarioResult& result) override;
+             const std::filesystem::path& temp, ScenarioResult& result,
+             const MoreIterations& more) override;
   void explain(const Manifest& manifest, const std::filesystem::path& raw_dir,
                ScenarioResult& result) override;
 

@@ -100,7 +100,7 @@ void read_checkpoint(const fs::path& raw_dir, const json& raw, Checkpoint& cp) {
 }  // namespace
 
 void RecordedSource::drive(const Manifest&, const fs::path& raw_dir, const fs::path&,
-                           ScenarioResult& result) {
+                           ScenarioResult& result, const MoreIterations&) {
   if (const auto it = recorded_.find("runtime"); it != recorded_.end() && it->is_object()) {
     for (const auto& [key, value] : it->items()) {
       if (value.is_string()) result.runtime.facts[key] = value.get<std::string>();

@@ -18,7 +18,8 @@ class RecordedSource : public ScenarioSource {
   bool writes_raw_output() const override { return false; }
   // InputError naming the file when a raw file is missing, outside the folder or unreadable.
   void drive(const Manifest& manifest, const std::filesystem::path& raw_dir,
-             const std::filesystem::path& temp, ScenarioResult& result) override;
+             const std::filesystem::path& temp, ScenarioResult& result,
+             const MoreIterations& more) override;
   // The retention paths are the recorded run's (they do not depend on tolerances).
   void explain(const Manifest& manifest, const std::filesystem::path& raw_dir,
                ScenarioResult& result) override;

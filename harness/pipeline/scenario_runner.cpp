@@ -1,6 +1,8 @@
 #include "pipeline/scenario_runner.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "common/deadline.h"
 #include "common/errors.h"
@@ -29,6 +31,16 @@ std::vector<std::string> environment_mismatches(const ScenarioResult& result,
   return mismatches;
 }
 
+// Growth that one step carries is undecided (GrowthShape::kOneStep): a live run goes on for
+// another stretch as long as its last, at most this many times, and is judged on every checkpoint.
+constexpr int kMaxExtensions = 2;
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string all;
+  for (const auto& p : parts) all += (all.empty() ? "" : "; ") + p;
+  return all;
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseline>& baseline,
@@ -55,11 +67,28 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
       fs::create_directories(raw_dir);
       temp.emplace("leakgate-" + manifest.name);
     }
-    source.drive(manifest, raw_dir, temp ? temp->path() : fs::path(), result);
-    Evidence evidence{
-        {}, manifest.iterations, manifest.verdict, baseline ? &*baseline : nullptr, &known_leaks};
-    for (const auto& cp : result.checkpoints) evidence.checkpoints.push_back(&cp);
-    Judgement judgement = judge(evidence);
+    const auto judge_checkpoints = [&] {
+      Evidence evidence{
+          {}, manifest.iterations, manifest.verdict, baseline ? &*baseline : nullptr, &known_leaks};
+      for (const auto& cp : result.checkpoints) evidence.checkpoints.push_back(&cp);
+      return judge(evidence);
+    };
+    int extensions = 0;
+    const ScenarioSource::MoreIterations more = [&] {
+      const auto& cps = result.checkpoints;
+      if (extensions == kMaxExtensions || cps.size() < 2) return 0;
+      const int stretch = cps.back().iteration - cps[cps.size() - 2].iteration;
+      const Judgement j = judge_checkpoints();
+      if (j.one_step_growth.empty() || stretch <= 0) return 0;
+      ++extensions;
+      result.notes.push_back(joined(j.one_step_growth) +
+                             ": one step carries most of the growth; the run went on for " +
+                             std::to_string(stretch) +
+                             " more iterations to tell a one-off step from a leak");
+      return stretch;
+    };
+    source.drive(manifest, raw_dir, temp ? temp->path() : fs::path(), result, more);
+    Judgement judgement = judge_checkpoints();
     result.verdict = judgement.verdict;
     result.findings = std::move(judgement.findings);
     result.suppressed = std::move(judgement.suppressed);

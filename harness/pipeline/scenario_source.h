@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 
 #include "scenario/manifest.h"
 #include "verdict/scenario_result.h"
@@ -13,6 +14,10 @@ namespace leakgate {
 // the same for both.
 class ScenarioSource {
  public:
+  // Asked by a live run after its last checkpoint, and again after each it adds: how many more
+  // iterations to run before one more checkpoint (0: the run is over).
+  using MoreIterations = std::function<int()>;
+
   virtual ~ScenarioSource() = default;
   // A live run writes raw output into the scenario's report folder, which is emptied first; a
   // recorded run reads it from there and leaves it as it is.
@@ -20,7 +25,8 @@ class ScenarioSource {
   // Fills result.runtime and result.checkpoints (and the notes and info of getting them).
   // `temp` is a private folder for dumps (a live run only).
   virtual void drive(const Manifest& manifest, const std::filesystem::path& raw_dir,
-                     const std::filesystem::path& temp, ScenarioResult& result) = 0;
+                     const std::filesystem::path& temp, ScenarioResult& result,
+                     const MoreIterations& more) = 0;
   // The retention paths of the managed findings, from the final checkpoint.
   virtual void explain(const Manifest& manifest, const std::filesystem::path& raw_dir,
                        ScenarioResult& result) = 0;

@@ -57,12 +57,16 @@ GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points,
   return fit;
 }
 
+GrowthShape growth_shape(const GrowthFit& fit, double threshold, bool every_stretch) {
+  if (fit.slope <= 0 || fit.slope < threshold) return GrowthShape::kNone;
+  if (fit.late_slope < fit.slope * kLateShare) return GrowthShape::kNone;
+  if (fit.steps < kStepsToJudgeSteps) return GrowthShape::kSustained;
+  if (every_stretch && fit.flat_steps > fit.steps / kStepsPerFlatAllowed) return GrowthShape::kNone;
+  return fit.largest_step_share > kLargestStep ? GrowthShape::kOneStep : GrowthShape::kSustained;
+}
+
 bool sustained(const GrowthFit& fit, double threshold, bool every_stretch) {
-  if (fit.slope <= 0 || fit.slope < threshold) return false;
-  if (fit.late_slope < fit.slope * kLateShare) return false;
-  if (fit.steps < kStepsToJudgeSteps) return true;
-  if (fit.largest_step_share > kLargestStep) return false;
-  return !every_stretch || fit.flat_steps <= fit.steps / kStepsPerFlatAllowed;
+  return growth_shape(fit, threshold, every_stretch) == GrowthShape::kSustained;
 }
 
 }  // namespace leakgate

@@ -40,4 +40,12 @@ GrowthFit fit_growth(const std::vector<std::pair<int, double>>& points,
 //     lumpy even for a steady leak: it is not held to this.
 bool sustained(const GrowthFit& fit, double threshold, bool every_stretch = false);
 
+// What the four tests make of a series: no sustained growth, sustained growth, or growth that
+// passes every test but 3 (one step carries most of it). The last is undecided, not nothing: a
+// leak whose first stretches were absorbed (a native leak filling the malloc arenas' free chunks
+// before the arenas grow) has that shape as well as a one-off step has, and only more iterations
+// tell them apart (the scenario runner runs another stretch, docs/verdicts.md).
+enum class GrowthShape { kNone, kSustained, kOneStep };
+GrowthShape growth_shape(const GrowthFit& fit, double threshold, bool every_stretch = false);
+
 }  // namespace leakgate

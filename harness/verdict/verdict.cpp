@@ -35,6 +35,7 @@ Judgement judge(const Evidence& evidence) {
   for (const Candidate& c : candidates(evidence)) {
     for (Rule rule : kRules) {
       Decision d = rule(c, evidence);
+      if (!d.one_step.empty()) j.one_step_growth.push_back(std::move(d.one_step));
       if (d.kind == Decision::Kind::kUndecided) continue;
       if (!d.note.empty()) j.notes.push_back(std::move(d.note));
       if (d.kind == Decision::Kind::kSuppressed) {

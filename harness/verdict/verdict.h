@@ -19,6 +19,9 @@ struct Judgement {
   std::vector<Suppressed> suppressed;
   std::set<std::size_t> known_leaks_used;  // KnownLeak::index of the entries that matched
   std::vector<std::string> notes;          // what passed but a reader should know of
+  // Growth that one step carries (GrowthShape::kOneStep), each a series in words: more
+  // iterations would tell a one-off step from a leak.
+  std::vector<std::string> one_step_growth;
 };
 
 // Asks the rule chain (noise floor, known leaks, growth, tolerance) about every candidate; the

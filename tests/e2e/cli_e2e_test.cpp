@@ -452,6 +452,58 @@ TEST(Cli, InterruptStopsTheRunAndLeavesNothingBehind) {
   EXPECT_TRUE(ws.leftovers().empty());
 }
 
+// Runs the workspace's suite, which must exit 0, and gives the named scenario's report entry.
+json run_and_find(Workspace& ws, const std::string& name) {
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
+  EXPECT_EQ(run.status.value, 0) << output_of(run);
+  const json report = ws.report();
+  const json* s = find_scenario(report, name);
+  return s == nullptr ? json() : *s;
+}
+
+// Checkpoint labels of a scenario's report entry.
+std::vector<std::string> checkpoint_labels(const json& scenario) {
+  std::vector<std::string> labels;
+  for (const auto& cp : scenario.at("checkpoints")) labels.push_back(cp.at("label"));
+  return labels;
+}
+
+// 20 iterations of one unit after 5 of warm-up: checkpoints after units 5, 11, 18 and 25. A leak
+// that begins at unit 16 (96 KiB a unit) makes 288 KB in the second stretch and 672 in the last,
+// which carries 70% of the growth; only another stretch tells it from a one-off step, and the run
+// goes on for one.
+TEST(Cli, ALeakThatBeginsLateIsCaughtByRunningOn) {
+  Workspace ws;
+  ws.add_native_scenario("late", std::vector<std::string>{"--keep-from", "16"}, "leak", 20);
+  const json found = run_and_find(ws, "late");
+  ASSERT_TRUE(found.is_object()) << "no report entry for late";
+  const json* s = &found;
+  EXPECT_EQ(s->at("verdict"), "leak") << s->dump(2);
+  EXPECT_EQ(
+      checkpoint_labels(*s),
+      (std::vector<std::string>{"warmup", "iteration-6", "iteration-13", "final", "extended-27"}));
+  EXPECT_EQ(s->at("iterations"), 27);
+  EXPECT_NE(s->at("notes").dump().find("one step carries most of the growth"), std::string::npos)
+      << s->at("notes").dump(2);
+  ASSERT_FALSE(s->at("findings").empty());
+  EXPECT_EQ(s->at("findings")[0].at("type"), "Heap");
+}
+
+// A 16 MiB table built once at unit 22 (iteration 17) and kept: one late step. Two more stretches
+// show it does not go on: no finding.
+TEST(Cli, AOneOffLateStepIsNotALeak) {
+  Workspace ws;
+  ws.add_native_scenario("step", std::vector<std::string>{"--one-off-at", "22"}, "pass", 20);
+  const json found = run_and_find(ws, "step");
+  ASSERT_TRUE(found.is_object()) << "no report entry for step";
+  const json* s = &found;
+  EXPECT_EQ(s->at("verdict"), "pass") << s->dump(2);
+  EXPECT_TRUE(s->at("findings").empty());
+  EXPECT_EQ(checkpoint_labels(*s),
+            (std::vector<std::string>{"warmup", "iteration-6", "iteration-13", "final",
+                                      "extended-27", "extended-34"}));
+}
+
 TEST(Cli, CalibrateStoresTheSpreadAndTheNextRunUsesIt) {
   Workspace ws;
   ws.add_native_scenario("native", "correct", "pass", 5);

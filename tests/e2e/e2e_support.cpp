@@ -61,12 +61,19 @@ void Workspace::add_forms_scenario(const std::string& name, const std::string& v
 
 void Workspace::add_native_scenario(const std::string& name, const std::string& variant,
                                     const std::string& expect, int iterations) {
-  const json manifest = {
-      {"expect", expect},
-      {"launch", {{"argv", {"${leakgateBinDir}/native-scenario", "--variant", variant}}}},
-      {"warmup", {{{"command", "work"}, {"args", {"5"}}}}},
-      {"iteration", {{{"command", "work"}, {"args", {"1"}}}}},
-      {"iterations", iterations}};
+  add_native_scenario(name, {"--variant", variant}, expect, iterations);
+}
+
+void Workspace::add_native_scenario(const std::string& name,
+                                    const std::vector<std::string>& options,
+                                    const std::string& expect, int iterations) {
+  std::vector<std::string> argv = {"${leakgateBinDir}/native-scenario"};
+  argv.insert(argv.end(), options.begin(), options.end());
+  const json manifest = {{"expect", expect},
+                         {"launch", {{"argv", argv}}},
+                         {"warmup", {{{"command", "work"}, {"args", {"5"}}}}},
+                         {"iteration", {{{"command", "work"}, {"args", {"1"}}}}},
+                         {"iterations", iterations}};
   write(fs::path("scenarios") / name / "scenario.json", manifest.dump(2));
 }
 

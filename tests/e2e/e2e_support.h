@@ -41,6 +41,9 @@ class Workspace {
   // A native-scenario scenario (C++ app, memory summary only).
   void add_native_scenario(const std::string& name, const std::string& variant,
                            const std::string& expect, int iterations);
+  // The native app with these options (scenarios/apps/native/native_app.cpp).
+  void add_native_scenario(const std::string& name, const std::vector<std::string>& options,
+                           const std::string& expect, int iterations);
   void write(const std::filesystem::path& relative, const std::string& content);
 
   // Runs build/bin/leakgate from the source folder with TMPDIR set to tmp().

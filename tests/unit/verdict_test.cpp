@@ -319,6 +319,47 @@ TEST(GrowthFit, OneLateJumpIsNotSustained) {
       fit_growth({{0, 5748}, {4, 5760}, {8, 5770}, {12, 5775}, {16, 5790}, {20, 29024}}), 1.0));
 }
 
+// A late jump and a leak whose first stretches were absorbed (a native canary under load: its
+// 64 KiB buffers filled the malloc arenas' free chunks first, Heap 4868 -> 4976 -> 5076 -> 5736 KB)
+// have the same shape at four points: undecided, until another stretch tells them apart.
+TEST(GrowthFit, GrowthOneStepCarriesIsUndecidedUntilMoreStretchesTell) {
+  EXPECT_EQ(growth_shape(fit_growth({{0, 4868}, {6, 4976}, {13, 5076}, {20, 5736}}), 32.0),
+            GrowthShape::kOneStep);
+  EXPECT_EQ(growth_shape(fit_growth({{0, 4812}, {6, 5872}, {13, 6004}, {20, 6544}}), 32.0),
+            GrowthShape::kOneStep);
+  // The leak goes on growing: sustained.
+  EXPECT_EQ(
+      growth_shape(fit_growth({{0, 4868}, {6, 4976}, {13, 5076}, {20, 5736}, {27, 6600}}), 32.0),
+      GrowthShape::kSustained);
+  EXPECT_EQ(
+      growth_shape(fit_growth({{0, 4812}, {6, 5872}, {13, 6004}, {20, 6544}, {27, 7400}}), 32.0),
+      GrowthShape::kSustained);
+  // The jump stays where it was: still carried by one step after one more stretch, and no growth
+  // after two (the last half has stopped).
+  const std::vector<std::pair<int, double>> jump = {{0, 5748}, {7, 5788}, {14, 5790}, {20, 29024}};
+  EXPECT_EQ(growth_shape(fit_growth(jump), 1.0), GrowthShape::kOneStep);
+  auto more = jump;
+  more.emplace_back(27, 29030);
+  EXPECT_EQ(growth_shape(fit_growth(more), 1.0), GrowthShape::kOneStep);
+  more.emplace_back(34, 29031);
+  EXPECT_EQ(growth_shape(fit_growth(more), 1.0), GrowthShape::kNone);
+  // Instance counts that are flat in a stretch fail test 4 as well: no growth, not undecided.
+  EXPECT_EQ(growth_shape(fit_growth({{0, 100}, {7, 101}, {14, 101}, {20, 200}}), 1.0, true),
+            GrowthShape::kNone);
+}
+
+TEST_F(VerdictTest, GrowthOneStepCarriesIsNamedForAnotherStretch) {
+  auto j = judge_points(
+      {memory_cp(0, 4868), memory_cp(6, 4976), memory_cp(13, 5076), memory_cp(20, 5736)});
+  EXPECT_EQ(j.verdict, Verdict::kPass);
+  ASSERT_EQ(j.one_step_growth.size(), 1u);
+  EXPECT_EQ(j.one_step_growth[0], "Heap 4868 -> 4976 -> 5076 -> 5736 KB");
+  j = judge_points({memory_cp(0, 4868), memory_cp(6, 4976), memory_cp(13, 5076),
+                    memory_cp(20, 5736), memory_cp(27, 6600)});
+  EXPECT_EQ(j.verdict, Verdict::kLeak);
+  EXPECT_TRUE(j.one_step_growth.empty());
+}
+
 TEST(GrowthFit, RiseThenFlatIsNotSustained) {
   // Other Data 33324 -> 45048 -> 47044 KB: the second half grows at a fifth of the whole.
   EXPECT_FALSE(sustained(fit_growth({{0, 33324}, {10, 45048}, {20, 47044}}), 1.0));

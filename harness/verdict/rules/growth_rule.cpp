@@ -1,3 +1,6 @@
+#include <cstddef>
+#include <string>
+
 #include "verdict/growth_fit.h"
 #include "verdict/rules/rule.h"
 
@@ -38,13 +41,28 @@ namespace {
 
 std::string count_text(double v) { return std::to_string(static_cast<long long>(v)); }
 
+// "Heap 4868 -> 4976 -> 5076 -> 5736 KB"
+std::string series_text(const Candidate& c) {
+  std::string text = c.key + " ";
+  for (std::size_t i = 0; i < c.points.size(); ++i) {
+    text += (i ? " -> " : "") + count_text(c.points[i].second);
+  }
+  return text + (c.kind == Candidate::Kind::kMemory ? " KB" : " instances");
+}
+
 }  // namespace
 
 Decision growth_rule(const Candidate& c, const Evidence& e) {
   if (c.kind == Candidate::Kind::kGcHeap) return {};  // the types tell which objects grow
   const double threshold = growth_threshold(c, e);
   const bool counts = c.kind == Candidate::Kind::kManagedType;
-  if (!sustained(fit_growth(c.points), threshold, counts)) return {};
+  const GrowthShape shape = growth_shape(fit_growth(c.points), threshold, counts);
+  if (shape == GrowthShape::kOneStep) {
+    Decision undecided;
+    undecided.one_step = series_text(c);
+    return undecided;
+  }
+  if (shape != GrowthShape::kSustained) return {};
   if (!c.net_points.empty() &&
       !sustained(fit_growth(c.net_points, c.thread_steps), threshold, counts)) {
     Decision pass;

@@ -17,6 +17,9 @@ struct Decision {
   const KnownLeak* known = nullptr;  // kSuppressed
   std::string reason;                // kPass: why (for tests and --verbose)
   std::string note;                  // kPass: what the report should still say
+  // kUndecided by the growth rule only because one step carries the growth
+  // (GrowthShape::kOneStep): the series in words, for the note of a run that goes on.
+  std::string one_step;
 };
 
 using Rule = Decision (*)(const Candidate&, const Evidence&);
