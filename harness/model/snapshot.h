@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/heap_stats.h"
@@ -31,6 +32,10 @@ struct RawArtifact {
   std::string label;  // e.g. "dotnet-dump analyze"
   std::string path;
 };
+
+// The label prefix of the checkpoints a run adds after its final one, when one step carries most of
+// some growth and only another stretch tells a leak from a one-off step: "extended-27".
+inline constexpr std::string_view kExtendedLabel = "extended-";
 
 // Everything measured at one checkpoint of a scenario.
 struct Checkpoint {

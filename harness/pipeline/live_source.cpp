@@ -19,9 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The checkpoints a run adds after its final one (ScenarioSource::MoreIterations): "extended-27".
-constexpr std::string_view kExtendedLabel = "extended-";
-
 struct ScenarioContext {
   const Manifest& manifest;
   const RunOptions& options;

@@ -1,6 +1,8 @@
 #include "pipeline/scenario_runner.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -67,10 +69,14 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
       fs::create_directories(raw_dir);
       temp.emplace("leakgate-" + manifest.name);
     }
-    const auto judge_checkpoints = [&] {
+    // The verdict on the first `count` checkpoints (all of them by default).
+    const auto judge_checkpoints = [&](std::size_t count = SIZE_MAX) {
       Evidence evidence{
           {}, manifest.iterations, manifest.verdict, baseline ? &*baseline : nullptr, &known_leaks};
-      for (const auto& cp : result.checkpoints) evidence.checkpoints.push_back(&cp);
+      for (const auto& cp : result.checkpoints) {
+        if (evidence.checkpoints.size() == count) break;
+        evidence.checkpoints.push_back(&cp);
+      }
       return judge(evidence);
     };
     int extensions = 0;
@@ -78,16 +84,22 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
       const auto& cps = result.checkpoints;
       if (extensions == kMaxExtensions || cps.size() < 2) return 0;
       const int stretch = cps.back().iteration - cps[cps.size() - 2].iteration;
-      const Judgement j = judge_checkpoints();
-      if (j.one_step_growth.empty() || stretch <= 0) return 0;
+      if (stretch <= 0 || judge_checkpoints().one_step_growth.empty()) return 0;
       ++extensions;
-      result.notes.push_back(joined(j.one_step_growth) +
-                             ": one step carries most of the growth; the run went on for " +
-                             std::to_string(stretch) +
-                             " more iterations to tell a one-off step from a leak");
       return stretch;
     };
     source.drive(manifest, raw_dir, temp ? temp->path() : fs::path(), result, more);
+    // Why each extended checkpoint was taken (said again when a recorded run is judged anew).
+    for (std::size_t k = 1; k < result.checkpoints.size(); ++k) {
+      const auto& cp = result.checkpoints[k];
+      if (!cp.label.starts_with(kExtendedLabel)) continue;
+      const auto one_step = judge_checkpoints(k).one_step_growth;
+      if (one_step.empty()) continue;
+      result.notes.push_back(joined(one_step) +
+                             ": one step carries most of the growth; the run went on for " +
+                             std::to_string(cp.iteration - result.checkpoints[k - 1].iteration) +
+                             " more iterations to tell a one-off step from a leak");
+    }
     Judgement judgement = judge_checkpoints();
     result.verdict = judgement.verdict;
     result.findings = std::move(judgement.findings);

@@ -487,6 +487,18 @@ TEST(Cli, ALeakThatBeginsLateIsCaughtByRunningOn) {
       << s->at("notes").dump(2);
   ASSERT_FALSE(s->at("findings").empty());
   EXPECT_EQ(s->at("findings")[0].at("type"), "Heap");
+
+  // Judged anew from its recorded checkpoints, the run says again why it went on.
+  const fs::path again = ws.root() / "again";
+  const ToolRun rejudge =
+      ws.leakgate({"rejudge", ws.reports().string(), "--scenarios-dir", ws.scenarios().string(),
+                   "--baselines-dir", ws.baselines().string(), "--report-dir", again.string()});
+  EXPECT_EQ(rejudge.status.value, 0) << output_of(rejudge);
+  const json rejudged = json::parse(read(again / "report.json"));
+  const json* r = find_scenario(rejudged, "late");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->at("verdict"), "leak");
+  EXPECT_EQ(r->at("notes"), s->at("notes"));
 }
 
 // A 16 MiB table built once at unit 22 (iteration 17) and kept: one late step. Two more stretches
