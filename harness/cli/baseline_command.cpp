@@ -110,12 +110,11 @@ int baseline_update_command(const BaselineUpdateOptions& o) {
     } catch (const InterruptedError&) {
       std::cout << "interrupted: no baseline was written\n";
       throw;
-    } catch (const Error& e) {
-      std::cout << "no baseline was written: " << e.what() << "\n";
-      return finish("failed", exit_code_for(e.kind()), e.what());
-    } catch (const std::filesystem::filesystem_error& e) {
-      std::cout << "no baseline was written: " << e.what() << "\n";
-      return finish("failed", kExitFailure, e.what());
+    } catch (...) {
+      std::string message;
+      const ErrorKind kind = classify_exception(std::current_exception(), message);
+      std::cout << "no baseline was written: " << message << "\n";
+      return finish("failed", exit_code_for(kind), message);
     }
     for (const auto& f : files) {
       std::cout << "  wrote " << f.path.string() << "\n";

@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -150,15 +151,11 @@ int leakgate_main(int argc, char** argv) {
     if (*rejudge) return rejudge_command(rejudge_options);
     std::cerr << app.help();
     return kExitBadInput;
-  } catch (const Error& e) {
-    std::cerr << "leakgate: " << e.what() << "\n";
-    return exit_code_for(e.kind());
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "leakgate: " << e.what() << "\n";
-    return kExitFailure;
-  } catch (const std::exception& e) {
-    std::cerr << "leakgate: internal error: " << e.what() << "\n";
-    return kExitFailure;
+  } catch (...) {
+    std::string message;
+    const ErrorKind kind = classify_exception(std::current_exception(), message);
+    std::cerr << "leakgate: " << message << "\n";
+    return exit_code_for(kind);
   }
 }
 

@@ -6,8 +6,8 @@
 
 namespace leakgate {
 
-// Every failure leakgate reports is one of these kinds; cli/main.cpp maps each kind to the exit
-// code of the contract in one place.
+// Every failure leakgate reports is one of these kinds (classify_exception gives the kind of any
+// exception); cli/exit_codes.cpp maps each kind to the exit code of the contract, in one place.
 enum class ErrorKind {
   kUsage,        // bad command line
   kInput,        // invalid manifest, baseline or other input file

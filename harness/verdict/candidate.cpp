@@ -32,23 +32,28 @@ double Candidate::lasting_bytes() const {
 
 std::string Candidate::kind_name() const { return kind == Kind::kMemory ? "memory" : "managed"; }
 
-std::optional<std::vector<std::pair<int, double>>> net_of_threads(
-    const std::vector<std::pair<int, double>>& counts, const std::vector<double>& threads) {
+std::optional<ThreadShare> net_of_threads(const std::vector<std::pair<int, double>>& counts,
+                                          const std::vector<double>& threads) {
   if (counts.size() != threads.size() || counts.size() < 2) return std::nullopt;
   bool rose = false, idle = false;
   for (std::size_t i = 1; i < threads.size(); ++i) {
     (threads[i] > threads[i - 1] ? rose : idle) = true;
   }
   if (!rose || !idle) return std::nullopt;
-  std::vector<std::pair<int, double>> net{counts.front()};
+  ThreadShare share{{counts.front()}, {}};
   double explained = 0;
+  double carried = 0;  // what the threads added in the stretch before may still bring
   for (std::size_t i = 1; i < counts.size(); ++i) {
-    const double added = std::max(0.0, threads[i] - threads[i - 1]);
+    const double fresh = kMaxPerThread * std::max(0.0, threads[i] - threads[i - 1]);
     const double grew = std::max(0.0, counts[i].second - counts[i - 1].second);
-    explained += std::min(grew, kMaxPerThread * added);
-    net.emplace_back(counts[i].first, counts[i].second - explained);
+    const double from_carried = std::min(grew, carried);
+    const double from_fresh = std::min(grew - from_carried, fresh);
+    explained += from_carried + from_fresh;
+    share.steps.push_back(from_carried + from_fresh > 0);
+    carried = fresh - from_fresh;
+    share.net.emplace_back(counts[i].first, counts[i].second - explained);
   }
-  return net;
+  return share;
 }
 
 namespace {
@@ -63,15 +68,13 @@ void judge_net_of_threads(std::vector<Candidate>& out) {
   std::vector<double> threads;
   for (const auto& [iteration, count] : thread->points) threads.push_back(count);
   const std::pair<double, double> span{threads.front(), threads.back()};
-  std::vector<bool> added;
-  for (std::size_t i = 1; i < threads.size(); ++i) added.push_back(threads[i] > threads[i - 1]);
   for (Candidate& c : out) {
     if (c.kind != Candidate::Kind::kManagedType || c.key == kThreadType) continue;
-    auto net = net_of_threads(c.points, threads);
-    if (!net) continue;
-    c.net_points = std::move(*net);
+    auto share = net_of_threads(c.points, threads);
+    if (!share) continue;
+    c.net_points = std::move(share->net);
+    c.thread_steps = std::move(share->steps);
     c.threads = span;
-    c.thread_steps = added;
   }
 }
 

@@ -21,13 +21,11 @@ struct Candidate {
   double final_bytes = 0;  // managed types: bytes at the final checkpoint
   double before_final_bytes = 0;  // and at the checkpoint before it
   double warmup_bytes = 0;
-  // A managed type judged net of the managed threads: at each step between consecutive
-  // checkpoints where threads were added, up to kMaxPerThread instances per new thread are the
-  // thread's own (a thread-pool thread brings 7 to 11 Object[] of thread-static storage on .NET 10,
-  // by what it ran). `net_points` are the counts less those (empty: not judged so); the growth
-  // rule judges them.
+  // A managed type judged net of the managed threads: what new threads brought (net_of_threads)
+  // is the threads'; `net_points` are the counts less that (empty: not judged so), and the growth
+  // rule judges them. `thread_steps`: per step, some of the gain was taken as the threads'.
   std::vector<std::pair<int, double>> net_points;
-  std::vector<bool> thread_steps;     // per step: threads were added
+  std::vector<bool> thread_steps;
   std::pair<double, double> threads;  // managed threads at the warm-up and final checkpoints
 
   double warmup() const { return points.front().second; }
@@ -47,11 +45,20 @@ inline constexpr const char* kThreadType = "System.Threading.Thread";
 // How many instances one new managed thread may bring of any one type.
 inline constexpr int kMaxPerThread = 12;
 
-// `counts` less what new threads explain: at each step where `threads` rose, up to kMaxPerThread
-// instances per thread added of what the type gained then. nullopt when the threads did not rise,
-// or rose at every step (then threads and iterations cannot be told apart).
-std::optional<std::vector<std::pair<int, double>>> net_of_threads(
-    const std::vector<std::pair<int, double>>& counts, const std::vector<double>& threads);
+// A type's counts less what new managed threads explain. Each thread added between two checkpoints
+// may bring up to kMaxPerThread instances of the type (a thread-pool thread brings 7 to 11 Object[]
+// of thread-static storage on .NET 10, by what it ran), in that stretch or the next: a thread's
+// thread-local state is made when it first runs work, which can be after the checkpoint that
+// counted its Thread (seen: Threads 13 -> 13 -> 15 -> 15 while the pool's per-thread queues went
+// 5 -> 5 -> 6 -> 7).
+struct ThreadShare {
+  std::vector<std::pair<int, double>> net;  // the counts less the threads' share
+  std::vector<bool> steps;                  // per step: some of the gain was the threads'
+};
+// nullopt when the threads did not rise, or rose at every step (then threads and iterations
+// cannot be told apart).
+std::optional<ThreadShare> net_of_threads(const std::vector<std::pair<int, double>>& counts,
+                                          const std::vector<double>& threads);
 
 // Every candidate of the evidence: each type key seen at any checkpoint, the GC heap, each
 // memory category (when the checkpoints have a memory summary).

@@ -207,8 +207,8 @@ TEST_F(VerdictTest, WhatNewThreadsBringIsTheThreads) {
   auto j = judge_points({at(0, 110, 10), at(6, 118, 10), at(13, 129, 11), at(20, 136, 12)});
   EXPECT_EQ(j.verdict, Verdict::kPass);
   ASSERT_EQ(j.notes.size(), 1u);
-  EXPECT_NE(j.notes[0].find("System.Object[] grew 110 -> 136 instances, 18 of them where managed "
-                            "threads were added (10 -> 12 threads)"),
+  EXPECT_NE(j.notes[0].find("System.Object[] grew 110 -> 136 instances, 18 of them brought by the "
+                            "managed threads added (10 -> 12 threads)"),
             std::string::npos)
       << j.notes[0];
   // Two instances per iteration while one thread is added: what is left is still a steady rise
@@ -221,6 +221,17 @@ TEST_F(VerdictTest, WhatNewThreadsBringIsTheThreads) {
   bool objects_found = false;
   for (const auto& f : j.findings) objects_found |= f.type == "System.Object[]";
   EXPECT_TRUE(objects_found);
+  // A thread's own objects come when it first runs work, which may be a stretch after its Thread
+  // (seen in service-burst: two threads counted in the second stretch, the pool's per-thread queues
+  // made one in the second, one in the third).
+  j = judge_points({at(0, 139, 13), at(6, 151, 13), at(13, 162, 15), at(20, 173, 15)});
+  EXPECT_EQ(j.verdict, Verdict::kPass) << (j.findings.empty() ? "" : j.findings[0].type);
+  // ... but no later, and no more than 12 per thread: two instances per iteration from the start,
+  // one thread added in the first stretch, is still a leak.
+  j = judge_points(
+      {at(0, 100, 10), at(5, 110, 11), at(10, 120, 11), at(15, 130, 11), at(20, 140, 11)});
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].type, "System.Object[]");
   // More than a thread brings (12 per thread) is not the thread's.
   j = judge_points({at(0, 100, 10), at(6, 130, 10), at(13, 160, 11), at(20, 190, 11)});
   ASSERT_EQ(j.findings.size(), 1u);

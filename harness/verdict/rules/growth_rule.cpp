@@ -70,7 +70,7 @@ Decision growth_rule(const Candidate& c, const Evidence& e) {
     pass.reason = "grew with the managed threads";
     pass.note = c.key + " grew " + count_text(c.warmup()) + " -> " + count_text(c.actual()) +
                 " instances, " + count_text(c.actual() - c.net_points.back().second) +
-                " of them where managed threads were added (" + count_text(c.threads.first) +
+                " of them brought by the managed threads added (" + count_text(c.threads.first) +
                 " -> " + count_text(c.threads.second) +
                 " threads): a thread's own objects (thread-static storage, thread-pool queues; up "
                 "to " +
