@@ -47,6 +47,10 @@ class Collector {
   // Called once per scenario before its first checkpoint. Returns a note for the report when it
   // did something a reader should know of.
   virtual std::optional<std::string> prepare(const CollectRequest&) { return std::nullopt; }
+  // Leaves a dump of the process for explain() at a checkpoint already collected whose collect()
+  // kept none (no dump_file). Called once, after the last checkpoint: a dump makes pages
+  // of the process resident, which a checkpoint measured after it would count as growth.
+  virtual void keep_dump(const CollectRequest& /*request*/, Checkpoint& /*checkpoint*/) {}
   // What keeps the instances of these types alive at the checkpoint (retention paths), when the
   // collector can tell: only SOS can. Never a verdict.
   virtual std::map<std::string, Retention> explain(const Checkpoint&,

@@ -29,6 +29,9 @@ class EngineCollector : public Collector {
   std::string_view skip_reason() const override { return sos_.skip_reason(); }
   std::optional<std::string> prepare(const CollectRequest& request) override;
   void collect(const CollectRequest& request, Checkpoint& into) override;
+  void keep_dump(const CollectRequest& request, Checkpoint& checkpoint) override {
+    sos_.keep_dump(request, checkpoint);
+  }
   std::map<std::string, Retention> explain(const Checkpoint& checkpoint,
                                            const std::vector<std::string>& types,
                                            const RetentionCaps& caps,

@@ -40,6 +40,13 @@ std::optional<std::string> SosCollector::prepare(const CollectRequest& request) 
          "pages a dump reads do not show as memory growth";
 }
 
+void SosCollector::keep_dump(const CollectRequest& request, Checkpoint& checkpoint) {
+  if (checkpoint.dump_file) return;
+  const fs::path dump = request.temp_dir / (request.label + ".dmp");
+  take_dump(request, dump, request.label, &checkpoint);
+  checkpoint.dump_file = dump.string();
+}
+
 void SosCollector::collect(const CollectRequest& request, Checkpoint& into) {
   const DotnetDumpCommand& cmd = tool();
   const fs::path dump = request.temp_dir / (request.label + ".dmp");

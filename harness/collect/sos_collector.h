@@ -25,6 +25,7 @@ class SosCollector : public Collector {
   // never touched, mapped assemblies above all. Priming once before the first checkpoint keeps
   // that out of the memory summary's growth.
   std::optional<std::string> prepare(const CollectRequest& request) override;
+  void keep_dump(const CollectRequest& request, Checkpoint& checkpoint) override;
   std::map<std::string, Retention> explain(const Checkpoint& checkpoint,
                                            const std::vector<std::string>& types,
                                            const RetentionCaps& caps,

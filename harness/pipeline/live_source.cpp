@@ -39,9 +39,9 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   request.raw_dir = ctx.raw_dir;
   request.temp_dir = ctx.temp;
   request.timeout_seconds = ctx.manifest.timeouts.collect_seconds;
-  // The final dump is explained after the verdict; any may be kept with the report.
-  request.retain_dump = label == "final" || label.starts_with(kExtendedLabel) ||
-                        ctx.options.keep_dumps != KeepDumps::kNever;
+  // Any dump may be kept with the report (the last checkpoint's, which explain() reads, is left
+  // after the run: keep_last_dump).
+  request.retain_dump = ctx.options.keep_dumps != KeepDumps::kNever;
   request.live_only = live_only;
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
@@ -82,6 +82,20 @@ void prepare_collectors(ScenarioContext& ctx, ScenarioSession& session) {
         ctx.result.info.push_back(*note);
       }
     });
+  }
+}
+
+// The dump the retention paths are read from, of the last checkpoint (taken when the run is over,
+// not with the checkpoint: whether another follows is known only after the checkpoint is judged).
+void keep_last_dump(ScenarioContext& ctx, ScenarioSession& session) {
+  Checkpoint& last = ctx.result.checkpoints.back();
+  CollectRequest request = make_request(ctx, session, last.label);
+  request.retain_dump = true;
+  for (auto& collector : ctx.collectors) {
+    if (!collector->applies_to(ctx.result.runtime)) continue;
+    const std::string doing = "checkpoint '" + last.label + "': the dump for retention paths";
+    ctx.progress.say(ctx.manifest.name, doing);
+    blaming_the_app_if_gone(session, doing, [&] { collector->keep_dump(request, last); });
   }
 }
 
@@ -184,6 +198,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
         take_checkpoint(ctx, session, std::string(kExtendedLabel) + std::to_string(last), last));
     ctx.result.iterations = last;
   }
+  keep_last_dump(ctx, session);
   if (!session.shutdown()) {
     ctx.result.notes.emplace_back(
         "the app did not exit within timeouts.shutdownSeconds after quit; "
