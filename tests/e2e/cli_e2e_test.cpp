@@ -180,6 +180,12 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
 
 // A recorded run judged by today's settings: a canary's expectation turned around is missed (exit
 // 1) though nothing ran again; the recorded folder is never the new report's.
+// `leakgate rejudge` of the workspace's report folder into `out`.
+ToolRun rejudge_into(Workspace& ws, const fs::path& out) {
+  return ws.leakgate({"rejudge", ws.reports().string(), "--scenarios-dir", ws.scenarios().string(),
+                      "--baselines-dir", ws.baselines().string(), "--report-dir", out.string()});
+}
+
 TEST(Cli, RejudgeUsesTheCurrentManifestAndLeavesTheRecordingAlone) {
   Workspace ws;
   ws.add_forms_scenario("leaky", "leak", "leak", 6);
@@ -189,9 +195,7 @@ TEST(Cli, RejudgeUsesTheCurrentManifestAndLeavesTheRecordingAlone) {
 
   ws.add_forms_scenario("leaky", "leak", "pass", 6);
   const fs::path again = ws.root() / "again";
-  const ToolRun rejudge =
-      ws.leakgate({"rejudge", ws.reports().string(), "--scenarios-dir", ws.scenarios().string(),
-                   "--baselines-dir", ws.baselines().string(), "--report-dir", again.string()});
+  const ToolRun rejudge = rejudge_into(ws, again);
   EXPECT_EQ(rejudge.status.value, 1) << output_of(rejudge);
   const json rejudged = json::parse(read(again / "report.json"));
   const json* leaky = find_scenario(rejudged, "leaky");
@@ -490,9 +494,7 @@ TEST(Cli, ALeakThatBeginsLateIsCaughtByRunningOn) {
 
   // Judged anew from its recorded checkpoints, the run says again why it went on.
   const fs::path again = ws.root() / "again";
-  const ToolRun rejudge =
-      ws.leakgate({"rejudge", ws.reports().string(), "--scenarios-dir", ws.scenarios().string(),
-                   "--baselines-dir", ws.baselines().string(), "--report-dir", again.string()});
+  const ToolRun rejudge = rejudge_into(ws, again);
   EXPECT_EQ(rejudge.status.value, 0) << output_of(rejudge);
   const json rejudged = json::parse(read(again / "report.json"));
   const json* r = find_scenario(rejudged, "late");
