@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "collect/retention_analyzer.h"
+#include "model/leak.h"
 #include "model/retention.h"
 #include "model/snapshot.h"
 
@@ -58,6 +59,14 @@ class Collector {
                                                    const RetentionCaps&,
                                                    const std::filesystem::path& /*raw_dir*/) {
     return {};
+  }
+  // The leaks of the growing types at a checkpoint whose dump was kept (grouped by where they
+  // hang, with their paths and what they retain), when the collector can tell: the heap engine
+  // can; nullopt where it cannot (explain() is then asked). Never a verdict.
+  virtual std::optional<LeakAnalysis> find_leaks(const Checkpoint& /*checkpoint*/,
+                                                 const LeakQuery& /*query*/,
+                                                 const std::filesystem::path& /*raw_dir*/) {
+    return std::nullopt;
   }
   // What the GC holds now (its allocated and committed bytes, its segments), read without walking
   // the heap, for settling; nullopt where the collector cannot tell cheaply. Called after prepare.

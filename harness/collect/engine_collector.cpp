@@ -3,6 +3,7 @@
 #include <csignal>
 #include <fstream>
 
+#include "collect/engine_leaks.h"
 #include "collect/engine_protocol.h"
 #include "common/atomic_file.h"
 #include "common/errors.h"
@@ -12,6 +13,9 @@ namespace leakgate {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The label of the read before the first checkpoint (prepare), which only primes.
+constexpr const char* kPrimingLabel = "priming";
 
 constexpr double kEngineStartSeconds = 60;
 
@@ -23,6 +27,7 @@ EngineCollector::EngineCollector(ToolSettings settings)
 HeapEngine& EngineCollector::engine(const CollectRequest& request) {
   if (!engine_ || !engine_->usable()) {
     engine_.reset();
+    census_taken_ = false;  // kept by the engine that took it
     engine_ = std::make_unique<HeapEngine>(locate_heap_engine(settings_.heap_engine),
                                            request.raw_dir, kEngineStartSeconds);
     engine_version_ = engine_->version();
@@ -35,12 +40,15 @@ std::optional<std::string> EngineCollector::prepare(const CollectRequest& reques
   engine_.reset();
   engine(request);
   attach_refused_ = false;
+  census_taken_ = false;
   std::string note =
       "heap statistics read by leakgate's heap engine (ClrMD), attached to the live process";
-  // Reading the heap reads pages of the process that were never touched (mapped assemblies):
-  // once before the first checkpoint, so they do not show as memory growth.
+  // Reading the heap reads pages of the process that were never touched (mapped assemblies; the
+  // census reads every module's statics and metadata): once before the first checkpoint, so
+  // they do not show as memory growth.
   Checkpoint scratch;
   CollectRequest priming = request;
+  priming.label = kPrimingLabel;
   priming.retain_dump = false;
   priming.raw_dir = request.temp_dir;
   priming.live_only = false;
@@ -62,13 +70,21 @@ std::optional<std::string> EngineCollector::prepare(const CollectRequest& reques
 
 HeapEngine::Answer EngineCollector::ask_opened(const CollectRequest& request,
                                                const nlohmann::json& open, const std::string& op) {
-  HeapEngine& e = engine(request);
-  const Deadline deadline = Deadline::after_seconds(request.timeout_seconds);
+  return ask_opened(engine(request), open, {{op, nlohmann::json::object()}},
+                    Deadline::after_seconds(request.timeout_seconds), request.pid)
+      .front();
+}
+
+std::vector<HeapEngine::Answer> EngineCollector::ask_opened(
+    HeapEngine& e, const nlohmann::json& open,
+    const std::vector<std::pair<std::string, nlohmann::json>>& ops, Deadline deadline, pid_t pid) {
   try {
     e.request("open", open, deadline);
-    HeapEngine::Answer answer = e.request(op, nlohmann::json::object(), deadline);
+    std::vector<HeapEngine::Answer> answers;
+    answers.reserve(ops.size());
+    for (const auto& [op, fields] : ops) answers.push_back(e.request(op, fields, deadline));
     e.request("close", nlohmann::json::object(), deadline);
-    return answer;
+    return answers;
   } catch (...) {
     // An error reply leaves the engine attached: let go of the process. An engine that failed
     // while attached must not leave the app stopped either: the kernel detaches a dead tracer's
@@ -77,14 +93,45 @@ HeapEngine::Answer EngineCollector::ask_opened(const CollectRequest& request,
       if (e.usable()) e.request("close", nlohmann::json::object(), deadline);
     } catch (...) {  // NOLINT(bugprone-empty-catch): the error being thrown is the one to report
     }
-    if (open.contains("pid")) ::kill(request.pid, SIGCONT);
+    if (open.contains("pid")) ::kill(pid, SIGCONT);
     throw;
+  }
+}
+
+std::optional<LeakAnalysis> EngineCollector::find_leaks(const Checkpoint& checkpoint,
+                                                        const LeakQuery& query,
+                                                        const fs::path& raw_dir) {
+  if (!checkpoint.dump_file || !engine_ || !engine_->usable() || query.types.empty()) {
+    return std::nullopt;
+  }
+  nlohmann::json fields = {
+      {"types", query.types}, {"appTypes", query.app_types}, {"maxHops", query.max_hops}};
+  if (census_taken_) fields["since"] = kWarmupLabel;
+  const HeapEngine::Answer answer =
+      ask_opened(*engine_, {{"dump", *checkpoint.dump_file}}, {{"leaks", fields}},
+                 Deadline::after_seconds(query.seconds), 0)
+          .front();
+  const fs::path raw = raw_dir / (checkpoint.label + ".engine-leaks.json");
+  write_file_atomically(raw, answer.line + "\n");
+  try {
+    return engine::parse_leaks(answer.body);
+  } catch (const ParseError& err) {
+    throw ToolError("cannot read the heap engine's leaks at checkpoint '" + checkpoint.label +
+                    "' (" + raw.string() + "): " + err.what());
   }
 }
 
 void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::json& open,
                                 Checkpoint& into) {
-  const HeapEngine::Answer answer = ask_opened(request, open, "heapstat");
+  // At the warm-up checkpoint the engine also counts where objects hang (census), in the same
+  // stop of the process, so the leaks found later are the objects of places that gained some.
+  std::vector<std::pair<std::string, nlohmann::json>> ops{{"heapstat", nlohmann::json::object()}};
+  const bool census = request.label == kWarmupLabel || request.label == kPrimingLabel;
+  if (census) ops.emplace_back("census", nlohmann::json{{"name", request.label}});
+  const auto answers = ask_opened(engine(request), open, ops,
+                                  Deadline::after_seconds(request.timeout_seconds), request.pid);
+  const HeapEngine::Answer& answer = answers.front();
+  if (request.label == kWarmupLabel) census_taken_ = true;
   const fs::path raw = request.raw_dir / (request.label + ".engine-heapstat.json");
   write_file_atomically(raw, answer.line + "\n");
   into.raw.push_back({"heap engine heapstat", raw.filename().string()});

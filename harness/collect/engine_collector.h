@@ -18,8 +18,7 @@ namespace leakgate {
 // (Yama ptrace_scope 2 or 3, no CAP_SYS_PTRACE; under scope 1 the app names leakgate as its
 // ptracer, see ChildProcess) every checkpoint is read from a dump, and the report says so. The
 // engine is started at the scenario's first checkpoint and stopped with the collector. What the
-// engine cannot do yet (counting only live objects of an unsettled app, retention paths) goes to
-// SOS on the dump.
+// engine cannot do yet (counting only live objects of an unsettled app) goes to SOS on the dump.
 class EngineCollector : public Collector {
  public:
   explicit EngineCollector(ToolSettings settings);
@@ -38,6 +37,9 @@ class EngineCollector : public Collector {
                                            const std::filesystem::path& raw_dir) override {
     return sos_.explain(checkpoint, types, caps, raw_dir);
   }
+  // open the checkpoint's dump, leaks, close; the reply is saved as raw output.
+  std::optional<LeakAnalysis> find_leaks(const Checkpoint& checkpoint, const LeakQuery& query,
+                                         const std::filesystem::path& raw_dir) override;
   // Attached (open, gc, close): nullopt where attaching is refused.
   std::optional<GcHeapSummary> gc_now(const CollectRequest& request) override;
   std::map<std::string, std::string> tool_versions() const override;
@@ -52,6 +54,10 @@ class EngineCollector : public Collector {
   // open (the process or the dump), `op`, close; the engine lets go of the process on any error.
   HeapEngine::Answer ask_opened(const CollectRequest& request, const nlohmann::json& open,
                                 const std::string& op);
+  // open, each (op, fields) in turn, close: the answers in order.
+  static std::vector<HeapEngine::Answer> ask_opened(
+      HeapEngine& e, const nlohmann::json& open,
+      const std::vector<std::pair<std::string, nlohmann::json>>& ops, Deadline deadline, pid_t pid);
   // open (the process or the dump), heapstat, close; the reply is saved as raw output.
   void read_heap(const CollectRequest& request, const nlohmann::json& open, Checkpoint& into);
 
@@ -60,6 +66,9 @@ class EngineCollector : public Collector {
   std::unique_ptr<HeapEngine> engine_;
   std::string engine_version_;
   bool attach_refused_ = false;
+  // A census of where objects hang was taken at the warm-up checkpoint (kept by the engine): the
+  // leaks are then the objects in places that gained some since.
+  bool census_taken_ = false;
 };
 
 }  // namespace leakgate

@@ -19,6 +19,7 @@ public sealed class ObjectGraph
 
     private readonly ulong[] _address;
     private readonly int[] _type;
+    private readonly long[] _size;
     private readonly int[] _firstEdge;
     private int[] _edges = [];
     private readonly long[] _segmentFirst;  // per segment of the heap's list: its first object
@@ -60,6 +61,7 @@ public sealed class ObjectGraph
         Count = (int)total;
         _address = BigArray.Allocate<ulong>(Count);
         _type = BigArray.Allocate<int>(Count);
+        _size = BigArray.Allocate<long>(Count);
         _firstEdge = BigArray.Allocate<int>(Count + 1L);
         Types = new TypeTally[counted.Types.Count];
         foreach (TypeTally t in counted.Types.Values) Types[t.Index] = t;
@@ -94,6 +96,7 @@ public sealed class ObjectGraph
     public ulong Address(int i) => _address[i];
     public TypeTally TypeOf(int i) => Types[_type[i]];
     public int TypeIndex(int i) => _type[i];
+    public long Size(int i) => _size[i];
 
     // The objects i refers to, by number (-1: a reference to no object of the heap).
     public ReadOnlySpan<int> Edges(int i) => _edges.AsSpan(_firstEdge[i], _firstEdge[i + 1] - _firstEdge[i]);
@@ -280,6 +283,7 @@ public sealed class ObjectGraph
             if (_next >= _end) Differs();
             graph._address[_next] = address;
             graph._type[_next] = type.Index;
+            graph._size[_next] = (long)size;
             graph._firstEdge[_next] = RawCount;
             if (type.HasPointers)
             {

@@ -34,6 +34,7 @@ public sealed class RootFinder
     private readonly int[] _rootOf;
     private readonly int[] _depth;
     private readonly HashSet<int> _viaDependent = new();
+    private int[] _order = [];  // the objects in the order the search reached them (parents first)
 
     public long Reached { get; private set; }
 
@@ -52,7 +53,7 @@ public sealed class RootFinder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Search()
     {
-        int[] queue = BigArray.Allocate<int>(_graph.Count);
+        int[] queue = _order = BigArray.Allocate<int>(_graph.Count);
         int head = 0, tail = 0;
         int hint = 0;
         foreach ((ulong obj, int root) in _roots.Seeds)
@@ -197,5 +198,13 @@ public sealed class RootFinder
     }
 
     public bool ReachedThroughDependentHandle(int i) => _viaDependent.Contains(i);
+
+    public bool IsReached(int i) => _parent[i] != Unvisited;
+    // The object i was reached from, or -1 for a root object (and for an object never reached).
+    public int Parent(int i) => _parent[i] >= 0 ? _parent[i] : -1;
+    public int RootOf(int i) => _rootOf[i];
+    public int Depth(int i) => _depth[i];
+    // The reached objects, each after the object it was reached from.
+    public ReadOnlySpan<int> Order => _order.AsSpan(0, (int)Reached);
 
 }

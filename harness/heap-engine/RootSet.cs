@@ -4,7 +4,19 @@ namespace LeakGate.HeapEngine;
 
 // A GC root as the report names it: the kind in gcroot's words ("static", "strong handle",
 // "thread stack", ...), and for statics the field, for stack slots the thread and frame.
-public sealed record RootInfo(string Kind, string Name, string Holder = "", string Field = "");
+public sealed record RootInfo(string Kind, string Name, string Holder = "", string Field = "")
+{
+    // {"root": {"kind", "name", "holder", "field"}} as the roots and leaks replies give it.
+    public void Write(System.Text.Json.Utf8JsonWriter w)
+    {
+        w.WriteStartObject("root");
+        w.WriteString("kind", Kind);
+        w.WriteString("name", Name);
+        if (Holder.Length > 0) w.WriteString("holder", Holder);
+        if (Field.Length > 0) w.WriteString("field", Field);
+        w.WriteEndObject();
+    }
+}
 
 // Every root of the heap, in the order the search seeds them (ties of path length go to the
 // earlier): static fields first, named exactly, for every loaded type of every module, app and
@@ -92,7 +104,7 @@ public sealed class RootSet
             {
                 if (field.IsObjectReference)
                 {
-                    Seed(field.ReadObject(domain).Address, Static(holder, field.Name ?? "?"));
+                    Seed(field.ReadObject(domain).Address, Static(holder, HopNamer.SourceName(field.Name)));
                 }
                 else if (field.IsValueType && field.Type is { ContainsPointers: true } structType)
                 {
@@ -100,7 +112,7 @@ public sealed class RootSet
                     ClrValueType value = field.ReadStruct(domain);
                     if (!value.IsValid) continue;
                     foreach (ClrInstanceField inner in structType.Fields.Where(f => f.IsObjectReference))
-                        Seed(value.ReadObjectField(inner).Address, Static(holder, $"{field.Name}.{inner.Name}"));
+                        Seed(value.ReadObjectField(inner).Address, Static(holder, $"{HopNamer.SourceName(field.Name)}.{HopNamer.SourceName(inner.Name)}"));
                 }
             }
         }
@@ -108,7 +120,8 @@ public sealed class RootSet
         {
             foreach (ClrThread thread in threads)
                 Seed(field.ReadObject(thread).Address,
-                     new RootInfo("thread static", $"{holder}.{field.Name}", holder, field.Name ?? "?"));
+                     new RootInfo("thread static", $"{holder}.{HopNamer.SourceName(field.Name)}", holder,
+                                  HopNamer.SourceName(field.Name)));
         }
     }
 

@@ -114,12 +114,7 @@ public static class RootsRequest
             (List<int> chain, int cut) = finder.Path(g.Example, maxHops);
             w.WriteStartObject();
             w.WriteNumber("instances", g.Instances);
-            w.WriteStartObject("root");
-            w.WriteString("kind", root.Kind);
-            w.WriteString("name", root.Name);
-            if (root.Holder.Length > 0) w.WriteString("holder", root.Holder);
-            if (root.Field.Length > 0) w.WriteString("field", root.Field);
-            w.WriteEndObject();
+            root.Write(w);
             w.WriteNumber("cut", cut);
             w.WriteStartArray("chain");
             foreach (int i in chain)
@@ -137,7 +132,7 @@ public static class RootsRequest
         w.WriteEndObject();
     }
 
-    private static ClrHeap Walkable(Target t)
+    internal static ClrHeap Walkable(Target t)
     {
         ClrHeap heap = t.Runtime.Heap;
         if (!heap.CanWalkHeap)

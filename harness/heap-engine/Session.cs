@@ -8,6 +8,8 @@ namespace LeakGate.HeapEngine;
 public sealed class Session : IDisposable
 {
     private Target? _target;
+    // Objects per place at a checkpoint ("census"), by name, for "leaks" to compare with.
+    private readonly Dictionary<string, Dictionary<ulong, long>> _census = new();
 
     public void Handle(Request request, ReplyWriter writer)
     {
@@ -31,6 +33,12 @@ public sealed class Session : IDisposable
                 break;
             case "roots":
                 RootsRequest.Roots(Opened(), request, writer);
+                break;
+            case "leaks":
+                LeaksRequest.Leaks(Opened(), request, writer, _census);
+                break;
+            case "census":
+                LeaksRequest.Census(Opened(), request, writer, _census);
                 break;
             case "read":
                 Read(request, writer);

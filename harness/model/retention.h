@@ -29,6 +29,7 @@ struct RetentionGroup {
   std::string fingerprint;  // root kind | root | chain of type keys
   RootPath shortest;        // the shortest path of the group
   int instances = 0;        // sampled instances held this way
+  std::string text;         // how to print it, when not render_path(shortest) (a leak's path)
 };
 
 struct Retention {

@@ -36,6 +36,7 @@ struct RawArtifact {
 // The label prefix of the checkpoints a run adds after its final one, when one step carries most of
 // some growth and only another stretch tells a leak from a one-off step: "extended-27".
 inline constexpr std::string_view kExtendedLabel = "extended-";
+inline constexpr std::string_view kWarmupLabel = "warmup";
 
 // Everything measured at one checkpoint of a scenario.
 struct Checkpoint {

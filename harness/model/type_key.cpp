@@ -63,4 +63,21 @@ bool is_framework_type(std::string_view type_name) {
          type_name == kFreeSpaceType;
 }
 
+bool is_compiler_generated(std::string_view type_name) {
+  // Outside generic arguments only: "List<Program+<>c__DisplayClass1_0>" is a List.
+  int depth = 0;
+  for (std::size_t at = 0; at < type_name.size(); ++at) {
+    const char c = type_name[at];
+    if (c == '<') {
+      if (depth == 0 && (at == 0 || type_name[at - 1] == '+' || type_name[at - 1] == '.')) {
+        return true;
+      }
+      ++depth;
+    } else if (c == '>' && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace leakgate

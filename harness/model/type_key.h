@@ -22,4 +22,9 @@ inline constexpr std::string_view kFreeSpaceType = "Free";
 // not to the app: readers and the retention analysis put the app's own types first.
 bool is_framework_type(std::string_view type_name);
 
+// Whether the compiler made the type (a closure's display class, an async or iterator state
+// machine, an anonymous type, a lambda cache): never the object a developer owns, so never the
+// head of a leak, only on its path.
+bool is_compiler_generated(std::string_view type_name);
+
 }  // namespace leakgate

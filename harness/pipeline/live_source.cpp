@@ -12,6 +12,7 @@
 #include "scenario/protocol.h"
 #include "scenario/session.h"
 #include "scenario/step_runner.h"
+#include "verdict/leak_result.h"
 
 namespace leakgate {
 
@@ -164,7 +165,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   if (!m.protocol) ctx.result.runtime.facts.merge(probe_runtime(session.pid()));
   for (const auto& step : m.warmup) run_step(session, step, m);
   prepare_collectors(ctx, session);
-  ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, "warmup", 0));
+  ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, std::string(kWarmupLabel), 0));
   if (ctx.result.runtime.facts.contains("runtime")) {
     // The GC's configuration, for every .NET app (what the app said in a handshake stays).
     auto& facts = ctx.result.runtime.facts;
@@ -217,18 +218,45 @@ std::vector<std::string> types_to_explain(const std::vector<Finding>& findings) 
   return own;
 }
 
-// Steps 6 and 7: the retention paths of the managed findings, from the final checkpoint's dump.
+// What the heap engine is asked: every managed finding's type (as the heap names it) and which of
+// them are the app's own (not the framework's, not made by the compiler): those may head a leak.
+LeakQuery leak_query(const Manifest& m, const std::vector<std::string>& types,
+                     const Checkpoint& last) {
+  LeakQuery q;
+  q.max_hops = m.retention.max_hops;
+  q.seconds = m.retention.seconds;
+  if (!last.heap) return q;
+  for (const auto& row : last.heap->types) {
+    if (std::find(types.begin(), types.end(), type_key(row.type)) == types.end()) continue;
+    if (std::find(q.types.begin(), q.types.end(), row.type) != q.types.end()) continue;
+    q.types.push_back(row.type);
+    if (!is_framework_type(row.type) && !is_compiler_generated(row.type)) {
+      q.app_types.push_back(row.type);
+    }
+  }
+  return q;
+}
+
+// Steps 6 and 7: what holds the managed findings, from the last checkpoint's dump: the heap
+// engine groups them into leaks (one walk of the whole heap); SOS samples gcroot paths per type.
 void explain_findings(const Manifest& m, std::vector<std::unique_ptr<Collector>>& collectors,
                       const fs::path& raw_dir, ScenarioResult& result, const Progress& progress) {
   const auto types = types_to_explain(result.findings);
   if (types.empty() || result.checkpoints.empty()) return;
-  progress.say(m.name, "retention paths of " + std::to_string(types.size()) + " type(s)");
+  const Checkpoint& last = result.checkpoints.back();
+  progress.say(m.name, "what holds the " + std::to_string(types.size()) + " growing type(s)");
   const RetentionCaps caps{static_cast<std::size_t>(m.retention.max_types),
                            static_cast<std::size_t>(m.retention.samples),
                            static_cast<std::size_t>(m.retention.max_hops), m.retention.seconds};
   try {
     for (auto& collector : collectors) {
-      auto explained = collector->explain(result.checkpoints.back(), types, caps, raw_dir);
+      if (auto leaks = collector->find_leaks(last, leak_query(m, types, last), raw_dir)) {
+        attach_leaks(std::move(*leaks), result);
+        return;
+      }
+    }
+    for (auto& collector : collectors) {
+      auto explained = collector->explain(last, types, caps, raw_dir);
       for (auto& f : result.findings) {
         const auto it = explained.find(f.type);
         if (it != explained.end() && f.kind == "managed") f.retention = it->second;

@@ -11,8 +11,10 @@
 #include "collect/sos_parsers.h"
 #include "common/errors.h"
 #include "common/json_reader.h"
+#include "report/leak_json.h"
 #include "report/retention_json.h"
 #include "scenario/protocol.h"
+#include "verdict/leak_result.h"
 
 namespace leakgate {
 
@@ -131,6 +133,7 @@ void RecordedSource::drive(const Manifest&, const fs::path& raw_dir, const fs::p
 }
 
 void RecordedSource::explain(const Manifest&, const fs::path&, ScenarioResult& result) {
+  attach_leaks(leaks_from_json(recorded_), result);
   const auto findings = recorded_.find("findings");
   if (findings == recorded_.end() || !findings->is_array()) return;
   for (auto& f : result.findings) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "report/leak_json.h"
 #include "report/memory_report.h"
 #include "report/report_views.h"
 #include "report/retention_json.h"
@@ -124,6 +125,7 @@ json scenario_to_json(const ScenarioResult& s) {
             {"rawOutput", s.report_subdir},
             {"keptDumps", kept_dumps_to_json(s.kept_dumps)},
             {"seconds", s.seconds}};
+  leaks_to_json(s.leak_analysis, j);
   j["error"] = s.error ? json(*s.error) : json(nullptr);
   if (s.error_kind) j["errorKind"] = error_kind_name(*s.error_kind);
   return j;

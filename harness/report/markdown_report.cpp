@@ -1,10 +1,12 @@
 #include "report/markdown_report.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 #include <string_view>
 
 #include "common/json_reader.h"
+#include "report/leak_json.h"
 #include "report/markup.h"
 #include "report/report_views.h"
 
@@ -75,6 +77,27 @@ const char* icon(const json& s) {
   return failed(s) ? "❌" : "✅";
 }
 
+// A leak: its head and cost, the path top-down with the first new object marked, the suspect
+// reference and what an iteration adds; the types growing with it are in report.json.
+std::string leak_markdown(const Leak& leak) {
+  std::ostringstream o;
+  o << "**Leak: " << code_span(leak.head) << "** "
+    << (leak.head_growth_per_iteration >= 0 ? "+" : "")
+    << format_number(leak.head_growth_per_iteration, 2) << "/iteration (" << leak.head_instances
+    << " instances), retains " << plain(render_bytes(leak.retained_bytes_per_iteration()))
+    << " per iteration\n\n";
+  std::string chain;
+  for (const auto& line : render_leak_chain(leak)) chain += (chain.empty() ? "" : "\n") + line;
+  o << code_block(chain) << "\n- suspect reference (into the first object new per iteration): "
+    << code_span(render_suspect(leak)) << "\n";
+  const std::string added = render_per_iteration(leak, 6);
+  if (!added.empty()) o << "- per iteration: " << code_span(added) << "\n";
+  if (leak.members.size() > 1) {
+    o << "- growing with it: " << leak.members.size() - 1 << " type(s) (report.json)\n";
+  }
+  return o.str() + "\n";
+}
+
 }  // namespace
 
 std::string render_markdown(const json& report) {
@@ -114,8 +137,15 @@ std::string render_markdown(const json& report) {
     if (errored(s) && s.value("error", json()).is_string()) {
       o << code_block(s["error"].get<std::string>());
     }
+    const LeakAnalysis analysis = leaks_from_json(s);
+    std::set<std::string> in_leaks;
+    for (const auto& leak : analysis.leaks) {
+      o << leak_markdown(leak);
+      for (const auto& m : leak.members) in_leaks.insert(m.type);
+    }
     for (const json* finding : ordered_findings(s)) {
       const json& f = *finding;
+      if (string_or(f, "kind") == "managed" && in_leaks.contains(string_or(f, "type"))) continue;
       o << "- " << code_span(describe_finding(f)) << "\n";
       const auto lines = retention_lines(f);
       if (!lines.empty()) {
@@ -138,7 +168,13 @@ std::string render_markdown(const json& report) {
     for (const auto& s : report.value("scenarios", json::array())) {
       if (string_or(s, "expected") != "leak" || failed(s)) continue;
       list += "- " + code_span(string_or(s, "name")) + ": ";
+      const LeakAnalysis analysis = leaks_from_json(s);
       const json* headline = headline_finding(s);
+      if (!analysis.leaks.empty()) {
+        list += "leak " + code_span(analysis.leaks.front().head) + " at " +
+                code_span(render_root(analysis.leaks.front().root)) + "\n";
+        continue;
+      }
       list += headline == nullptr ? std::string("caught") : code_span(describe_finding(*headline));
       list += "\n";
     }

@@ -11,9 +11,12 @@ json retention_paths_to_json(const Retention& r) {
   for (const auto& g : r.groups) {
     json chain = json::array();
     for (const auto& hop : g.shortest.chain) chain.push_back(hop.type);
-    json p = {{"fingerprint", g.fingerprint}, {"rootKind", g.shortest.root_kind},
-              {"root", g.shortest.root},      {"chain", chain},
-              {"instances", g.instances},     {"text", render_path(g.shortest)}};
+    json p = {{"fingerprint", g.fingerprint},
+              {"rootKind", g.shortest.root_kind},
+              {"root", g.shortest.root},
+              {"chain", chain},
+              {"instances", g.instances},
+              {"text", g.text.empty() ? render_path(g.shortest) : g.text}};
     if (!g.shortest.holder.empty()) {
       p["holder"] = g.shortest.holder;
       p["field"] = g.shortest.field;
@@ -60,6 +63,7 @@ std::optional<Retention> retention_from_json(const json& finding) {
     g.shortest.root = text(p, "root");
     g.shortest.holder = text(p, "holder");
     g.shortest.field = text(p, "field");
+    g.text = text(p, "text");
     if (const auto chain = p.find("chain"); chain != p.end() && chain->is_array()) {
       for (const auto& hop : *chain) {
         if (hop.is_string()) g.shortest.chain.push_back({0, hop.get<std::string>(), ""});

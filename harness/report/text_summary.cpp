@@ -39,6 +39,73 @@ std::string describe(const Finding& f) {
   return line + "  [" + f.rule + "]" + owner_note(f.owner);
 }
 
+void write_grown_mappings(std::ostream& out, const Finding& f) {
+  if (f.grown_mappings.empty()) return;
+  out << "      grew in:";
+  for (std::size_t k = 0; k < f.grown_mappings.size(); ++k) {
+    const MappingGrowth& m = f.grown_mappings[k];
+    char start[24];
+    std::snprintf(start, sizeof start, "%llx", static_cast<unsigned long long>(m.start));
+    out << (k ? ";" : "") << " " << m.mapping
+        << (m.mapping.starts_with('/') || m.mapping.starts_with('[') ? std::string()
+                                                                     : std::string(" at ") + start)
+        << " " << m.kb_before << " -> " << m.kb_after << " KB";
+  }
+  out << "\n";
+}
+
+void write_held_by(std::ostream& out, const Finding& f) {
+  if (!f.retention) return;
+  if (f.retention->groups.empty()) {
+    if (f.retention->sampled > 0) {
+      out << "      held by: gcroot found no root for any of the " << f.retention->sampled
+          << " sampled instances (see docs/retention.md)\n";
+    }
+    return;
+  }
+  const RetentionGroup& g = f.retention->groups.front();
+  out << "      held by: " << (g.text.empty() ? render_path(g.shortest) : g.text) << "  ("
+      << g.instances << "/" << f.retention->sampled << " sampled";
+  if (f.retention->groups.size() > 1) {
+    out << "; " << f.retention->groups.size() - 1 << " more path(s) in report.json";
+  }
+  out << ")\n";
+}
+
+// Whether a managed finding's type grows as part of one of the scenario's leaks.
+bool in_a_leak(const ScenarioResult& s, const Finding& f) {
+  if (f.kind != "managed") return false;
+  for (const auto& leak : s.leak_analysis.leaks) {
+    for (const auto& m : leak.members) {
+      if (m.type == f.type) return true;
+    }
+  }
+  return false;
+}
+
+// A leak top-down: its head and what it costs per iteration, the path from the root with the
+// suspect reference, what an iteration adds, and the other growing types it carries.
+void write_leak(std::ostream& out, const Leak& leak) {
+  out << "  leak: " << leak.head << "  " << (leak.head_growth_per_iteration >= 0 ? "+" : "")
+      << fixed(leak.head_growth_per_iteration, 2) << "/iteration (" << leak.head_instances
+      << " instances), retains " << render_bytes(leak.retained_bytes_per_iteration())
+      << " per iteration\n";
+  for (const auto& line : render_leak_chain(leak)) out << "    " << line << "\n";
+  out << "      suspect reference: " << render_suspect(leak)
+      << " (the first object new per iteration)\n";
+  const std::string added = render_per_iteration(leak, 6);
+  if (!added.empty()) out << "      per iteration: " << added << "\n";
+  std::string with;
+  std::size_t n = 0;
+  for (const auto& m : leak.members) {
+    if (m.relation == LeakRelation::kHead) continue;
+    if (n++ < 4) with += (with.empty() ? "" : ", ") + m.type + " (" + to_string(m.relation) + ")";
+  }
+  if (n > 0) {
+    out << "      growing with it: " << n << " type(s): " << with << (n > 4 ? ", ..." : "") << "\n";
+  }
+}
+
 }  // namespace
 
 void write_text_summary(std::ostream& out, const RunResult& run,
@@ -57,45 +124,24 @@ void write_text_summary(std::ostream& out, const RunResult& run,
   for (const auto& s : run.scenarios) {
     if (s.error) out << "\n" << s.name << ": " << *s.error << "\n";
     if (!s.findings.empty()) {
-      out << "\n"
-          << s.name << ": " << s.findings.size() << " finding(s)"
+      const auto& leaks = s.leak_analysis.leaks;
+      out << "\n" << s.name << ": ";
+      if (!leaks.empty()) out << leaks.size() << " leak(s), ";
+      out << s.findings.size() << " finding(s)"
           << (s.expected == Expectation::kLeak ? " (canary: a leak is expected)" : "") << "\n";
-      for (std::size_t i = 0; i < s.findings.size() && i < kFindingsShown; ++i) {
-        const Finding& f = s.findings[i];
-        out << "  " << describe(f) << "\n";
-        if (!f.grown_mappings.empty()) {
-          out << "      grew in:";
-          for (std::size_t k = 0; k < f.grown_mappings.size(); ++k) {
-            const MappingGrowth& m = f.grown_mappings[k];
-            char start[24];
-            std::snprintf(start, sizeof start, "%llx", static_cast<unsigned long long>(m.start));
-            out << (k ? ";" : "") << " " << m.mapping
-                << (m.mapping.starts_with('/') || m.mapping.starts_with('[')
-                        ? std::string()
-                        : std::string(" at ") + start)
-                << " " << m.kb_before << " -> " << m.kb_after << " KB";
-          }
-          out << "\n";
-        }
-        if (!f.retention) continue;
-        if (f.retention->groups.empty()) {
-          if (f.retention->sampled > 0) {
-            out << "      held by: gcroot found no root for any of the " << f.retention->sampled
-                << " sampled instances (see docs/retention.md)\n";
-          }
+      for (const auto& leak : leaks) write_leak(out, leak);
+      std::size_t shown = 0, others = 0;
+      for (const Finding& f : s.findings) {
+        if (in_a_leak(s, f)) continue;
+        if (shown++ >= kFindingsShown) {
+          ++others;
           continue;
         }
-        const RetentionGroup& g = f.retention->groups.front();
-        out << "      held by: " << render_path(g.shortest) << "  (" << g.instances << "/"
-            << f.retention->sampled << " sampled";
-        if (f.retention->groups.size() > 1) {
-          out << "; " << f.retention->groups.size() - 1 << " more path(s) in report.json";
-        }
-        out << ")\n";
+        out << "  " << describe(f) << "\n";
+        write_grown_mappings(out, f);
+        write_held_by(out, f);
       }
-      if (s.findings.size() > kFindingsShown) {
-        out << "  ... " << s.findings.size() - kFindingsShown << " more in report.json\n";
-      }
+      if (others > 0) out << "  ... " << others << " more in report.json\n";
     }
     if (!s.checkpoints.empty() && s.checkpoints.back().memory) {
       const Checkpoint& last = s.checkpoints.back();

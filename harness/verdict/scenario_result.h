@@ -10,6 +10,7 @@
 #include "baseline/known_leaks.h"
 #include "common/errors.h"
 #include "model/expectation.h"
+#include "model/leak.h"
 #include "model/snapshot.h"
 #include "verdict/finding.h"
 #include "verdict/verdict.h"
@@ -31,6 +32,7 @@ struct ScenarioResult {
   Verdict verdict = Verdict::kError;
   bool met = false;  // the verdict is what the scenario expects
   std::vector<Finding> findings;
+  LeakAnalysis leak_analysis;              // the findings grouped into leaks (the heap engine)
   std::vector<Suppressed> suppressed;      // findings on checked-in known leaks
   std::set<std::size_t> known_leaks_used;  // KnownLeak::index
   std::optional<std::string> error;        // when verdict is error

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "collect/engine_leaks.h"
 #include "collect/engine_protocol.h"
 #include "collect/heap_engine.h"
 #include "e2e/e2e_support.h"
+#include "model/type_key.h"
 
 namespace leakgate {
 namespace {
@@ -56,7 +58,16 @@ TEST_P(EngineRoots, EveryInstanceIsHeldByTheRootTheAppsSourceSays) {
   EXPECT_EQ(listed.body.at("types")[0].at("count").get<std::uint64_t>(), count);
   EXPECT_EQ(listed.body.at("types")[0].at("addresses").size(), std::min<std::uint64_t>(count, 3));
   const auto answer = engine.request("roots", {{"types", {c.type}}, {"check", true}}, deadline);
+  // leaks: the same root, every instance in one leak headed by the type, the path ending at it.
+  const auto leaks = engine::parse_leaks(
+      engine.request("leaks", {{"types", {c.type}}, {"appTypes", {c.type}}}, deadline).body);
   engine.request("close", {}, deadline);
+  ASSERT_EQ(leaks.leaks.size(), 1u) << "one cause, one leak";
+  EXPECT_EQ(leaks.leaks[0].head, type_key(c.type));
+  EXPECT_EQ(leaks.leaks[0].root.kind, c.root_kind);
+  EXPECT_EQ(leaks.leaks[0].root.name, c.root);
+  EXPECT_EQ(leaks.leaks[0].head_instances, count);
+  EXPECT_GE(leaks.leaks[0].retained_bytes, leaks.leaks[0].members.front().bytes);
   EXPECT_NE(e2e::request(*app, "99 ping").find("ok 99"), std::string::npos)
       << "the app does not run again after the engine closed";
 
@@ -124,7 +135,7 @@ INSTANTIATE_TEST_SUITE_P(
                  {"1 work 20", "2 settle"},
                  "PatternsApp.StatusPoller",
                  "static",
-                 "System.Threading.TimerQueue.<Instances>k__BackingField"},
+                 "System.Threading.TimerQueue.Instances"},
         // The instances are held through dependent handles whose primaries (strings) have no
         // references: the graph keeps such primaries.
         LeakCase{"WeakTable",

@@ -6,14 +6,20 @@
 // 64 KiB native buffer per request (Marshal.AllocHGlobal, written, never freed: memory SOS cannot see).
 // GET /report/{mb} builds a report of that many MiB in short-lived buffers and lets it go (a spike, not
 // a leak). GET /burst/{n} fans out n blocking calls to the service itself (thread pool and HTTP
-// connection pool grow, then idle: not a leak).
+// connection pool grow, then idle: not a leak). The controller-leak variant adds an MVC controller
+// (GET /api/orders/{id}) that caches a snapshot of every request under a new key in a static field
+// of the controller: on .NET 9 and later that field lives in the runtime's statics array.
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Mvc;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole();
 var variant = builder.Configuration["variant"] ?? "correct";
+if (variant == "controller-leak") builder.Services.AddControllers();
 var app = builder.Build();
+if (variant == "controller-leak") app.MapControllers();
 var self = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
 app.MapGet("/orders/{id:int}", (int id, HttpContext http) =>
@@ -98,4 +104,30 @@ public static class Spike
         foreach (var c in chunks) sum += c[^1];
         return sum;
     }
+}
+
+/// <summary>The controller of the controller-leak variant: a cache in a static field, keyed by a
+/// number that is new on every request, so it only grows.</summary>
+[ApiController]
+[Route("api/orders")]
+public sealed class OrdersController : ControllerBase
+{
+    private static readonly ConcurrentDictionary<long, OrderSnapshot> SnapshotCache = new();
+    private static long _requests;
+
+    [HttpGet("{id:int}")]
+    public IActionResult Get(int id)
+    {
+        var snapshot = new OrderSnapshot(id, HttpContext.TraceIdentifier, new byte[256]);
+        SnapshotCache[Interlocked.Increment(ref _requests)] = snapshot;
+        return Ok(new { id, cached = SnapshotCache.Count });
+    }
+}
+
+/// <summary>What the controller caches per request.</summary>
+public sealed class OrderSnapshot(int orderId, string traceId, byte[] payload)
+{
+    public int OrderId { get; } = orderId;
+    public string TraceId { get; } = traceId;
+    public int Size => payload.Length;
 }

@@ -1,0 +1,122 @@
+#include "model/leak.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iterator>
+#include <stdexcept>
+
+namespace leakgate {
+
+double Leak::per_iteration(std::uint64_t count) const {
+  if (head_instances == 0) return 0;
+  return static_cast<double>(count) / static_cast<double>(head_instances) *
+         head_growth_per_iteration;
+}
+
+double Leak::retained_bytes_per_iteration() const { return per_iteration(retained_bytes); }
+
+std::string to_string(LeakRelation r) {
+  switch (r) {
+    case LeakRelation::kHead:
+      return "head";
+    case LeakRelation::kPath:
+      return "path";
+    case LeakRelation::kUnder:
+      return "under";
+    case LeakRelation::kBeside:
+      break;
+  }
+  return "beside";
+}
+
+LeakRelation leak_relation_from(const std::string& text) {
+  for (const auto r :
+       {LeakRelation::kHead, LeakRelation::kPath, LeakRelation::kUnder, LeakRelation::kBeside}) {
+    if (to_string(r) == text) return r;
+  }
+  throw std::invalid_argument("unknown leak relation '" + text + "'");
+}
+
+std::string render_root(const LeakRoot& root) {
+  if (root.kind == "static" || root.kind == "thread static") return root.kind + " " + root.name;
+  if (root.kind == "thread stack") return root.name;
+  return root.kind;
+}
+
+namespace {
+
+std::string hop_text(const LeakHop& hop) {
+  std::string out = hop.type;
+  if (!hop.field.empty()) {
+    out += hop.field.starts_with('[') ? "" : hop.field.starts_with('(') ? " " : ".";
+    out += hop.field;
+  }
+  if (hop.repeat > 1) out += " x" + std::to_string(hop.repeat);
+  if (!hop.note.empty()) out += " " + hop.note;
+  return out;
+}
+
+std::string trimmed_number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, v >= 10 || v == std::floor(v) ? "%.0f" : "%.1f", v);
+  return buffer;
+}
+
+}  // namespace
+
+std::string render_leak_path(const Leak& leak) {
+  std::string out = render_root(leak.root);
+  for (std::size_t i = 0; i < leak.path.size(); ++i) {
+    const LeakHop& hop = leak.path[i];
+    if (leak.cut > 0 && static_cast<int>(i) == leak.cut_at) {
+      out += " -> ... " + std::to_string(leak.cut) + " hops ...";
+    }
+    out += (hop.first_new ? " => " : " -> ") + hop_text(hop);
+  }
+  return out;
+}
+
+std::vector<std::string> render_leak_chain(const Leak& leak) {
+  std::vector<std::string> lines{"   " + render_root(leak.root)};
+  for (std::size_t i = 0; i < leak.path.size(); ++i) {
+    if (leak.cut > 0 && static_cast<int>(i) == leak.cut_at) {
+      lines.push_back("   ... " + std::to_string(leak.cut) + " hops ...");
+    }
+    lines.push_back((leak.path[i].first_new ? "=> " : "   ") + hop_text(leak.path[i]));
+  }
+  return lines;
+}
+
+std::string render_suspect(const Leak& leak) {
+  for (std::size_t i = 0; i < leak.path.size(); ++i) {
+    if (!leak.path[i].first_new) continue;
+    std::string from = i == 0 ? render_root(leak.root) : hop_text(leak.path[i - 1]);
+    return from + " -> " + leak.path[i].type;
+  }
+  return render_root(leak.root);
+}
+
+std::string render_per_iteration(const Leak& leak, std::size_t types) {
+  std::string out;
+  for (std::size_t i = 0; i < leak.retained.size() && i < types; ++i) {
+    const double n = leak.per_iteration(leak.retained[i].count);
+    if (n < 0.05) continue;
+    out += (out.empty() ? "" : ", ") + trimmed_number(n) + " " + leak.retained[i].type;
+  }
+  if (leak.retained.size() > types) out += ", ...";
+  return out;
+}
+
+std::string render_bytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  std::size_t u = 0;
+  while (bytes >= 1024 && u + 1 < std::size(units)) {
+    bytes /= 1024;
+    ++u;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+  return buffer;
+}
+
+}  // namespace leakgate
