@@ -119,4 +119,29 @@ std::string render_bytes(double bytes) {
   return buffer;
 }
 
+std::vector<std::string> leak_text(const Leak& leak) {
+  char growth[64];
+  std::snprintf(growth, sizeof growth, "%+.2f", leak.head_growth_per_iteration);
+  std::vector<std::string> lines{"leak: " + leak.head + "  " + growth + "/iteration (" +
+                                 std::to_string(leak.head_instances) + " instances), retains " +
+                                 render_bytes(leak.retained_bytes_per_iteration()) +
+                                 " per iteration"};
+  for (const auto& hop : render_leak_chain(leak)) lines.push_back("  " + hop);
+  lines.push_back("    suspect reference: " + render_suspect(leak) +
+                  " (the first object new per iteration)");
+  const std::string added = render_per_iteration(leak, 6);
+  if (!added.empty()) lines.push_back("    per iteration: " + added);
+  std::string with;
+  std::size_t n = 0;
+  for (const auto& m : leak.members) {
+    if (m.relation == LeakRelation::kHead) continue;
+    if (n++ < 4) with += (with.empty() ? "" : ", ") + m.type + " (" + to_string(m.relation) + ")";
+  }
+  if (n > 0) {
+    lines.push_back("    growing with it: " + std::to_string(n) + " type(s): " + with +
+                    (n > 4 ? ", ..." : ""));
+  }
+  return lines;
+}
+
 }  // namespace leakgate

@@ -112,6 +112,11 @@ std::string render_suspect(const Leak& leak);
 // the retained types (at most `types` of them).
 std::string render_per_iteration(const Leak& leak, std::size_t types);
 
+// A leak top-down as text lines: its head and what it costs per iteration, the path from the root
+// with the first new object marked, the suspect reference, what an iteration adds, and the other
+// growing types it carries (as the console and JUnit print it).
+std::vector<std::string> leak_text(const Leak& leak);
+
 // "512 B", "9.8 KB", "1.4 MB" (1024-based).
 std::string render_bytes(double bytes);
 

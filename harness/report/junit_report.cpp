@@ -1,8 +1,12 @@
 #include "report/junit_report.h"
 
+#include <set>
 #include <sstream>
+#include <vector>
 
 #include "common/json_reader.h"
+#include "common/text_lines.h"
+#include "report/leak_json.h"
 #include "report/markup.h"
 #include "report/report_views.h"
 
@@ -12,13 +16,34 @@ using nlohmann::json;
 
 namespace {
 
-std::string findings_text(const json& s) {
-  std::string text;
-  for (const auto& f : s.value("findings", json::array())) {
-    text += describe_finding(f) + "\n";
-    for (const auto& line : retention_lines(f)) text += "    held by: " + line + "\n";
+// What a CI page shows for a test case: at most this much (the full detail is in report.json).
+constexpr std::size_t kMaxCaseText = std::size_t{8} * 1024;
+constexpr std::size_t kMaxLine = 1000;  // a line longer than this is cut in the middle
+
+// Lines as XML text (escaped), as many as fit in kMaxCaseText once escaped.
+template <class Line>
+std::string escaped_within(const std::vector<Line>& lines) {
+  std::vector<std::string> escaped;
+  escaped.reserve(lines.size());
+  for (const auto& line : lines) escaped.push_back(escape_markup(shorten_middle(line, kMaxLine)));
+  return bounded_lines(escaped, kMaxCaseText, "in report.json");
+}
+
+// The leaks first, then the findings not in a leak, cut at a line to kMaxCaseText.
+std::vector<std::string> findings_lines(const json& s) {
+  std::vector<std::string> lines;
+  std::set<std::string> in_leaks;
+  for (const auto& leak : leaks_from_json(s).leaks) {
+    for (auto& line : leak_text(leak)) lines.push_back(std::move(line));
+    for (const auto& m : leak.members) in_leaks.insert(m.type);
   }
-  return text;
+  for (const json* finding : ordered_findings(s)) {
+    const json& f = *finding;
+    if (string_or(f, "kind") == "managed" && in_leaks.contains(string_or(f, "type"))) continue;
+    lines.push_back(describe_finding(f));
+    for (const auto& line : retention_lines(f)) lines.push_back("    held by: " + line);
+  }
+  return lines;
 }
 
 std::string attr(const std::string& value) { return "\"" + escape_markup(value) + "\""; }
@@ -73,7 +98,7 @@ std::string render_junit(const json& report) {
       const std::string error = s.value("error", json()).is_string() ? s["error"].get<std::string>()
                                                                      : std::string("error");
       o << "      <error type=\"error\" message=" << attr(error.substr(0, error.find('\n'))) << ">"
-        << escape_markup(error) << "</error>\n";
+        << escaped_within(text::split_lines(error)) << "</error>\n";
     } else if (failed(s)) {
       const std::string message =
           outcome == "canary caught nothing"
@@ -81,15 +106,17 @@ std::string render_junit(const json& report) {
               : name + ": " + string_or(s, "verdict") + ", " +
                     std::to_string(s.value("findings", json::array()).size()) + " finding(s)";
       o << "      <failure type=" << attr(string_or(s, "verdict")) << " message=" << attr(message)
-        << ">" << escape_markup(findings_text(s)) << "</failure>\n";
+        << ">" << escaped_within(findings_lines(s)) << "</failure>\n";
     }
-    std::string out = "expected " + string_or(s, "expected") + ", verdict " +
-                      string_or(s, "verdict") + " (" + outcome + ")\n";
-    if (!failed(s)) out += findings_text(s);
+    std::vector<std::string> out{"expected " + string_or(s, "expected") + ", verdict " +
+                                 string_or(s, "verdict") + " (" + outcome + ")"};
+    if (!failed(s)) {
+      for (auto& line : findings_lines(s)) out.push_back(std::move(line));
+    }
     for (const auto& note : s.value("notes", json::array())) {
-      out += "note: " + note.get<std::string>() + "\n";
+      out.push_back("note: " + note.get<std::string>());
     }
-    o << "      <system-out>" << escape_markup(out) << "</system-out>\n";
+    o << "      <system-out>" << escaped_within(out) << "</system-out>\n";
     o << "    </testcase>\n";
   }
   o << "  </testsuite>\n</testsuites>\n";

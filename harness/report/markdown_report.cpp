@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/json_reader.h"
+#include "common/text_lines.h"
 #include "report/leak_json.h"
 #include "report/markup.h"
 #include "report/report_views.h"
@@ -98,6 +99,38 @@ std::string leak_markdown(const Leak& leak) {
   return o.str() + "\n";
 }
 
+// Where summary.md is read: a pull-request comment holds at most 65,536 characters, and long
+// lines wrap badly. Every line is cut in the middle past kMaxLine; past kMaxSummary the rest is
+// left to index.html and report.json (an open code block closed first).
+constexpr std::size_t kMaxLine = 300;
+constexpr std::size_t kMaxSummary = 60'000;
+
+std::string fit_for_comments(const std::string& markdown) {
+  const auto lines = text::split_lines(markdown);
+  std::string out;
+  std::string open_fence;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string line = shorten_middle(lines[i], kMaxLine);
+    if (out.size() + line.size() + 1 + open_fence.size() + 200 > kMaxSummary) {
+      if (!open_fence.empty()) out += open_fence + "\n";
+      out += "\n... " + std::to_string(lines.size() - i) +
+             " more line(s): the whole report is in index.html and report.json\n";
+      return out;
+    }
+    const std::string_view trimmed = text::trim(line);
+    if (trimmed.starts_with("```")) {
+      const std::string fence(trimmed.substr(0, trimmed.find_first_not_of('`')));
+      if (open_fence.empty()) {
+        open_fence = fence;
+      } else if (fence.size() >= open_fence.size() && trimmed.size() == fence.size()) {
+        open_fence.clear();
+      }
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_markdown(const json& report) {
@@ -184,7 +217,7 @@ std::string render_markdown(const json& report) {
     o << "\n<details><summary>Canaries caught (planted leaks the gate must find)</summary>\n\n"
       << canaries << "\n</details>\n";
   }
-  return o.str();
+  return fit_for_comments(o.str());
 }
 
 }  // namespace leakgate

@@ -83,29 +83,6 @@ bool in_a_leak(const ScenarioResult& s, const Finding& f) {
   return false;
 }
 
-// A leak top-down: its head and what it costs per iteration, the path from the root with the
-// suspect reference, what an iteration adds, and the other growing types it carries.
-void write_leak(std::ostream& out, const Leak& leak) {
-  out << "  leak: " << leak.head << "  " << (leak.head_growth_per_iteration >= 0 ? "+" : "")
-      << fixed(leak.head_growth_per_iteration, 2) << "/iteration (" << leak.head_instances
-      << " instances), retains " << render_bytes(leak.retained_bytes_per_iteration())
-      << " per iteration\n";
-  for (const auto& line : render_leak_chain(leak)) out << "    " << line << "\n";
-  out << "      suspect reference: " << render_suspect(leak)
-      << " (the first object new per iteration)\n";
-  const std::string added = render_per_iteration(leak, 6);
-  if (!added.empty()) out << "      per iteration: " << added << "\n";
-  std::string with;
-  std::size_t n = 0;
-  for (const auto& m : leak.members) {
-    if (m.relation == LeakRelation::kHead) continue;
-    if (n++ < 4) with += (with.empty() ? "" : ", ") + m.type + " (" + to_string(m.relation) + ")";
-  }
-  if (n > 0) {
-    out << "      growing with it: " << n << " type(s): " << with << (n > 4 ? ", ..." : "") << "\n";
-  }
-}
-
 }  // namespace
 
 void write_text_summary(std::ostream& out, const RunResult& run,
@@ -129,7 +106,9 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       if (!leaks.empty()) out << leaks.size() << " leak(s), ";
       out << s.findings.size() << " finding(s)"
           << (s.expected == Expectation::kLeak ? " (canary: a leak is expected)" : "") << "\n";
-      for (const auto& leak : leaks) write_leak(out, leak);
+      for (const auto& leak : leaks) {
+        for (const auto& line : leak_text(leak)) out << "  " << line << "\n";
+      }
       std::size_t shown = 0, others = 0;
       for (const Finding& f : s.findings) {
         if (in_a_leak(s, f)) continue;

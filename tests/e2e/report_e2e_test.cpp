@@ -100,9 +100,13 @@ TEST(Reports, EveryViewIsWrittenAndJunitPassesAnIndependentReader) {
   const ToolRun failure = run_to_completion(check, Deadline(60s));
   ASSERT_EQ(failure.status.value, 0) << failure.err;
   EXPECT_NE(failure.out.find("Failure forms-leak-as-pass: leak"), std::string::npos) << failure.out;
-  EXPECT_NE(failure.out.find("FormsApp.CustomerForm  instances"), std::string::npos) << failure.out;
+  // The leak, with its path and suspect reference, instead of one line per growing type.
+  EXPECT_NE(failure.out.find("leak: FormsApp.CustomerForm  +1.00/iteration"), std::string::npos)
+      << failure.out;
+  EXPECT_NE(failure.out.find("suspect reference: "), std::string::npos) << failure.out;
   const std::string md = read(ws.root() / "failing" / "summary.md");
   EXPECT_NE(md.find("### ❌ `forms-leak-as-pass`: leak"), std::string::npos) << md;
+  EXPECT_NE(md.find("**Leak: `FormsApp.CustomerForm`**"), std::string::npos) << md;
 }
 
 TEST(Reports, HtmlOpensInHeadlessChromiumWithItsChartsDrawn) {

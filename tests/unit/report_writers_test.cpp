@@ -98,6 +98,79 @@ TEST(Markdown, TableRowPerScenarioAndDetailsForFailures) {
   EXPECT_NE(md.find("### ❌ `forms`: leak"), std::string::npos) << md;
 }
 
+// A failing scenario with thousands of findings of long generic type names, each with a path.
+json huge_failure() {
+  json report = forms_pair();
+  json* leak = scenario(report, "forms-leak");
+  leak->at("expected") = "pass";
+  leak->at("met") = false;
+  report["summary"]["unmet"] = 1;
+  const json model = leak->at("findings").at(0);
+  json findings = json::array();
+  for (int i = 0; i < 3000; ++i) {
+    json f = model;
+    std::string name = "App.Generic<";
+    while (name.size() < 3000) name += "System.Collections.Generic.Dictionary<System.String, ";
+    f["type"] = name + std::to_string(i) + ">";
+    f.erase("retention");
+    f["retentionPaths"] = json::array({{{"fingerprint", "f"},
+                                        {"rootKind", "static"},
+                                        {"root", "App.Cache"},
+                                        {"chain", json::array({f["type"]})},
+                                        {"instances", 1},
+                                        {"text", "static App.Cache -> " + name}}});
+    findings.push_back(f);
+  }
+  leak->at("findings") = findings;
+  return report;
+}
+
+TEST(Markdown, FitsInAPullRequestCommentWhateverTheRun) {
+  const std::string md = render_markdown(huge_failure());
+  EXPECT_LE(md.size(), 60'000u);
+  std::size_t fences = 0, longest = 0, start = 0;
+  for (std::size_t end = md.find('\n'); end != std::string::npos; end = md.find('\n', start)) {
+    const std::string line = md.substr(start, end - start);
+    longest = std::max(longest, line.size());
+    if (line.find_first_not_of(' ') != std::string::npos &&
+        line.substr(line.find_first_not_of(' ')).starts_with("```")) {
+      ++fences;
+    }
+    start = end + 1;
+  }
+  EXPECT_LE(longest, 300u);
+  EXPECT_EQ(fences % 2, 0u) << "a code block left open";
+  EXPECT_NE(md.find("more line(s): the whole report is in index.html and report.json"),
+            std::string::npos);
+}
+
+TEST(Junit, AFailureTextFitsInEightKilobytes) {
+  const std::string xml = render_junit(huge_failure());
+  const auto from = xml.find('>', xml.find("<failure")) + 1;
+  const auto to = xml.find("</failure>");
+  ASSERT_NE(to, std::string::npos);
+  EXPECT_LE(to - from, 8u * 1024);
+  EXPECT_NE(xml.substr(from, to - from).find("more line(s) in report.json"), std::string::npos);
+}
+
+TEST(Markup, ShortenMiddleKeepsBothEndsAndWholeCharacters) {
+  EXPECT_EQ(shorten_middle("short", 300), "short");
+  const std::string line = std::string(200, 'a') + "\u00e9\u00e9\u00e9" + std::string(200, 'b');
+  const std::string cut = shorten_middle(line, 100);
+  EXPECT_LE(cut.size(), 100u);
+  EXPECT_TRUE(cut.starts_with("aaaa"));
+  EXPECT_TRUE(cut.ends_with("bbbb"));
+  EXPECT_NE(cut.find(" ... "), std::string::npos);
+  EXPECT_LE(shorten_middle(std::string(50, 'x') + "\u00e9" + std::string(300, 'y'), 53).size(),
+            53u);
+  EXPECT_EQ(bounded_lines(std::vector<std::string>{"one", "two", "three"}, 60, "elsewhere"),
+            "one\ntwo\nthree\n");
+  const std::string bounded =
+      bounded_lines(std::vector<std::string>(300, std::string(40, 'x')), 1000, "elsewhere");
+  EXPECT_LE(bounded.size(), 1000u);
+  EXPECT_TRUE(bounded.ends_with("more line(s) elsewhere\n")) << bounded;
+}
+
 TEST(DescribeFinding, ARegressionSaysWhetherItWasOverTheLimitAtTheWarmup) {
   json f = {{"type", "System.String"}, {"metric", "instances"},    {"rule", "baseline"},
             {"warmup", 2869},          {"actual", 2869},           {"baseline", 2812},
