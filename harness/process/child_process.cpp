@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -422,14 +423,53 @@ void ChildProcess::join_readers() {
   }
 }
 
+namespace {
+
+// A write to a child that has exited fails with EPIPE instead of killing the caller with SIGPIPE,
+// whatever the process's SIGPIPE disposition (leakgate ignores it; a program or test using this
+// library may not): SIGPIPE is blocked in this thread during the write, and one the write raised is
+// taken off the pending set before the old mask comes back.
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigemptyset(&pending);
+    already_pending_ = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeBlocked() {
+    if (raised_ && !already_pending_) {
+      const timespec now{};
+      while (sigtimedwait(&pipe_, nullptr, &now) < 0 && errno == EINTR) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+  void raised() { raised_ = true; }
+
+ private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool already_pending_ = false;
+  bool raised_ = false;
+};
+
+}  // namespace
+
 bool ChildProcess::write_line(std::string_view line) {
   if (stdin_fd_ < 0) return false;
   std::string data(line);
   data += '\n';
   std::size_t done = 0;
+  SigpipeBlocked blocked;
   while (done < data.size()) {
     const ssize_t n = ::write(stdin_fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) blocked.raised();
     if (n <= 0) return false;
     done += static_cast<std::size_t>(n);
   }

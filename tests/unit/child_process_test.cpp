@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -44,6 +45,22 @@ TEST(ChildProcess, CapturesOutputAndExitCode) {
   EXPECT_EQ(run.status.value, 3);
   EXPECT_EQ(run.out, "out\n");
   EXPECT_EQ(run.err, "err\n");
+}
+
+// A child gone before a write: the write fails, and the caller is not killed by SIGPIPE even where
+// SIGPIPE has its default action (as in this test binary).
+TEST(ChildProcess, WritingToAChildThatExitedFailsWithoutSigpipe) {
+  SpawnSpec spec = shell("exit 0");
+  spec.stdin_pipe = true;
+  ChildProcess child(spec);
+  ASSERT_TRUE(child.wait(Deadline(30s)).has_value());
+  bool failed = false;
+  for (int i = 0; i < 100 && !failed; ++i) failed = !child.write_line("more");
+  EXPECT_TRUE(failed);
+  sigset_t pending;
+  sigemptyset(&pending);
+  ASSERT_EQ(sigpending(&pending), 0);
+  EXPECT_EQ(sigismember(&pending, SIGPIPE), 0) << "a SIGPIPE was left pending";
 }
 
 TEST(ChildProcess, DrainsBothPipesSoAChattyChildNeverBlocks) {
