@@ -1,6 +1,7 @@
 #include "collect/engine_leaks.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/errors.h"
 #include "common/json_reader.h"

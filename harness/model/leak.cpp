@@ -15,6 +15,15 @@ double Leak::per_iteration(std::uint64_t count) const {
 
 double Leak::retained_bytes_per_iteration() const { return per_iteration(retained_bytes); }
 
+bool in_a_leak(const LeakAnalysis& analysis, const std::string& type_key) {
+  for (const auto& leak : analysis.leaks) {
+    for (const auto& m : leak.members) {
+      if (m.type == type_key) return true;
+    }
+  }
+  return false;
+}
+
 std::string to_string(LeakRelation r) {
   switch (r) {
     case LeakRelation::kHead:

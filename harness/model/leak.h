@@ -89,6 +89,10 @@ struct LeakQuery {
   double seconds = 120;
 };
 
+// Whether a managed type grows as a member of one of the leaks (the views print it under its leak,
+// not as a finding of its own).
+bool in_a_leak(const LeakAnalysis& analysis, const std::string& type_key);
+
 std::string to_string(LeakRelation r);
 LeakRelation leak_relation_from(const std::string& text);  // throws std::invalid_argument
 

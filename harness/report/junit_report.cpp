@@ -1,6 +1,5 @@
 #include "report/junit_report.h"
 
-#include <set>
 #include <sstream>
 #include <vector>
 
@@ -32,14 +31,13 @@ std::string escaped_within(const std::vector<Line>& lines) {
 // The leaks first, then the findings not in a leak, cut at a line to kMaxCaseText.
 std::vector<std::string> findings_lines(const json& s) {
   std::vector<std::string> lines;
-  std::set<std::string> in_leaks;
-  for (const auto& leak : leaks_from_json(s).leaks) {
+  const LeakAnalysis analysis = leaks_from_json(s);
+  for (const auto& leak : analysis.leaks) {
     for (auto& line : leak_text(leak)) lines.push_back(std::move(line));
-    for (const auto& m : leak.members) in_leaks.insert(m.type);
   }
   for (const json* finding : ordered_findings(s)) {
     const json& f = *finding;
-    if (string_or(f, "kind") == "managed" && in_leaks.contains(string_or(f, "type"))) continue;
+    if (string_or(f, "kind") == "managed" && in_a_leak(analysis, string_or(f, "type"))) continue;
     lines.push_back(describe_finding(f));
     for (const auto& line : retention_lines(f)) lines.push_back("    held by: " + line);
   }

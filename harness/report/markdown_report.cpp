@@ -1,7 +1,6 @@
 #include "report/markdown_report.h"
 
 #include <algorithm>
-#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -171,14 +170,10 @@ std::string render_markdown(const json& report) {
       o << code_block(s["error"].get<std::string>());
     }
     const LeakAnalysis analysis = leaks_from_json(s);
-    std::set<std::string> in_leaks;
-    for (const auto& leak : analysis.leaks) {
-      o << leak_markdown(leak);
-      for (const auto& m : leak.members) in_leaks.insert(m.type);
-    }
+    for (const auto& leak : analysis.leaks) o << leak_markdown(leak);
     for (const json* finding : ordered_findings(s)) {
       const json& f = *finding;
-      if (string_or(f, "kind") == "managed" && in_leaks.contains(string_or(f, "type"))) continue;
+      if (string_or(f, "kind") == "managed" && in_a_leak(analysis, string_or(f, "type"))) continue;
       o << "- " << code_span(describe_finding(f)) << "\n";
       const auto lines = retention_lines(f);
       if (!lines.empty()) {

@@ -72,17 +72,6 @@ void write_held_by(std::ostream& out, const Finding& f) {
   out << ")\n";
 }
 
-// Whether a managed finding's type grows as part of one of the scenario's leaks.
-bool in_a_leak(const ScenarioResult& s, const Finding& f) {
-  if (f.kind != "managed") return false;
-  for (const auto& leak : s.leak_analysis.leaks) {
-    for (const auto& m : leak.members) {
-      if (m.type == f.type) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 void write_text_summary(std::ostream& out, const RunResult& run,
@@ -111,7 +100,7 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       }
       std::size_t shown = 0, others = 0;
       for (const Finding& f : s.findings) {
-        if (in_a_leak(s, f)) continue;
+        if (f.kind == "managed" && in_a_leak(s.leak_analysis, f.type)) continue;
         if (shown++ >= kFindingsShown) {
           ++others;
           continue;
