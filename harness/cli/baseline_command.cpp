@@ -54,14 +54,13 @@ int baseline_update_command(const BaselineUpdateOptions& o) {
   return with_fresh_report(o.run, [&] {
     const SuitePlan plan = plan_suite(o.run);
     const RunResult run = run_suite(plan, o.run);
-    nlohmann::json report = report_to_json(run, exit_code_for(run));
-    nlohmann::json written = nlohmann::json::array();
+    RunReport report = make_run_report(run, exit_code_for(run));
+    std::vector<std::string> written;
     // The verdicts go to stdout first (they reach the log even when the disk is full), then the
     // report, which says what became of the baselines.
     const auto finish = [&](const char* status, int code, const std::string& error) {
-      report["baselineUpdate"] = {{"status", status}, {"written", written}};
-      if (!error.empty()) report["baselineUpdate"]["error"] = error;
-      report["summary"]["exitCode"] = code;
+      report.baseline_update = BaselineUpdate{status, written, error};
+      report.exit_code = code;
       write_text_summary(std::cout, run, o.run.report_dir, use_colour(1));
       std::cout.flush();
       write_report_files(o.run.report_dir, report);

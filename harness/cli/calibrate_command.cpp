@@ -47,7 +47,7 @@ int calibrate_scenario(const CalibrateOptions& o) {
     runs.push_back(run_suite(plan, o.run));
     const ScenarioResult& s = runs.back().scenarios.front();
     if (auto why = refusal(s, false)) {
-      write_report_files(o.run.report_dir, report_to_json(runs.back(), why->first));
+      write_report_files(o.run.report_dir, make_run_report(runs.back(), why->first));
       std::cout << name << ": calibration run " << i << " cannot be used: " << why->second
                 << "\nno baseline was written\n";
       return why->first;
@@ -78,7 +78,7 @@ int calibrate_scenario(const CalibrateOptions& o) {
   }
   interrupt::check();  // an interrupt up to here leaves the baseline as it was
   store_baseline(o.run.baselines_dir, next);
-  write_report_files(o.run.report_dir, report_to_json(runs.back(), kExitOk));
+  write_report_files(o.run.report_dir, make_run_report(runs.back(), kExitOk));
   std::cout << "  wrote " << baseline_path(o.run.baselines_dir, name).string()
             << (previous == nullptr ? " (new baseline from the last run)" : "") << "\n";
   return kExitOk;

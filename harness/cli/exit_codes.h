@@ -1,7 +1,5 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "common/errors.h"
 #include "verdict/scenario_result.h"
 
@@ -18,8 +16,5 @@ int exit_code_for(ErrorKind kind);
 
 // A failed scenario or tool outweighs an unmet expectation: the run cannot be trusted then.
 int exit_code_for(const RunResult& run);
-// The same decision for a report document (merged shards): from each scenario's verdict, met and
-// errorKind.
-int exit_code_for(const nlohmann::json& report);
 
 }  // namespace leakgate

@@ -101,7 +101,7 @@ int rejudge_command(const RejudgeOptions& o) {
     const int code = exit_code_for(run);
     write_text_summary(std::cout, run, options.report_dir, use_colour(1));
     std::cout.flush();
-    write_report_files(options.report_dir, report_to_json(run, code));
+    write_report_files(options.report_dir, make_run_report(run, code));
     return code;
   });
 }

@@ -5,11 +5,9 @@
 #include "cli/exit_codes.h"
 #include "cli/report_scope.h"
 #include "common/errors.h"
-#include "common/json_reader.h"
 #include "process/interrupt.h"
 #include "report/merge.h"
 #include "report/report_files.h"
-#include "report/report_views.h"
 
 namespace leakgate {
 
@@ -48,8 +46,8 @@ std::optional<fs::path> copy_target(const fs::path& from, const fs::path& out,
 // rawOutput and the kept dumps' paths to where the files are now. With `dry_run`, only checks.
 void place_raw_output(ShardReport& shard, const fs::path& out, const std::vector<fs::path>& inputs,
                       bool dry_run) {
-  for (auto& s : shard.report["scenarios"]) {
-    const std::string sub = string_or(s, "rawOutput");
+  for (auto& s : shard.report.run.scenarios) {
+    const std::string sub = s.report_subdir;
     if (sub.empty()) continue;
     const fs::path from = fs::weakly_canonical(shard.dir / sub);
     if (!fs::exists(from)) continue;
@@ -62,12 +60,8 @@ void place_raw_output(ShardReport& shard, const fs::path& out, const std::vector
       fs::create_directories(to.parent_path());
       fs::copy(from, to, fs::copy_options::recursive);
     }
-    s["rawOutput"] = to.lexically_relative(out).generic_string();
-    for (auto& d : s["keptDumps"]) {
-      const fs::path dump = to / fs::path(string_or(d, "path")).filename();
-      d["path"] = dump.string();
-      d["open"] = open_dump_command(dump.string());
-    }
+    s.report_subdir = to.lexically_relative(out).generic_string();
+    for (auto& d : s.kept_dumps) d.path = (to / fs::path(d.path).filename()).string();
   }
 }
 
@@ -101,15 +95,14 @@ int write_merged(const ReportMergeOptions& o, std::vector<ShardReport>& shards, 
                  const std::vector<fs::path>& inputs) {
   for (auto& shard : shards) place_raw_output(shard, out, inputs, false);
   interrupt::check();
-  nlohmann::json merged = merge_reports(shards);
-  const int code = exit_code_for(merged);
-  merged["summary"]["exitCode"] = code;
+  RunReport merged = merge_reports(shards);
+  // From each scenario's verdict, expectation and error kind, as `run` decides it.
+  const int code = exit_code_for(merged.run);
+  merged.exit_code = code;
   write_report_files(o.out, merged);
-  const auto& summary = merged["summary"];
-  std::cout << "leakgate: merged " << shards.size()
-            << " report(s): " << integer_or(summary, "scenarios") << " scenario(s), "
-            << integer_or(summary, "met") << " as expected, " << integer_or(summary, "unmet")
-            << " not, " << integer_or(summary, "errors") << " error(s); exit code " << code << "\n"
+  std::cout << "leakgate: merged " << shards.size() << " report(s): " << merged.scenarios()
+            << " scenario(s), " << merged.met() << " as expected, " << merged.unmet() << " not, "
+            << merged.errors() << " error(s); exit code " << code << "\n"
             << "report: " << (o.out / "report.json").string() << "\n";
   return code;
 }

@@ -61,7 +61,7 @@ int with_fresh_report(const fs::path& report_dir, const std::function<int()>& bo
     const ErrorKind kind = classify_exception(std::current_exception(), message);
     try {
       write_report_files(report_dir,
-                         aborted_report_json(error_kind_name(kind), message, exit_code_for(kind)));
+                         aborted_run_report(error_kind_name(kind), message, exit_code_for(kind)));
     } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
     }
     throw;

@@ -21,7 +21,7 @@ int run_command(const RunOptions& options) {
     write_text_summary(std::cout, run, options.report_dir, use_colour(1));
     std::cout.flush();
     interrupt::check();
-    write_report_files(options.report_dir, report_to_json(run, code));
+    write_report_files(options.report_dir, make_run_report(run, code));
     return code;
   });
 }

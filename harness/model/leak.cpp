@@ -46,16 +46,8 @@ LeakRelation leak_relation_from(const std::string& text) {
   throw std::invalid_argument("unknown leak relation '" + text + "'");
 }
 
-std::string render_root(const LeakRoot& root) {
-  if (root.kind == "static" || root.kind == "thread static") return root.kind + " " + root.name;
-  if (root.kind == "thread stack") return root.name;
-  return root.kind;
-}
-
-namespace {
-
-std::string hop_text(const LeakHop& hop) {
-  std::string out = hop.type;
+std::string render_hop_field(const LeakHop& hop) {
+  std::string out;
   if (!hop.field.empty()) {
     out += hop.field.starts_with('[') ? "" : hop.field.starts_with('(') ? " " : ".";
     out += hop.field;
@@ -64,6 +56,16 @@ std::string hop_text(const LeakHop& hop) {
   if (!hop.note.empty()) out += " " + hop.note;
   return out;
 }
+
+std::string render_root(const LeakRoot& root) {
+  if (root.kind == "static" || root.kind == "thread static") return root.kind + " " + root.name;
+  if (root.kind == "thread stack") return root.name;
+  return root.kind;
+}
+
+namespace {
+
+std::string hop_text(const LeakHop& hop) { return hop.type + render_hop_field(hop); }
 
 std::string trimmed_number(double v) {
   char buffer[32];
@@ -113,6 +115,18 @@ std::string render_per_iteration(const Leak& leak, std::size_t types) {
     out += (out.empty() ? "" : ", ") + trimmed_number(n) + " " + leak.retained[i].type;
   }
   if (leak.retained.size() > types) out += ", ...";
+  return out;
+}
+
+std::string render_unreachable(const LeakAnalysis& analysis) {
+  if (analysis.unreachable.empty()) return "";
+  std::string out =
+      "garbage waiting for a GC (no root reaches these instances: allocated after the checkpoint's "
+      "last collection, or left by a settle that did not collect them; in no leak):";
+  for (std::size_t i = 0; i < analysis.unreachable.size(); ++i) {
+    out += (i == 0 ? " " : ", ") + analysis.unreachable[i].first + " " +
+           std::to_string(analysis.unreachable[i].second);
+  }
   return out;
 }
 

@@ -99,6 +99,9 @@ LeakRelation leak_relation_from(const std::string& text);  // throws std::invali
 // "static FormsApp.ThemeService.ThemeChanged", "thread 7464: Frame()", "finalizer queue".
 std::string render_root(const LeakRoot& root);
 
+// What follows a hop's type on a path: ".field", "[3]", " x15" for a run, its note.
+std::string render_hop_field(const LeakHop& hop);
+
 // The path on one line, fields named on every hop, the suspect reference marked:
 // "static X.Cache -> Dictionary<..>._entries -> Entry[] [3].value => [new] PatternsApp.Item".
 std::string render_leak_path(const Leak& leak);
@@ -120,6 +123,10 @@ std::string render_per_iteration(const Leak& leak, std::size_t types);
 // with the first new object marked, the suspect reference, what an iteration adds, and the other
 // growing types it carries (as the console and JUnit print it).
 std::vector<std::string> leak_text(const Leak& leak);
+
+// The growing types' instances no root reaches, "" when there are none: "garbage waiting for a
+// GC (...): System.String 131, System.String[] 1".
+std::string render_unreachable(const LeakAnalysis& analysis);
 
 // "512 B", "9.8 KB", "1.4 MB" (1024-based).
 std::string render_bytes(double bytes);

@@ -211,7 +211,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
 std::vector<std::string> types_to_explain(const std::vector<Finding>& findings) {
   std::vector<std::string> own, framework;
   for (const auto& f : findings) {
-    if (f.kind != "managed" || f.metric == "gcHeapAllocatedBytes") continue;
+    if (f.kind != FindingKind::kManaged || f.metric == Metric::kGcHeapAllocatedBytes) continue;
     (is_framework_type(f.type) ? framework : own).push_back(f.type);
   }
   own.insert(own.end(), framework.begin(), framework.end());
@@ -259,7 +259,7 @@ void explain_findings(const Manifest& m, std::vector<std::unique_ptr<Collector>>
       auto explained = collector->explain(last, types, caps, raw_dir);
       for (auto& f : result.findings) {
         const auto it = explained.find(f.type);
-        if (it != explained.end() && f.kind == "managed") f.retention = it->second;
+        if (it != explained.end() && f.kind == FindingKind::kManaged) f.retention = it->second;
       }
     }
   } catch (const InterruptedError&) {

@@ -138,7 +138,8 @@ void RecordedSource::explain(const Manifest&, const fs::path&, ScenarioResult& r
   if (findings == recorded_.end() || !findings->is_array()) return;
   for (auto& f : result.findings) {
     for (const auto& r : *findings) {
-      if (!r.is_object() || string_or(r, "type") != f.type || string_or(r, "kind") != f.kind)
+      if (!r.is_object() || string_or(r, "type") != f.type ||
+          string_or(r, "kind") != to_string(f.kind))
         continue;
       if (auto retention = retention_from_json(r)) f.retention = std::move(*retention);
       break;

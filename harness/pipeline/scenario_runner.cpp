@@ -142,9 +142,9 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
   result.met = meets(result.expected, result.verdict);
   // A canary must catch the leak it plants, not just any growth.
   for (const auto& expected : manifest.expect_findings) {
-    const bool found =
-        std::any_of(result.findings.begin(), result.findings.end(),
-                    [&](const Finding& f) { return f.rule == "growth" && f.type == expected; });
+    const bool found = std::any_of(
+        result.findings.begin(), result.findings.end(),
+        [&](const Finding& f) { return f.rule == FindingRule::kGrowth && f.type == expected; });
     if (!found && result.verdict != Verdict::kError) {
       result.met = false;
       result.notes.push_back("the canary did not catch its planted leak: no growth finding on " +

@@ -18,14 +18,14 @@ json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json
 
 json finding_to_json(const Finding& f) {
   json j = {{"type", f.type},
-            {"metric", f.metric},
-            {"rule", f.rule},
+            {"metric", to_string(f.metric)},
+            {"rule", to_string(f.rule)},
             {"baseline", number_or_null(f.baseline)},
             {"actual", f.actual},
             {"warmup", f.warmup},
             {"growthPerIteration", f.growth_per_iteration},
             {"limit", number_or_null(f.limit)},
-            {"kind", f.kind}};
+            {"kind", to_string(f.kind)}};
   if (!f.names.empty()) j["names"] = f.names;
   if (!f.owner.empty()) j["owner"] = f.owner;
   if (!f.grown_mappings.empty()) {
@@ -109,6 +109,8 @@ json scenario_to_json(const ScenarioResult& s) {
     f["knownLeakReason"] = x.reason;
     suppressed.push_back(f);
   }
+  json runtime = json::object();
+  for (const auto& [key, value] : s.runtime.facts) runtime[key] = value;
   json j = {{"name", s.name},
             {"description", s.description},
             {"verdict", to_string(s.verdict)},
@@ -118,7 +120,7 @@ json scenario_to_json(const ScenarioResult& s) {
             {"suppressed", suppressed},
             {"iterations", s.iterations},
             {"hasBaseline", s.has_baseline},
-            {"runtime", s.runtime.facts},
+            {"runtime", runtime},
             {"notes", s.notes},
             {"info", s.info},
             {"checkpoints", checkpoints},
@@ -133,42 +135,33 @@ json scenario_to_json(const ScenarioResult& s) {
 
 }  // namespace
 
-json aborted_report_json(const std::string& kind, const std::string& message, int exit_code) {
-  return {{"schemaVersion", 1},
-          {"leakgate", {{"version", LEAKGATE_VERSION}}},
-          {"tools", json::object()},
-          {"seconds", 0},
-          {"aborted", {{"kind", kind}, {"message", message}}},
-          {"summary",
-           {{"scenarios", 0}, {"met", 0}, {"unmet", 0}, {"errors", 1}, {"exitCode", exit_code}}},
-          {"scenarios", json::array()},
-          {"staleKnownLeaks", json::array()}};
-}
-
-json report_to_json(const RunResult& run, int exit_code) {
+json report_to_json(const RunReport& report) {
   json scenarios = json::array();
-  int met = 0, errors = 0;
-  for (const auto& s : run.scenarios) {
-    scenarios.push_back(scenario_to_json(s));
-    met += s.met ? 1 : 0;
-    errors += s.verdict == Verdict::kError ? 1 : 0;
-  }
+  for (const auto& s : report.run.scenarios) scenarios.push_back(scenario_to_json(s));
   json stale = json::array();
-  for (const auto& k : run.stale_known_leaks) {
+  for (const auto& k : report.run.stale_known_leaks) {
     stale.push_back({{"scenario", k.scenario}, {"type", k.type}, {"reason", k.reason}});
   }
-  return {{"schemaVersion", 1},
-          {"leakgate", {{"version", LEAKGATE_VERSION}}},
-          {"tools", run.tools},
-          {"seconds", run.seconds},
-          {"summary",
-           {{"scenarios", run.scenarios.size()},
-            {"met", met},
-            {"unmet", static_cast<int>(run.scenarios.size()) - met},
-            {"errors", errors},
-            {"exitCode", exit_code}}},
-          {"scenarios", scenarios},
-          {"staleKnownLeaks", stale}};
+  json j = {{"schemaVersion", kReportSchemaVersion},
+            {"leakgate", {{"version", report.leakgate_version}}},
+            {"tools", report.run.tools},
+            {"seconds", report.run.seconds}};
+  if (report.aborted) {
+    j["aborted"] = {{"kind", report.aborted->kind}, {"message", report.aborted->message}};
+  }
+  if (report.merged_from > 0) j["mergedFrom"] = report.merged_from;
+  j["summary"] = {{"scenarios", report.scenarios()},
+                  {"met", report.met()},
+                  {"unmet", report.unmet()},
+                  {"errors", report.errors() + (report.aborted ? 1 : 0)},
+                  {"exitCode", report.exit_code}};
+  j["scenarios"] = std::move(scenarios);
+  j["staleKnownLeaks"] = std::move(stale);
+  if (const auto& u = report.baseline_update) {
+    j["baselineUpdate"] = {{"status", u->status}, {"written", u->written}};
+    if (!u->error.empty()) j["baselineUpdate"]["error"] = u->error;
+  }
+  return j;
 }
 
 }  // namespace leakgate

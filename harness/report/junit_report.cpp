@@ -3,15 +3,11 @@
 #include <sstream>
 #include <vector>
 
-#include "common/json_reader.h"
 #include "common/text_lines.h"
-#include "report/leak_json.h"
 #include "report/markup.h"
 #include "report/report_views.h"
 
 namespace leakgate {
-
-using nlohmann::json;
 
 namespace {
 
@@ -29,17 +25,17 @@ std::string escaped_within(const std::vector<Line>& lines) {
 }
 
 // The leaks first, then the findings not in a leak, cut at a line to kMaxCaseText.
-std::vector<std::string> findings_lines(const json& s) {
+std::vector<std::string> findings_lines(const ScenarioResult& s) {
   std::vector<std::string> lines;
-  const LeakAnalysis analysis = leaks_from_json(s);
-  for (const auto& leak : analysis.leaks) {
+  for (const auto& leak : s.leak_analysis.leaks) {
     for (auto& line : leak_text(leak)) lines.push_back(std::move(line));
   }
-  for (const json* finding : ordered_findings(s)) {
-    const json& f = *finding;
-    if (string_or(f, "kind") == "managed" && in_a_leak(analysis, string_or(f, "type"))) continue;
-    lines.push_back(describe_finding(f));
-    for (const auto& line : retention_lines(f)) lines.push_back("    held by: " + line);
+  if (auto garbage = render_unreachable(s.leak_analysis); !garbage.empty()) {
+    lines.push_back(std::move(garbage));
+  }
+  for (const Finding* f : findings_outside_leaks(s)) {
+    lines.push_back(describe_finding(*f));
+    for (const auto& line : retention_lines(*f)) lines.push_back("    held by: " + line);
   }
   return lines;
 }
@@ -48,22 +44,11 @@ std::string attr(const std::string& value) { return "\"" + escape_markup(value) 
 
 }  // namespace
 
-std::string render_junit(const json& report) {
-  int tests = 0, failures = 0, errors = 0;
-  const json* aborted = aborted_of(report);
-  if (aborted != nullptr) {
-    ++tests;
-    ++errors;
-  }
-  for (const auto& s : report.value("scenarios", json::array())) {
-    ++tests;
-    if (errored(s)) {
-      ++errors;
-    } else if (failed(s)) {
-      ++failures;
-    }
-  }
-  const std::string seconds = format_number(report.value("seconds", 0.0), 3);
+std::string render_junit(const RunReport& report) {
+  const int tests = report.scenarios() + (report.aborted ? 1 : 0);
+  const int errors = report.errors() + (report.aborted ? 1 : 0);
+  const int failures = report.unmet() - report.errors();
+  const std::string seconds = format_number(report.run.seconds, 3);
   std::ostringstream o;
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   o << "<testsuites name=\"leakgate\" tests=\"" << tests << "\" failures=\"" << failures
@@ -71,49 +56,42 @@ std::string render_junit(const json& report) {
   o << "  <testsuite name=\"leakgate\" tests=\"" << tests << "\" failures=\"" << failures
     << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << seconds << "\">\n";
   o << "    <properties>\n";
-  if (report.contains("leakgate")) {
-    o << "      <property name=\"leakgate\" value="
-      << attr(string_or(report["leakgate"], "version")) << "/>\n";
-  }
-  for (const auto& [tool, version] : tools_of(report).items()) {
-    o << "      <property name=" << attr(tool) << " value=" << attr(version.get<std::string>())
-      << "/>\n";
+  o << "      <property name=\"leakgate\" value=" << attr(report.leakgate_version) << "/>\n";
+  for (const auto& [tool, version] : report.run.tools) {
+    o << "      <property name=" << attr(tool) << " value=" << attr(version) << "/>\n";
   }
   o << "    </properties>\n";
-  if (aborted != nullptr) {
-    const std::string message = aborted->value("message", "");
+  if (report.aborted) {
+    const std::string& message = report.aborted->message;
     o << "    <testcase classname=\"leakgate\" name=\"leakgate run\" time=\"0\">\n"
-      << "      <error type=" << attr(aborted->value("kind", ""))
+      << "      <error type=" << attr(report.aborted->kind)
       << " message=" << attr(message.substr(0, message.find('\n'))) << ">" << escape_markup(message)
       << "</error>\n    </testcase>\n";
   }
-  for (const auto& s : report.value("scenarios", json::array())) {
-    const std::string name = string_or(s, "name", "?");
-    o << "    <testcase classname=\"leakgate\" name=" << attr(name) << " time=\""
-      << format_number(s.value("seconds", 0.0), 3) << "\">\n";
+  for (const auto& s : report.run.scenarios) {
+    o << "    <testcase classname=\"leakgate\" name=" << attr(s.name) << " time=\""
+      << format_number(s.seconds, 3) << "\">\n";
     const std::string outcome = outcome_of(s);
+    const std::string verdict = to_string(s.verdict);
     if (errored(s)) {
-      const std::string error = s.value("error", json()).is_string() ? s["error"].get<std::string>()
-                                                                     : std::string("error");
+      const std::string error = s.error.value_or("error");
       o << "      <error type=\"error\" message=" << attr(error.substr(0, error.find('\n'))) << ">"
         << escaped_within(text::split_lines(error)) << "</error>\n";
     } else if (failed(s)) {
       const std::string message =
-          outcome == "canary caught nothing"
+          s.expected == Expectation::kLeak
               ? "canary: the planted leak was not caught"
-              : name + ": " + string_or(s, "verdict") + ", " +
-                    std::to_string(s.value("findings", json::array()).size()) + " finding(s)";
-      o << "      <failure type=" << attr(string_or(s, "verdict")) << " message=" << attr(message)
-        << ">" << escaped_within(findings_lines(s)) << "</failure>\n";
+              : s.name + ": " + verdict + ", " + std::to_string(s.findings.size()) + " finding(s)";
+      o << "      <failure type=" << attr(verdict) << " message=" << attr(message) << ">"
+        << escaped_within(findings_lines(s)) << "</failure>\n";
     }
-    std::vector<std::string> out{"expected " + string_or(s, "expected") + ", verdict " +
-                                 string_or(s, "verdict") + " (" + outcome + ")"};
+    std::string heading = "expected " + to_string(s.expected);
+    heading.append(", verdict ").append(verdict).append(" (").append(outcome).append(")");
+    std::vector<std::string> out{std::move(heading)};
     if (!failed(s)) {
       for (auto& line : findings_lines(s)) out.push_back(std::move(line));
     }
-    for (const auto& note : s.value("notes", json::array())) {
-      out.push_back("note: " + note.get<std::string>());
-    }
+    for (const auto& note : s.notes) out.push_back("note: " + note);
     o << "      <system-out>" << escaped_within(out) << "</system-out>\n";
     o << "    </testcase>\n";
   }

@@ -4,15 +4,11 @@
 #include <sstream>
 #include <string_view>
 
-#include "common/json_reader.h"
 #include "common/text_lines.h"
-#include "report/leak_json.h"
 #include "report/markup.h"
 #include "report/report_views.h"
 
 namespace leakgate {
-
-using nlohmann::json;
 
 namespace {
 
@@ -72,7 +68,7 @@ std::string plain(std::string_view text) {
   return out;
 }
 
-const char* icon(const json& s) {
+const char* icon(const ScenarioResult& s) {
   if (errored(s)) return "⚠️";
   return failed(s) ? "❌" : "✅";
 }
@@ -130,84 +126,89 @@ std::string fit_for_comments(const std::string& markdown) {
   return out;
 }
 
+// Findings listed per failing scenario; the rest are counted ("N more in index.html").
+constexpr std::size_t kFindingsListed = 20;
+
+void write_failure(std::ostringstream& o, const ScenarioResult& s) {
+  o << "\n### " << icon(s) << " " << code_span(s.name) << ": " << plain(outcome_of(s)) << "\n\n";
+  if (errored(s) && s.error) o << code_block(*s.error);
+  for (const auto& leak : s.leak_analysis.leaks) o << leak_markdown(leak);
+  if (const auto garbage = render_unreachable(s.leak_analysis); !garbage.empty()) {
+    o << "- " << plain(garbage) << "\n";
+  }
+  const auto others = findings_outside_leaks(s);
+  for (std::size_t i = 0; i < others.size() && i < kFindingsListed; ++i) {
+    const Finding& f = *others[i];
+    o << "- " << code_span(describe_finding(f)) << "\n";
+    const auto lines = retention_lines(f);
+    if (!lines.empty()) {
+      std::string held;
+      for (const auto& line : lines) held += (held.empty() ? "" : "\n") + line;
+      o << "  <details><summary>held by</summary>\n\n"
+        << code_block(held, "  ") << "  </details>\n";
+    }
+  }
+  if (others.size() > kFindingsListed) {
+    o << "- ... " << others.size() - kFindingsListed << " more finding(s) in index.html\n";
+  }
+  for (const auto& note : s.notes) o << "- note: " << plain(note) << "\n";
+  for (const auto& d : s.kept_dumps) {
+    o << "- dump kept (" << plain(d.checkpoint) << "): " << code_span(open_dump_command(d.path))
+      << "\n";
+  }
+}
+
+// The canaries that caught their planted leak, each with its leak (or headline finding).
+std::string caught_canaries(const RunReport& report) {
+  std::string list;
+  for (const auto& s : report.run.scenarios) {
+    if (s.expected != Expectation::kLeak || failed(s)) continue;
+    list += "- " + code_span(s.name) + ": ";
+    const auto& leaks = s.leak_analysis.leaks;
+    if (!leaks.empty()) {
+      list += "leak " + code_span(leaks.front().head) + " at " +
+              code_span(render_root(leaks.front().root)) + "\n";
+      continue;
+    }
+    const auto ordered = reading_order(s);
+    list += ordered.empty() ? std::string("caught") : code_span(describe_finding(*ordered.front()));
+    list += "\n";
+  }
+  return list;
+}
+
 }  // namespace
 
-std::string render_markdown(const json& report) {
-  const json summary = report.value("summary", json::object());
-  const std::int64_t scenarios = integer_or(summary, "scenarios");
-  const std::int64_t unmet = integer_or(summary, "unmet");
-  const std::int64_t errors = integer_or(summary, "errors");
+std::string render_markdown(const RunReport& report) {
+  const int scenarios = report.scenarios();
   std::ostringstream o;
   o << "## leakgate: ";
-  if (aborted_of(report) != nullptr) {
+  if (report.aborted) {
     o << "⚠️ the run was aborted";
-  } else if (errors > 0) {
-    o << "⚠️ " << errors << " of " << scenarios << " scenario(s) could not be judged";
-  } else if (unmet > 0) {
-    o << "❌ " << unmet << " of " << scenarios << " scenario(s) failed";
+  } else if (report.errors() > 0) {
+    o << "⚠️ " << report.errors() << " of " << scenarios << " scenario(s) could not be judged";
+  } else if (report.unmet() > 0) {
+    o << "❌ " << report.unmet() << " of " << scenarios << " scenario(s) failed";
   } else {
     o << "✅ all " << scenarios << " scenario(s) as expected";
   }
-  o << " (exit code " << integer_or(summary, "exitCode") << ", "
-    << format_number(report.value("seconds", 0.0), 1) << " s)\n\n";
-  if (const json* aborted = aborted_of(report)) {
-    o << "**The run was aborted** (" << plain(aborted->value("kind", "")) << "); no scenario "
+  o << " (exit code " << report.exit_code << ", " << format_number(report.run.seconds, 1)
+    << " s)\n\n";
+  if (report.aborted) {
+    o << "**The run was aborted** (" << plain(report.aborted->kind) << "); no scenario "
       << "result below is complete:\n\n"
-      << code_block(aborted->value("message", "")) << "\n";
+      << code_block(report.aborted->message) << "\n";
   }
   o << "| | scenario | expected | verdict | findings | time |\n|---|---|---|---|---|---|\n";
-  for (const auto& s : report.value("scenarios", json::array())) {
-    o << "| " << icon(s) << " | " << code_span(string_or(s, "name")) << " | "
-      << plain(string_or(s, "expected")) << " | " << plain(outcome_of(s)) << " | "
-      << s.value("findings", json::array()).size() << " | "
-      << format_number(s.value("seconds", 0.0), 1) << " s |\n";
+  for (const auto& s : report.run.scenarios) {
+    o << "| " << icon(s) << " | " << code_span(s.name) << " | " << plain(to_string(s.expected))
+      << " | " << plain(outcome_of(s)) << " | " << s.findings.size() << " | "
+      << format_number(s.seconds, 1) << " s |\n";
   }
-  for (const auto& s : report.value("scenarios", json::array())) {
-    if (!failed(s)) continue;
-    o << "\n### " << icon(s) << " " << code_span(string_or(s, "name")) << ": "
-      << plain(outcome_of(s)) << "\n\n";
-    if (errored(s) && s.value("error", json()).is_string()) {
-      o << code_block(s["error"].get<std::string>());
-    }
-    const LeakAnalysis analysis = leaks_from_json(s);
-    for (const auto& leak : analysis.leaks) o << leak_markdown(leak);
-    for (const json* finding : ordered_findings(s)) {
-      const json& f = *finding;
-      if (string_or(f, "kind") == "managed" && in_a_leak(analysis, string_or(f, "type"))) continue;
-      o << "- " << code_span(describe_finding(f)) << "\n";
-      const auto lines = retention_lines(f);
-      if (!lines.empty()) {
-        std::string held;
-        for (const auto& line : lines) held += (held.empty() ? "" : "\n") + line;
-        o << "  <details><summary>held by</summary>\n\n"
-          << code_block(held, "  ") << "  </details>\n";
-      }
-    }
-    for (const auto& note : s.value("notes", json::array())) {
-      o << "- note: " << plain(note.get<std::string>()) << "\n";
-    }
-    for (const auto& d : s.value("keptDumps", json::array())) {
-      o << "- dump kept (" << plain(string_or(d, "checkpoint"))
-        << "): " << code_span(string_or(d, "open")) << "\n";
-    }
+  for (const auto& s : report.run.scenarios) {
+    if (failed(s)) write_failure(o, s);
   }
-  const auto canaries = [&] {
-    std::string list;
-    for (const auto& s : report.value("scenarios", json::array())) {
-      if (string_or(s, "expected") != "leak" || failed(s)) continue;
-      list += "- " + code_span(string_or(s, "name")) + ": ";
-      const LeakAnalysis analysis = leaks_from_json(s);
-      const json* headline = headline_finding(s);
-      if (!analysis.leaks.empty()) {
-        list += "leak " + code_span(analysis.leaks.front().head) + " at " +
-                code_span(render_root(analysis.leaks.front().root)) + "\n";
-        continue;
-      }
-      list += headline == nullptr ? std::string("caught") : code_span(describe_finding(*headline));
-      list += "\n";
-    }
-    return list;
-  }();
+  const std::string canaries = caught_canaries(report);
   if (!canaries.empty()) {
     o << "\n<details><summary>Canaries caught (planted leaks the gate must find)</summary>\n\n"
       << canaries << "\n</details>\n";

@@ -1,12 +1,13 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include "report/run_report.h"
 
 namespace leakgate {
 
-// A Markdown summary of a report document, fit for a pull-request comment or a CI step summary:
+// A Markdown summary of a report, fit for a pull-request comment or a CI step summary:
 // the outcome, a table of scenarios, then each failing scenario's findings with what holds them.
-std::string render_markdown(const nlohmann::json& report);
+std::string render_markdown(const RunReport& report);
 
 }  // namespace leakgate

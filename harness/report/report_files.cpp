@@ -7,6 +7,7 @@
 #include "common/errors.h"
 #include "common/json_reader.h"
 #include "report/html_report.h"
+#include "report/json_report.h"
 #include "report/junit_report.h"
 #include "report/markdown_report.h"
 
@@ -29,14 +30,17 @@ void remove_report_files(const std::filesystem::path& report_dir) {
   }
 }
 
-void write_report_files(const std::filesystem::path& report_dir, const nlohmann::json& report) {
-  const nlohmann::json valid = with_valid_utf8(report);
+void write_report_files(const std::filesystem::path& report_dir, const RunReport& report) {
+  // Every view is rendered from the document as report.json holds it (text made valid UTF-8),
+  // read back into the model: what a reader sees in one view is what the others say.
+  const nlohmann::json valid = with_valid_utf8(report_to_json(report));
+  const RunReport model = report_from_json(valid, (report_dir / "report.json").string());
   std::filesystem::create_directories(report_dir);
-  const std::string markdown = render_markdown(valid);
+  const std::string markdown = render_markdown(model);
   write_file_atomically(report_dir / "report.json", dump_json(valid, 2) + "\n");
-  write_file_atomically(report_dir / "junit.xml", render_junit(valid));
+  write_file_atomically(report_dir / "junit.xml", render_junit(model));
   write_file_atomically(report_dir / "summary.md", markdown);
-  write_file_atomically(report_dir / "index.html", render_html(valid));
+  write_file_atomically(report_dir / "index.html", render_html(model));
   if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
       step_summary != nullptr && *step_summary != '\0') {
     std::ofstream out(step_summary, std::ios::app);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/json_reader.h"
+
 namespace leakgate {
 
 using nlohmann::json;
@@ -42,8 +44,7 @@ std::optional<Retention> retention_from_json(const json& finding) {
     return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
   const auto count = [](const json& o, const char* key) -> std::uint64_t {
-    const auto it = o.find(key);
-    return it != o.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, integer_or(o, key, 0)));
   };
   Retention r;
   r.type = text(finding, "type");

@@ -28,17 +28,6 @@ std::string status_word(const ScenarioResult& s) {
   return s.met ? "ok" : "FAIL";
 }
 
-std::string describe(const Finding& f) {
-  std::string line = f.type + "  " + f.metric + " " + fixed(f.warmup, 0) + " -> " +
-                     fixed(f.actual, 0) + " (" + (f.growth_per_iteration >= 0 ? "+" : "") +
-                     fixed(f.growth_per_iteration, 2) + "/iteration)";
-  if (f.rule == "baseline") {
-    line += ", baseline " + fixed(f.baseline.value_or(0), 0) + ", limit " + fixed(*f.limit, 0);
-    if (const auto over = f.over_limit_at_warmup()) line += excess_note(*over, f.warmup);
-  }
-  return line + "  [" + f.rule + "]" + owner_note(f.owner);
-}
-
 void write_grown_mappings(std::ostream& out, const Finding& f) {
   if (f.grown_mappings.empty()) return;
   out << "      grew in:";
@@ -58,8 +47,7 @@ void write_held_by(std::ostream& out, const Finding& f) {
   if (!f.retention) return;
   if (f.retention->groups.empty()) {
     if (f.retention->sampled > 0) {
-      out << "      held by: gcroot found no root for any of the " << f.retention->sampled
-          << " sampled instances (see docs/retention.md)\n";
+      out << "      held by: " << retention_lines(f).front() << "\n";
     }
     return;
   }
@@ -98,16 +86,18 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       for (const auto& leak : leaks) {
         for (const auto& line : leak_text(leak)) out << "  " << line << "\n";
       }
+      if (const auto garbage = render_unreachable(s.leak_analysis); !garbage.empty()) {
+        out << "  " << garbage << "\n";
+      }
       std::size_t shown = 0, others = 0;
-      for (const Finding& f : s.findings) {
-        if (f.kind == "managed" && in_a_leak(s.leak_analysis, f.type)) continue;
+      for (const Finding* f : findings_outside_leaks(s)) {
         if (shown++ >= kFindingsShown) {
           ++others;
           continue;
         }
-        out << "  " << describe(f) << "\n";
-        write_grown_mappings(out, f);
-        write_held_by(out, f);
+        out << "  " << describe_finding(*f) << "\n";
+        write_grown_mappings(out, *f);
+        write_held_by(out, *f);
       }
       if (others > 0) out << "  ... " << others << " more in report.json\n";
     }
@@ -121,8 +111,8 @@ void write_text_summary(std::ostream& out, const RunResult& run,
       out << "\n";
     }
     for (const auto& x : s.suppressed) {
-      out << "  known leak (" << s.name << "): " << describe(x.finding) << " -- " << x.reason
-          << "\n";
+      out << "  known leak (" << s.name << "): " << describe_finding(x.finding) << " -- "
+          << x.reason << "\n";
     }
     for (const auto& note : s.notes) out << "  note (" << s.name << "): " << note << "\n";
     for (const auto& d : s.kept_dumps) {

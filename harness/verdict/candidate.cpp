@@ -9,16 +9,16 @@
 
 namespace leakgate {
 
-std::string Candidate::metric() const {
+Metric Candidate::metric() const {
   switch (kind) {
     case Kind::kManagedType:
-      return "instances";
+      return Metric::kInstances;
     case Kind::kGcHeap:
-      return "gcHeapAllocatedBytes";
+      return Metric::kGcHeapAllocatedBytes;
     case Kind::kMemory:
-      return "workingSetKb";
+      return Metric::kWorkingSetKb;
   }
-  return "";
+  return Metric::kInstances;
 }
 
 double Candidate::lasting() const {
@@ -29,8 +29,6 @@ double Candidate::lasting() const {
 double Candidate::lasting_bytes() const {
   return points.size() < 3 ? final_bytes : std::min(before_final_bytes, final_bytes);
 }
-
-std::string Candidate::kind_name() const { return kind == Kind::kMemory ? "memory" : "managed"; }
 
 std::optional<ThreadShare> net_of_threads(const std::vector<std::pair<int, double>>& counts,
                                           const std::vector<double>& threads) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "verdict/evidence.h"
+#include "verdict/finding.h"
 
 namespace leakgate {
 
@@ -35,8 +36,7 @@ struct Candidate {
   // or may not take, such as a lazy initialisation: not a footprint); else the final value.
   double lasting() const;
   double lasting_bytes() const;
-  std::string metric() const;
-  std::string kind_name() const;  // "managed" or "memory"
+  Metric metric() const;
 };
 
 // The managed type whose instance count is the number of managed threads.

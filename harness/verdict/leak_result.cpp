@@ -7,8 +7,8 @@ namespace leakgate {
 const Finding* managed_finding(const ScenarioResult& result, const std::string& type) {
   const Finding* found = nullptr;
   for (const auto& f : result.findings) {
-    if (f.kind != "managed" || f.type != type) continue;
-    if (found == nullptr || f.metric == "instances") found = &f;
+    if (f.kind != FindingKind::kManaged || f.type != type) continue;
+    if (found == nullptr || f.metric == Metric::kInstances) found = &f;
   }
   return found;
 }
@@ -71,7 +71,7 @@ void attach_leaks(LeakAnalysis analysis, ScenarioResult& result) {
     leak.head_growth_per_iteration = managed_finding(result, leak.head)->growth_per_iteration;
     for (const auto& m : leak.members) {
       for (auto& f : result.findings) {
-        if (f.kind == "managed" && f.type == m.type && !f.retention)
+        if (f.kind == FindingKind::kManaged && f.type == m.type && !f.retention)
           f.retention = retention_of(leak, m);
       }
     }

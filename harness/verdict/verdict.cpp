@@ -7,20 +7,6 @@
 
 namespace leakgate {
 
-std::string to_string(Verdict v) {
-  switch (v) {
-    case Verdict::kPass:
-      return "pass";
-    case Verdict::kLeak:
-      return "leak";
-    case Verdict::kRegression:
-      return "regression";
-    case Verdict::kError:
-      return "error";
-  }
-  return "error";
-}
-
 namespace {
 
 // The chain, in order. A new rule is one line here and one file in rules/.
@@ -42,7 +28,7 @@ Judgement judge(const Evidence& evidence) {
         j.suppressed.push_back({std::move(d.finding), d.known->reason});
         j.known_leaks_used.insert(d.known->index);
       } else if (d.kind == Decision::Kind::kFinding) {
-        (d.finding.rule == "growth" ? growth : over).push_back(std::move(d.finding));
+        (d.finding.rule == FindingRule::kGrowth ? growth : over).push_back(std::move(d.finding));
       }
       break;
     }
@@ -57,7 +43,7 @@ Judgement judge(const Evidence& evidence) {
   for (auto* list : {&growth, &over}) {
     for (Finding& f : *list) {
       MemoryCategory category;
-      if (f.kind != "memory" || !category_from_name(f.type, category)) continue;
+      if (f.kind != FindingKind::kMemory || !category_from_name(f.type, category)) continue;
       f.grown_mappings = grown_mappings(evidence.warmup(), evidence.final(), category, 5);
     }
   }

@@ -125,13 +125,18 @@ TEST(Reports, HtmlOpensInHeadlessChromiumWithItsChartsDrawn) {
   EXPECT_GE(std::stoi(charts), 2);
   EXPECT_EQ(body_attribute(dom.out, "data-charts-drawn"), charts);
   EXPECT_EQ(body_attribute(dom.out, "data-first-chart"), "FormsApp.CustomerForm (instances)");
+  // The leak as a card: its chain drawn with exactly one suspect reference.
+  EXPECT_EQ(body_attribute(dom.out, "data-leak-cards"), "1");
+  EXPECT_EQ(body_attribute(dom.out, "data-leak-cards-drawn"), "1");
+  EXPECT_EQ(body_attribute(dom.out, "data-first-leak"), "FormsApp.CustomerForm");
   // No console message at all: no error, no blocked request (the page loads nothing).
   EXPECT_EQ(dom.err.find(":CONSOLE"), std::string::npos) << dom.err;
 
-  // The screenshot, kept in the test output, holds the growth chart of forms-leak.
+  // The screenshot, kept in the test output, holds the leak card of forms-leak with its chart.
   const int height = 2400;
   const int chart_bottom = std::stoi(body_attribute(dom.out, "data-first-chart-bottom"));
   EXPECT_LT(chart_bottom, height);
+  EXPECT_LT(std::stoi(body_attribute(dom.out, "data-first-leak-bottom")), height);
   const fs::path shots = fs::path(LEAKGATE_TEST_OUTPUT_DIR);
   fs::create_directories(shots);
   const fs::path shot = shots / "forms-leak-report.png";

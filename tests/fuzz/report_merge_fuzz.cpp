@@ -2,6 +2,7 @@
 // come from another machine): any text is either rejected as JSON (read as leakgate reads files) or
 // by parse_shard_report with a leakgate::Error. An accepted report merges, and the merge counts its
 // scenarios.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,10 @@
 #include "common/errors.h"
 #include "fuzz_json.h"
 #include "fuzz_support.h"
+#include "report/html_report.h"
+#include "report/json_report.h"
+#include "report/junit_report.h"
+#include "report/markdown_report.h"
 #include "report/merge.h"
 
 namespace {
@@ -47,16 +52,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto doc = fuzz::read_json(fuzz::text_of(data, size), "report.json");
   if (!doc) return 0;
   try {
-    const ShardReport shard = parse_shard_report(std::move(*doc), folder.path());
-    const nlohmann::json merged = merge_reports({shard});
-    const auto& scenarios = merged.at("scenarios");
-    const auto& summary = merged.at("summary");
-    fuzz::check(scenarios.size() == shard.report.at("scenarios").size(),
+    const ShardReport shard = parse_shard_report(*doc, folder.path());
+    const RunReport merged = merge_reports({shard});
+    fuzz::check(merged.run.scenarios.size() == shard.report.run.scenarios.size(),
                 "merge: a scenario lost or added");
-    fuzz::check(summary.at("scenarios").get<std::size_t>() == scenarios.size() &&
-                    summary.at("met").get<int>() + summary.at("unmet").get<int>() ==
-                        static_cast<int>(scenarios.size()),
+    fuzz::check(merged.met() + merged.unmet() == merged.scenarios(),
                 "merge: the summary does not count the scenarios");
+    // What report.json holds reads back as the same report, and every view renders it.
+    const nlohmann::json written = report_to_json(merged);
+    const nlohmann::json again = report_to_json(report_from_json(written, "report.json"));
+    if (again != written)
+      std::fprintf(stderr, "%s\n", nlohmann::json::diff(written, again).dump().c_str());
+    fuzz::check(again == written, "report.json does not read back as the same report");
+    (void)render_markdown(merged);
+    (void)render_html(merged);
+    (void)render_junit(merged);
   } catch (const Error&) {
   }
   return 0;

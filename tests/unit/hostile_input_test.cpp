@@ -15,6 +15,7 @@
 #include "common/text_lines.h"
 #include "process/child_process.h"
 #include "report/html_report.h"
+#include "report/json_report.h"
 #include "report/markdown_report.h"
 #include "report/merge.h"
 #include "report/report_views.h"
@@ -210,7 +211,8 @@ json report_with_error(const std::string& name, const std::string& error) {
 
 TEST(Hostile, UntrustedTextCannotEndItsMarkdownBlock) {
   const std::string hostile = "boom\n```\n![x](http://evil/x.png)\n# Heading\n``````\n";
-  const std::string md = render_markdown(report_with_error("a`b", hostile));
+  const std::string md =
+      render_markdown(report_from_json(report_with_error("a`b", hostile), "report.json"));
   // The fence that opens the error is longer than any backtick run inside it.
   const auto open = md.find("```````\nboom");
   ASSERT_NE(open, std::string::npos) << md;
@@ -222,7 +224,8 @@ TEST(Hostile, UntrustedTextCannotEndItsMarkdownBlock) {
 
 TEST(Hostile, HtmlLinksStayInsideTheReportAndNoInlineScriptRuns) {
   for (const char* name : {"javascript:alert(1)", "../../etc", "/etc", "a\\b"}) {
-    const std::string html = render_html(report_with_error(name, "x"));
+    const std::string html =
+        render_html(report_from_json(report_with_error(name, "x"), "report.json"));
     EXPECT_EQ(html.find("href=\"javascript:"), std::string::npos) << html;
     EXPECT_EQ(html.find("href=\"/"), std::string::npos) << name;
     EXPECT_EQ(html.find("href=\"../"), std::string::npos) << name;
@@ -232,7 +235,8 @@ TEST(Hostile, HtmlLinksStayInsideTheReportAndNoInlineScriptRuns) {
     EXPECT_EQ(html.substr(csp, 30).find("unsafe-inline"), std::string::npos)
         << html.substr(csp, 60);
   }
-  const std::string ok = render_html(report_with_error("forms leak", "x"));
+  const std::string ok =
+      render_html(report_from_json(report_with_error("forms leak", "x"), "report.json"));
   EXPECT_NE(ok.find("href=\"./forms%20leak/sos.txt\""), std::string::npos) << ok;
 }
 

@@ -30,8 +30,8 @@ ScenarioResult result_of(const std::string& scenario) {
   for (const auto& f : recorded.at("findings")) {
     Finding finding;
     finding.type = f.at("type").get<std::string>();
-    finding.kind = f.at("kind").get<std::string>();
-    finding.metric = f.at("metric").get<std::string>();
+    EXPECT_TRUE(parse_finding_kind(f.at("kind").get<std::string>(), finding.kind));
+    EXPECT_TRUE(parse_metric(f.at("metric").get<std::string>(), finding.metric));
     finding.growth_per_iteration = f.at("growthPerIteration").get<double>();
     r.findings.push_back(finding);
   }

@@ -78,12 +78,12 @@ TEST_P(RecordedRun, ReachesTheRecordedVerdictAndFindingsExactly) {
     const Finding& f = now.findings[i];
     const json& w = was.at("findings")[i];
     EXPECT_EQ(f.type, w.at("type").get<std::string>());
-    EXPECT_EQ(f.rule, w.at("rule").get<std::string>());
-    EXPECT_EQ(f.metric, w.at("metric").get<std::string>());
+    EXPECT_EQ(to_string(f.rule), w.at("rule").get<std::string>());
+    EXPECT_EQ(to_string(f.metric), w.at("metric").get<std::string>());
     EXPECT_DOUBLE_EQ(f.actual, w.at("actual").get<double>()) << f.type;
     EXPECT_DOUBLE_EQ(f.warmup, w.at("warmup").get<double>()) << f.type;
     EXPECT_DOUBLE_EQ(f.growth_per_iteration, w.at("growthPerIteration").get<double>()) << f.type;
-    if (f.kind != "managed") continue;
+    if (f.kind != FindingKind::kManaged) continue;
     ASSERT_TRUE(f.retention.has_value()) << f.type << ": the recorded retention paths are kept";
     EXPECT_EQ(f.retention->groups.size(), w.at("retentionPaths").size());
   }

@@ -63,8 +63,8 @@ TEST_F(VerdictTest, OneInstancePerIterationIsALeak) {
   const Finding& form = j.findings[1];
   EXPECT_EQ(form.type, "App.Form");
   EXPECT_DOUBLE_EQ(form.growth_per_iteration, 1.0);
-  EXPECT_EQ(form.metric, "instances");
-  EXPECT_EQ(form.rule, "growth");
+  EXPECT_EQ(form.metric, Metric::kInstances);
+  EXPECT_EQ(form.rule, FindingRule::kGrowth);
   EXPECT_DOUBLE_EQ(form.warmup, 5);
   EXPECT_DOUBLE_EQ(form.actual, 25);
   EXPECT_FALSE(form.baseline);
@@ -107,12 +107,12 @@ TEST_F(VerdictTest, OverTheBaselineIsARegression) {
   ASSERT_EQ(j.findings.size(), 3u);
   std::map<std::string, Finding> by_type;
   for (const auto& f : j.findings) by_type[f.type] = f;
-  EXPECT_EQ(by_type.at("App.Cache").metric, "instances");
+  EXPECT_EQ(by_type.at("App.Cache").metric, Metric::kInstances);
   EXPECT_DOUBLE_EQ(*by_type.at("App.Cache").baseline, 100);
   EXPECT_DOUBLE_EQ(*by_type.at("App.Cache").limit, 100 * 1.25 + 50);
   EXPECT_EQ(by_type.at("App.Cache").tolerance_source, "scenario");
-  EXPECT_EQ(by_type.at("App.Blob").metric, "bytes");
-  EXPECT_EQ(by_type.at("(GC heap)").metric, "gcHeapAllocatedBytes");
+  EXPECT_EQ(by_type.at("App.Blob").metric, Metric::kBytes);
+  EXPECT_EQ(by_type.at("(GC heap)").metric, Metric::kGcHeapAllocatedBytes);
 }
 
 TEST_F(VerdictTest, WithinToleranceOfTheBaselinePasses) {
@@ -168,7 +168,7 @@ TEST_F(VerdictTest, ARegressionSaysWhetherTheExcessWasThereAtTheWarmup) {
                     cp(10, {{1, "App.Cache", 130, 13000}}), cp(20, {{1, "App.Cache", 130, 13000}})},
                    &b);
   ASSERT_EQ(j.findings.size(), 1u);
-  EXPECT_EQ(j.findings[0].rule, "baseline");
+  EXPECT_EQ(j.findings[0].rule, FindingRule::kBaseline);
   EXPECT_EQ(j.findings[0].over_limit_at_warmup(), std::optional<bool>(false));
 }
 
@@ -277,7 +277,7 @@ TEST_F(VerdictTest, MemoryCategoriesGrowAndRegress) {
   EXPECT_EQ(j.verdict, Verdict::kLeak);
   ASSERT_EQ(j.findings.size(), 1u);
   EXPECT_EQ(j.findings[0].type, "Heap");
-  EXPECT_EQ(j.findings[0].kind, "memory");
+  EXPECT_EQ(j.findings[0].kind, FindingKind::kMemory);
   EXPECT_DOUBLE_EQ(j.findings[0].growth_per_iteration, 96);
   Baseline b;
   b.memory_kb["Heap"] = 1000;

@@ -27,7 +27,7 @@ Finding finding_for(const Candidate& c) {
   Finding f;
   f.type = c.key;
   f.metric = c.metric();
-  f.kind = c.kind_name();
+  f.kind = c.kind == Candidate::Kind::kMemory ? FindingKind::kMemory : FindingKind::kManaged;
   f.names = c.names;
   f.owner = c.owner;
   f.points = c.points;
@@ -82,7 +82,7 @@ Decision growth_rule(const Candidate& c, const Evidence& e) {
   Decision d;
   d.kind = Decision::Kind::kFinding;
   d.finding = finding_for(c);
-  d.finding.rule = "growth";
+  d.finding.rule = FindingRule::kGrowth;
   if (const auto limit = baseline_limit(c, e)) d.finding.baseline = limit->baseline;
   return d;
 }

@@ -41,9 +41,9 @@ Finding finding_for(const Candidate& candidate);
 struct Limit {
   double baseline = 0;
   double limit = 0;
-  std::string source;  // "baseline override", "calibration" or "scenario"
-  std::string metric;  // the metric the limit is on
-  double actual = 0;   // what is held against the limit (Candidate::lasting)
+  std::string source;                  // "baseline override", "calibration" or "scenario"
+  Metric metric = Metric::kInstances;  // the metric the limit is on
+  double actual = 0;                   // what is held against the limit (Candidate::lasting)
 };
 std::optional<Limit> baseline_limit(const Candidate& candidate, const Evidence& evidence);
 

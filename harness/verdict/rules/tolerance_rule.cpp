@@ -19,7 +19,7 @@ std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
       const auto it = b.types.find(c.key);
       l.baseline = it == b.types.end() ? 0.0 : static_cast<double>(it->second.count);
       l.actual = c.lasting();
-      l.metric = "instances";
+      l.metric = Metric::kInstances;
       relative = s.relative_tolerance;
       absolute = s.absolute_count;
       floor = std::max(s.noise_floor_count, 10.0);
@@ -35,7 +35,7 @@ std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
       if (!b.gc_heap_allocated_bytes) return std::nullopt;
       l.baseline = static_cast<double>(*b.gc_heap_allocated_bytes);
       l.actual = c.lasting();
-      l.metric = "gcHeapAllocatedBytes";
+      l.metric = Metric::kGcHeapAllocatedBytes;
       relative = s.gc_heap_relative_tolerance;
       absolute = s.gc_heap_absolute_bytes;
       break;
@@ -44,7 +44,7 @@ std::optional<Limit> baseline_limit(const Candidate& c, const Evidence& e) {
       if (it == b.memory_kb.end()) return std::nullopt;
       l.baseline = static_cast<double>(it->second);
       l.actual = c.lasting();
-      l.metric = "workingSetKb";
+      l.metric = Metric::kWorkingSetKb;
       MemoryCategory category;
       category_from_name(c.key, category);
       relative = s.memory_tolerance(category).relative;
@@ -89,8 +89,8 @@ Decision tolerance_rule(const Candidate& c, const Evidence& e) {
     if (c.lasting_bytes() > bytes_limit) {
       d.kind = Decision::Kind::kFinding;
       d.finding = finding_for(c);
-      d.finding.rule = "baseline";
-      d.finding.metric = "bytes";
+      d.finding.rule = FindingRule::kBaseline;
+      d.finding.metric = Metric::kBytes;
       d.finding.warmup = c.warmup_bytes;
       d.finding.actual = c.final_bytes;
       d.finding.baseline = base_bytes;
@@ -103,7 +103,7 @@ Decision tolerance_rule(const Candidate& c, const Evidence& e) {
   if (!limit || limit->actual <= limit->limit) return {};
   d.kind = Decision::Kind::kFinding;
   d.finding = finding_for(c);
-  d.finding.rule = "baseline";
+  d.finding.rule = FindingRule::kBaseline;
   d.finding.baseline = limit->baseline;
   d.finding.limit = limit->limit;
   d.finding.tolerance_source = limit->source;
