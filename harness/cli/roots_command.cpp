@@ -8,6 +8,7 @@
 #include "cli/exit_codes.h"
 #include "cli/live_dump.h"
 #include "cli/reader_info.h"
+#include "collect/engine_leaks.h"
 #include "collect/engine_protocol.h"
 #include "collect/retention_analyzer.h"
 #include "collect/retention_grouping.h"
@@ -16,6 +17,7 @@
 #include "common/errors.h"
 #include "common/json_reader.h"
 #include "model/type_key.h"
+#include "report/leak_json.h"
 #include "report/retention_json.h"
 
 namespace leakgate {
@@ -71,7 +73,12 @@ void merge_retention(Retention& into, Retention r) {
 
 using RetentionByKey = std::map<std::string, Retention>;
 
-RetentionByKey roots_with_sos(const RootsOptions& o, nlohmann::json& reader) {
+struct RootsResult {
+  RetentionByKey by_key;
+  LeakAnalysis leaks;  // the heap engine's leak traces of the matching types (empty with SOS)
+};
+
+RootsResult roots_with_sos(const RootsOptions& o, nlohmann::json& reader) {
   reader = {{"reader", "sos"}, {"how", "from a heap dump, by SOS (dumpheap, gcroot on samples)"}};
   const LiveDump dump(o.pid, o.tools.dotnet_dump);
   HeapStats heap;
@@ -86,16 +93,18 @@ RetentionByKey roots_with_sos(const RootsOptions& o, nlohmann::json& reader) {
   if (keys.empty()) throw no_such_type(o);
   RetentionCaps caps;
   caps.samples = static_cast<std::size_t>(o.max);
-  return analyze_retention(dump.tool(), dump.path(), heap, keys, caps, dump.work_dir(), "roots");
+  return {analyze_retention(dump.tool(), dump.path(), heap, keys, caps, dump.work_dir(), "roots"),
+          {}};
 }
 
 // Every instance of the matching types, from one walk and one search of the whole heap by the
 // engine: it answers for every type whose name contains the part of --type before any '#' (a type
 // key's placeholder), and the same matching as for SOS picks among those; the answers of one type
-// key (a generic type has a method table per instantiation) are merged.
-RetentionByKey roots_with_engine(const RootsOptions& o, nlohmann::json& reader) {
+// key (a generic type has a method table per instantiation) are merged. Then the leak traces of
+// those types, as a run prints them (the "leaks" op without a census: every instance is new).
+RootsResult roots_with_engine(const RootsOptions& o, nlohmann::json& reader) {
   EngineHeap process(o.pid, o.tools);
-  RetentionByKey out;
+  RootsResult out;
   try {
     const auto answer =
         process.request("roots", {{"typesContaining", o.type.substr(0, o.type.find('#'))},
@@ -108,12 +117,20 @@ RetentionByKey roots_with_engine(const RootsOptions& o, nlohmann::json& reader) 
     const auto keys = matching_keys(names, o.type);
     if (keys.empty()) throw no_such_type(o);
     const std::set<std::string> wanted(keys.begin(), keys.end());
+    nlohmann::json asked = nlohmann::json::array(), app = nlohmann::json::array();
     for (Retention& r : found) {
       const std::string key = type_key(r.type);
       if (!wanted.contains(key)) continue;
+      asked.push_back(r.type);
+      // Any type asked for may head a trace, the framework's too: the developer named it.
+      app.push_back(r.type);
       for (auto& g : r.groups) g.fingerprint = path_fingerprint(g.shortest);
-      merge_retention(out[key], std::move(r));
+      merge_retention(out.by_key[key], std::move(r));
     }
+    const auto leaks = process.request(
+        "leaks", {{"types", asked}, {"appTypes", app}, {"maxHops", RetentionCaps{}.max_hops}});
+    out.leaks = engine::parse_leaks(leaks.body);
+    for (auto& leak : out.leaks.leaks) leak.one_heap = true;
   } catch (const ParseError& e) {
     throw ToolError(std::string("cannot read the heap engine's reply: ") + e.what());
   }
@@ -124,9 +141,9 @@ RetentionByKey roots_with_engine(const RootsOptions& o, nlohmann::json& reader) 
 
 int roots_command(const RootsOptions& o) {
   nlohmann::json reader;
-  const RetentionByKey results = o.tools.heap_reader == HeapReader::kSos
-                                     ? roots_with_sos(o, reader)
-                                     : roots_with_engine(o, reader);
+  const RootsResult found = o.tools.heap_reader == HeapReader::kSos ? roots_with_sos(o, reader)
+                                                                    : roots_with_engine(o, reader);
+  const RetentionByKey& results = found.by_key;
   if (o.json) {
     nlohmann::json types = nlohmann::json::array();
     for (const auto& [key, r] : results) {
@@ -136,9 +153,15 @@ int roots_command(const RootsOptions& o) {
       entry["retentionPaths"] = retention_paths_to_json(r);
       types.push_back(entry);
     }
-    const nlohmann::json out = {{"types", types}, {"reader", with_own_peak_rss(reader)}};
+    nlohmann::json out = {{"types", types}, {"reader", with_own_peak_rss(reader)}};
+    leaks_to_json(found.leaks, out);
     std::cout << dump_json(out, 2) << "\n";
     return kExitOk;
+  }
+  // The leak traces first, as a run prints them; then every path of each type.
+  for (const auto& leak : found.leaks.leaks) {
+    for (const auto& line : leak_text(leak)) std::cout << line << "\n";
+    std::cout << "\n";
   }
   for (const auto& [key, r] : results) {
     std::cout << key << ": " << r.instances << " instance(s), " << r.sampled << " analysed";

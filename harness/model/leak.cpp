@@ -142,7 +142,32 @@ std::string render_bytes(double bytes) {
   return buffer;
 }
 
+namespace {
+
+// The first line of leak_text and its suspect and cost lines for a leak read from one heap by
+// hand: totals instead of what an iteration adds.
+std::vector<std::string> one_heap_text(const Leak& leak) {
+  std::vector<std::string> lines{"leak trace: " + leak.head + "  " +
+                                 std::to_string(leak.head_instances) + " instance(s), retaining " +
+                                 render_bytes(static_cast<double>(leak.retained_bytes)) + " in " +
+                                 std::to_string(leak.retained_objects) + " object(s)"};
+  for (const auto& hop : render_leak_chain(leak)) lines.push_back("  " + hop);
+  lines.push_back("    suspect reference: " + render_suspect(leak) +
+                  " (into the first instance of the types asked for on the path)");
+  std::string held;
+  for (std::size_t i = 0; i < leak.retained.size() && i < 6; ++i) {
+    held += (held.empty() ? "" : ", ") + std::to_string(leak.retained[i].count) + " " +
+            leak.retained[i].type;
+  }
+  if (!held.empty())
+    lines.push_back("    retains: " + held + (leak.retained.size() > 6 ? ", ..." : ""));
+  return lines;
+}
+
+}  // namespace
+
 std::vector<std::string> leak_text(const Leak& leak) {
+  if (leak.one_heap) return one_heap_text(leak);
   char growth[64];
   std::snprintf(growth, sizeof growth, "%+.2f", leak.head_growth_per_iteration);
   std::vector<std::string> lines{"leak: " + leak.head + "  " + growth + "/iteration (" +

@@ -63,6 +63,9 @@ struct Leak {
   std::uint64_t retained_objects = 0;
   std::uint64_t retained_bytes = 0;
   std::vector<RetainedType> retained;  // the largest types of what it retains
+  // Read from one heap by hand (`leakgate roots`): no checkpoints, so no growth, and every
+  // instance of the types asked for counts as new.
+  bool one_heap = false;
   // What one new instance of the head retains, times the head's growth per iteration.
   double retained_bytes_per_iteration() const;
   // The same for one retained type's count.

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -95,6 +96,15 @@ TEST(Cli, BundledSuitePassesAndItsCanaryIsCaught) {
   one_leak("web-service-leak", "RequestContext", "static", "RequestAudit.Kept");
   // A controller's static field, which .NET 10 keeps in its statics array, named as the field.
   one_leak("web-controller-leak", "OrderSnapshot", "static", "OrdersController.SnapshotCache");
+  // Three causes in one service: three leaks, each at its own root.
+  const json* three = find_scenario(report, "web-three-leaks");
+  ASSERT_NE(three, nullptr);
+  ASSERT_EQ(three->at("leaks").size(), 3u) << three->at("leaks").dump(1);
+  std::map<std::string, std::string> three_roots;
+  for (const auto& l : three->at("leaks")) three_roots[l.at("head")] = l.at("root").at("name");
+  EXPECT_EQ(three_roots["QuoteView"], "PriceFeed.PriceChanged");
+  EXPECT_EQ(three_roots["RequestContext"], "RequestAudit.Kept");
+  EXPECT_EQ(three_roots["OrderSnapshot"], "OrdersController.SnapshotCache");
 
   // A .NET scenario carries the memory summary and its reconciliation with the GC heap.
   const json& final_cp = forms->at("checkpoints").back();
@@ -632,6 +642,16 @@ TEST(Cli, HeapstatAndRootsOnARunningAppLeaveItRunningAndNoDump) {
     EXPECT_NE(roots.out.find("static FormsApp.ThemeService.ThemeChanged -> "), std::string::npos)
         << reader << ": " << roots.out;
     EXPECT_NE(roots.out.find("-> FormsApp.CustomerForm"), std::string::npos) << roots.out;
+    if (std::string(reader) == "engine") {
+      // The leak trace a run prints: the root, the fields of every hop, the suspect reference.
+      EXPECT_NE(roots.out.find("leak trace: FormsApp.CustomerForm  6 instance(s)"),
+                std::string::npos)
+          << roots.out;
+      EXPECT_NE(roots.out.find("   static FormsApp.ThemeService.ThemeChanged\n"), std::string::npos)
+          << roots.out;
+      EXPECT_NE(roots.out.find("._invocationList"), std::string::npos) << roots.out;
+      EXPECT_NE(roots.out.find("suspect reference: "), std::string::npos) << roots.out;
+    }
   }
 
   EXPECT_FALSE(child.wait(Deadline(0ms))) << "the app must keep running";

@@ -218,6 +218,13 @@ TEST(EngineCommands, RootsAndHeapstatOfARunningProcess) {
   EXPECT_EQ(path.at("rootKind"), "static");
   EXPECT_EQ(path.at("root"), "FormsApp.ThemeService.ThemeChanged");
   EXPECT_EQ(path.at("instances"), 14);
+  // The leak trace of the type: one leak, at the static, its path ending at the type.
+  ASSERT_EQ(answer.at("leaks").size(), 1u) << roots.out;
+  const auto& leak = answer.at("leaks").at(0);
+  EXPECT_EQ(leak.at("head"), "FormsApp.CustomerForm");
+  EXPECT_EQ(leak.at("instances"), 14);
+  EXPECT_EQ(leak.at("root").at("name"), "FormsApp.ThemeService.ThemeChanged");
+  EXPECT_EQ(leak.at("path").back().at("type"), "FormsApp.CustomerForm");
 
   const auto heapstat = ws.leakgate({"heapstat", "--pid", pid, "--json"});
   ASSERT_EQ(heapstat.status.value, 0) << e2e::output_of(heapstat);

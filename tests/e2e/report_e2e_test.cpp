@@ -162,6 +162,80 @@ TEST(Reports, HtmlOpensInHeadlessChromiumWithItsChartsDrawn) {
   EXPECT_TRUE(ws.leftovers().empty());
 }
 
+// A service with three leaks that fails its gate: every view within its bounds, the Markdown
+// rendered by a CommonMark renderer (Debian's cmark), the three leak cards drawn in Chromium.
+TEST(Reports, AThreeLeakServiceFitsEveryViewAndRenders) {
+  Workspace ws;
+  json manifest = json::parse(read(source_dir() / "scenarios/web-three-leaks/scenario.json"));
+  manifest["expect"] = "pass";
+  manifest.erase("expectFindings");
+  manifest["launch"]["argv"][1] = app_dll("WebApp").string();
+  ws.write("scenarios/three-leaks-as-pass/scenario.json", manifest.dump(2));
+  const ToolRun run = ws.leakgate(dirs_of(ws, {"run"}));
+  ASSERT_EQ(run.status.value, 1) << output_of(run);
+  const json report = ws.report();
+  const json& s = report.at("scenarios").at(0);
+  ASSERT_EQ(s.at("leaks").size(), 3u) << s.at("leaks").dump(1);
+  std::map<std::string, std::string> roots;
+  for (const auto& leak : s.at("leaks")) roots[leak.at("head")] = leak.at("root").at("name");
+  EXPECT_EQ(roots["QuoteView"], "PriceFeed.PriceChanged");
+  EXPECT_EQ(roots["RequestContext"], "RequestAudit.Kept");
+  EXPECT_EQ(roots["OrderSnapshot"], "OrdersController.SnapshotCache");
+
+  // summary.md: within a pull-request comment, no line over 300 characters, the three leaks.
+  const std::string md = read(ws.reports() / "summary.md");
+  EXPECT_LE(md.size(), 60'000u);
+  for (const auto& line : text::split_lines(md)) EXPECT_LE(line.size(), 300u) << line;
+  SpawnSpec cmark;
+  cmark.argv = {"cmark", "--unsafe", (ws.reports() / "summary.md").string()};
+  const ToolRun html = run_to_completion(cmark, Deadline(60s));
+  ASSERT_EQ(html.status.value, 0) << "is Debian's cmark installed (scripts/test.sh does)?\n"
+                                  << html.err;
+  std::size_t leaks = 0, pre = 0, pre_end = 0;
+  for (auto at = html.out.find("<strong>Leak: <code>"); at != std::string::npos;
+       at = html.out.find("<strong>Leak: <code>", at + 1)) {
+    ++leaks;
+  }
+  for (auto at = html.out.find("<pre>"); at != std::string::npos;
+       at = html.out.find("<pre>", at + 1))
+    ++pre;
+  for (auto at = html.out.find("</pre>"); at != std::string::npos;
+       at = html.out.find("</pre>", at + 1)) {
+    ++pre_end;
+  }
+  EXPECT_EQ(leaks, 3u) << html.out;
+  EXPECT_GE(pre, 3u) << html.out;  // each leak's chain is a code block, closed
+  EXPECT_EQ(pre, pre_end) << html.out;
+  EXPECT_EQ(html.out.find("```"), std::string::npos) << "a fence rendered as text:\n" << html.out;
+
+  // JUnit: the failure's text within 8 KB, the three leaks in it.
+  const std::string xml = read(ws.reports() / "junit.xml");
+  const auto from = xml.find('>', xml.find("<failure")) + 1;
+  const auto to = xml.find("</failure>");
+  ASSERT_NE(to, std::string::npos) << xml;
+  EXPECT_LE(to - from, 8u * 1024);
+  const std::string failure = xml.substr(from, to - from);
+  for (const char* head : {"leak: QuoteView", "leak: RequestContext", "leak: OrderSnapshot"}) {
+    EXPECT_NE(failure.find(head), std::string::npos) << head << "\n" << failure;
+  }
+
+  // index.html: three cards, each chain drawn with its one suspect reference; a screenshot.
+  const fs::path page = ws.reports() / "index.html";
+  const ToolRun dom = run_to_completion(chromium(ws, {"--dump-dom"}, page), Deadline(120s));
+  ASSERT_EQ(dom.status.value, 0) << dom.err;
+  EXPECT_EQ(body_attribute(dom.out, "data-leak-cards"), "3");
+  EXPECT_EQ(body_attribute(dom.out, "data-leak-cards-drawn"), "3");
+  const fs::path shot = fs::path(LEAKGATE_TEST_OUTPUT_DIR) / "web-three-leaks-report.png";
+  fs::create_directories(shot.parent_path());
+  fs::remove(shot);
+  const ToolRun screenshot = run_to_completion(
+      chromium(ws, {"--window-size=1280,3200", "--screenshot=" + shot.string()}, page),
+      Deadline(120s));
+  ASSERT_EQ(screenshot.status.value, 0) << screenshot.err;
+  EXPECT_TRUE(fs::exists(shot));
+  EXPECT_TRUE(ws.leftovers().empty());
+}
+
 std::map<std::string, std::string> verdicts(const json& report) {
   std::map<std::string, std::string> out;
   for (const auto& s : report.at("scenarios")) {

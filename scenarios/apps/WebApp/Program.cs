@@ -1,6 +1,7 @@
 // An ASP.NET Core minimal-API service that knows nothing of leakgate: it is driven over HTTP only,
 // with the Server GC the Web SDK turns on by default (DATAS on .NET 9 and later).
-//   dotnet WebApp.dll --urls http://127.0.0.1:PORT [--variant correct|leak|native-leak]
+//   dotnet WebApp.dll --urls http://127.0.0.1:PORT
+//     [--variant correct|leak|native-leak|controller-leak|three-leaks]
 // GET /orders/{id} builds an order view for the request. The leak variant also keeps every request's
 // context in a static audit list (a managed per-request leak); the native-leak variant keeps a
 // 64 KiB native buffer per request (Marshal.AllocHGlobal, written, never freed: memory SOS cannot see).
@@ -8,7 +9,10 @@
 // a leak). GET /burst/{n} fans out n blocking calls to the service itself (thread pool and HTTP
 // connection pool grow, then idle: not a leak). The controller-leak variant adds an MVC controller
 // (GET /api/orders/{id}) that caches a snapshot of every request under a new key in a static field
-// of the controller: on .NET 9 and later that field lives in the runtime's statics array.
+// of the controller: on .NET 9 and later that field lives in the runtime's statics array. The
+// three-leaks variant has three causes at once: the audit list of the leak variant, the
+// controller's cache, and GET /quotes/{id}, whose view subscribes to a static price feed's event
+// and never unsubscribes.
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Mvc;
@@ -17,19 +21,27 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole();
 var variant = builder.Configuration["variant"] ?? "correct";
-if (variant == "controller-leak") builder.Services.AddControllers();
+var controllers = variant is "controller-leak" or "three-leaks";
+if (controllers) builder.Services.AddControllers();
 var app = builder.Build();
-if (variant == "controller-leak") app.MapControllers();
+if (controllers) app.MapControllers();
 var self = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
 app.MapGet("/orders/{id:int}", (int id, HttpContext http) =>
 {
     var context = new RequestContext(id, http.TraceIdentifier, new byte[512]);
-    if (variant == "leak") RequestAudit.Keep(context);
+    if (variant is "leak" or "three-leaks") RequestAudit.Keep(context);
     if (variant == "native-leak") NativeAudit.Keep(64 * 1024);
     return Results.Ok(new { id, lines = context.Lines, trace = context.TraceId });
 });
 app.MapGet("/health", () => Results.Ok("ok"));
+app.MapGet("/quotes/{id:int}", (int id) =>
+{
+    var view = new QuoteView(id, variant == "three-leaks");
+    PriceFeed.Publish(id);
+    view.Close();
+    return Results.Ok(new { id, last = view.Last });
+});
 app.MapGet("/report/{mb:int}", (int mb) => Results.Ok(new { mb, checksum = Spike.Build(mb) }));
 app.MapGet("/slow", () =>
 {
@@ -130,4 +142,41 @@ public sealed class OrderSnapshot(int orderId, string traceId, byte[] payload)
     public int OrderId { get; } = orderId;
     public string TraceId { get; } = traceId;
     public int Size => payload.Length;
+}
+
+/// <summary>A feed every quote view listens to while it is open.</summary>
+public static class PriceFeed
+{
+    public static event EventHandler<decimal>? PriceChanged;
+
+    public static void Publish(int id) => PriceChanged?.Invoke(null, id / 100m);
+}
+
+/// <summary>A view of one quote: subscribes to the feed when opened; the three-leaks variant
+/// forgets to unsubscribe when it is closed, so the feed keeps every view.</summary>
+public sealed class QuoteView
+{
+    private readonly bool _forgetsToUnsubscribe;
+    private readonly byte[] _chart = new byte[1024];  // what a view draws with
+
+    public QuoteView(int id, bool forgetsToUnsubscribe)
+    {
+        Id = id;
+        _forgetsToUnsubscribe = forgetsToUnsubscribe;
+        PriceFeed.PriceChanged += OnPriceChanged;
+    }
+
+    public int Id { get; }
+    public decimal Last { get; private set; }
+
+    public void Close()
+    {
+        if (!_forgetsToUnsubscribe) PriceFeed.PriceChanged -= OnPriceChanged;
+    }
+
+    private void OnPriceChanged(object? sender, decimal price)
+    {
+        Last = price;
+        _chart[Id % _chart.Length] = (byte)price;
+    }
 }
