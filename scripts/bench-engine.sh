@@ -4,7 +4,10 @@
 # HeapBench.Record held by a static), then, alternating, --rounds times (in the order b, c, r, a):
 #   (a) manual: dotnet-dump collect --type Heap, then dotnet-dump analyze -c "dumpheap -stat"
 #   (b) leakgate heapstat --pid (the heap engine, attached; no file written)
-#   (c) leakgate roots --pid --type HeapBench.Record (every instance followed from every root)
+#   (c) leakgate roots --pid --type HeapBench.Record (every instance followed from every root,
+#       then the leak trace of the type)
+#   (d) the engine's "leaks" op alone, HeapBench.Record as the growing type (every object of the
+#       heap in the graph, every instance new: the trace a run ends with, and what it retains)
 #   (r) a plain sequential read of the same heap ranges (the engine's "read" op: the physical
 #       bound of a walk)
 # and prints the medians, the ratios against the goals of the heap engine, and the peak resident
@@ -64,8 +67,8 @@ read -r _ _ made_objects heap_bytes <"$work/app.out"
 now() { date +%s.%N; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-: >"$work/a"; : >"$work/b"; : >"$work/c"; : >"$work/r"; : >"$work/w"
-dump_size=0; lg_rss=0; engine_rss_stat=0; engine_rss_roots=0; lg_rss_roots=0
+: >"$work/a"; : >"$work/b"; : >"$work/c"; : >"$work/d"; : >"$work/r"; : >"$work/w"
+dump_size=0; lg_rss=0; engine_rss_stat=0; engine_rss_roots=0; lg_rss_roots=0; engine_rss_leaks=0
 for round in $(seq "$rounds"); do
   # (b) leakgate heapstat, engine
   t0=$(now)
@@ -84,6 +87,16 @@ for round in $(seq "$rounds"); do
   lg_rss_roots=$(json 'd["reader"]["leakgatePeakRssBytes"]' <"$work/roots.json")
   engine_rss_roots=$(json 'd["reader"]["engine"]["peakRss"]' <"$work/roots.json")
   instances=$(json 'd["types"][0]["instances"]' <"$work/roots.json")
+
+  # (d) the leaks op alone, by a fresh engine attached the same way
+  t0=$(now)
+  printf '%s\n' "{\"v\":1,\"id\":1,\"op\":\"open\",\"pid\":$app_pid}" \
+    '{"v":1,"id":2,"op":"leaks","types":["HeapBench.Record"],"appTypes":["HeapBench.Record"]}' \
+    '{"v":1,"id":3,"op":"quit"}' | "$engine" 2>/dev/null | sed -n 3p >"$work/leaks.json"
+  t1=$(now)
+  awk -v x="$t1" -v y="$t0" 'BEGIN { print x - y }' >>"$work/d"
+  engine_rss_leaks=$(json 'd["graph"]["peakRss"]' <"$work/leaks.json")
+  leak_instances=$(json 'd["leaks"][0]["head"]["instances"]' <"$work/leaks.json")
 
   # (r) one sequential read of the same ranges, by a fresh engine attached the same way
   printf '%s\n' "{\"v\":1,\"id\":1,\"op\":\"open\",\"pid\":$app_pid}" '{"v":1,"id":2,"op":"read"}' \
@@ -106,7 +119,8 @@ for round in $(seq "$rounds"); do
 done
 
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { printf "%.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-a=$(median "$work/a"); b=$(median "$work/b"); c=$(median "$work/c"); r=$(median "$work/r")
+a=$(median "$work/a"); b=$(median "$work/b"); c=$(median "$work/c"); d=$(median "$work/d")
+r=$(median "$work/r")
 walk=$(median "$work/w")
 mib() { awk -v n="$1" 'BEGIN { printf "%.0f MiB", n / 1048576 }'; }
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2f", x / y }'; }
@@ -117,12 +131,14 @@ machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' 
 
 (a) dotnet-dump collect + analyze dumpheap -stat   ${a} s   (dump file $(mib "$dump_size"))
 (b) leakgate heapstat --pid (engine)              ${b} s   (no file; the walk itself ${walk} s)
-(c) leakgate roots --pid --type HeapBench.Record  ${c} s   ($instances instances followed)
+(c) leakgate roots --pid --type HeapBench.Record  ${c} s   ($instances instances followed, and the trace)
+(d) engine leaks op, HeapBench.Record growing    ${d} s   ($leak_instances instances in the leak)
 (r) sequential read of the heap ranges            ${r} s
 
 heapstat speed-up over (a):      $(ratio "$a" "$b")x   (goal >= 5)
 heapstat against one read (b/r): $(ratio "$b" "$r")x   (goal <= 3; the walk alone $(ratio "$walk" "$r")x)
 roots against heapstat (c/b):    $(ratio "$c" "$b")x   (goal <= 3)
+leaks against heapstat (d/b):    $(ratio "$d" "$b")x   (goal <= 3)
 leakgate peak RSS: heapstat $(mib "$lg_rss"), roots $(mib "$lg_rss_roots")   (goal <= 100 MiB)
-engine peak RSS:   heapstat $(mib "$engine_rss_stat"), roots $(mib "$engine_rss_roots")   (roots: $(ratio "$engine_rss_roots" "$read_bytes") bytes per heap byte; aim <= 1)
+engine peak RSS:   heapstat $(mib "$engine_rss_stat"), roots $(mib "$engine_rss_roots"), leaks $(mib "$engine_rss_leaks")   (roots: $(ratio "$engine_rss_roots" "$read_bytes"), leaks: $(ratio "$engine_rss_leaks" "$read_bytes") bytes per heap byte; aim <= 1)
 EOF
