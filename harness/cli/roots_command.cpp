@@ -117,18 +117,17 @@ RootsResult roots_with_engine(const RootsOptions& o, nlohmann::json& reader) {
     const auto keys = matching_keys(names, o.type);
     if (keys.empty()) throw no_such_type(o);
     const std::set<std::string> wanted(keys.begin(), keys.end());
-    nlohmann::json asked = nlohmann::json::array(), app = nlohmann::json::array();
+    nlohmann::json asked = nlohmann::json::array();
     for (Retention& r : found) {
       const std::string key = type_key(r.type);
       if (!wanted.contains(key)) continue;
       asked.push_back(r.type);
-      // Any type asked for may head a trace, the framework's too: the developer named it.
-      app.push_back(r.type);
       for (auto& g : r.groups) g.fingerprint = path_fingerprint(g.shortest);
       merge_retention(out.by_key[key], std::move(r));
     }
     const auto leaks = process.request(
-        "leaks", {{"types", asked}, {"appTypes", app}, {"maxHops", RetentionCaps{}.max_hops}});
+        // Any type asked for may head a trace, the framework's too: the developer named it.
+        "leaks", {{"types", asked}, {"appTypes", asked}, {"maxHops", RetentionCaps{}.max_hops}});
     out.leaks = engine::parse_leaks(leaks.body);
     for (auto& leak : out.leaks.leaks) leak.one_heap = true;
   } catch (const ParseError& e) {

@@ -9,6 +9,7 @@
 #include "report/markup.h"
 #include "report/report_views.h"
 #include "report/svg_chart.h"
+#include "verdict/leak_result.h"
 
 namespace leakgate {
 
@@ -134,16 +135,6 @@ std::string memory_chart(const ScenarioResult& s) {
   return render_line_chart(spec);
 }
 
-// The finding a leak's card charts: its head's (instances, when it has two).
-const Finding* head_finding(const ScenarioResult& s, const Leak& leak) {
-  const Finding* found = nullptr;
-  for (const auto& f : s.findings) {
-    if (f.kind != FindingKind::kManaged || f.type != leak.head) continue;
-    if (found == nullptr || f.metric == Metric::kInstances) found = &f;
-  }
-  return found;
-}
-
 void write_findings_table(std::ostringstream& o, const ScenarioResult& s) {
   const auto ordered = reading_order(s);
   if (ordered.empty()) return;
@@ -191,7 +182,8 @@ void write_scenario(std::ostringstream& o, const ScenarioResult& s) {
     for (const auto& d : s.kept_dumps) o << escape_markup(open_dump_command(d.path)) << "\n";
     o << "</pre>\n";
   }
-  for (const auto& leak : s.leak_analysis.leaks) o << html_leak_card(leak, head_finding(s, leak));
+  for (const auto& leak : s.leak_analysis.leaks)
+    o << html_leak_card(leak, managed_finding(s, leak.head));
   if (const auto garbage = render_unreachable(s.leak_analysis); !garbage.empty()) {
     o << "<p class=\"warn\">" << escape_markup(garbage) << "</p>\n";
   }
