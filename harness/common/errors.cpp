@@ -33,7 +33,9 @@ ErrorKind classify_exception(std::exception_ptr error, std::string& message) {
     return e.kind();
   } catch (const std::filesystem::filesystem_error& e) {
     message = e.what();
-    return ErrorKind::kTool;
+    // A system call cut short by SIGINT or SIGTERM (EINTR in a copy, a read, a rename): the
+    // interrupt, whichever operation it landed in, not a failing tool.
+    return e.code() == std::errc::interrupted ? ErrorKind::kInterrupted : ErrorKind::kTool;
   } catch (const std::bad_alloc&) {
     message = "out of memory";
     return ErrorKind::kTool;

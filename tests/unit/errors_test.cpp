@@ -59,6 +59,13 @@ std::vector<Case> cases() {
              "cannot create", "/r/x", std::make_error_code(std::errc::no_space_on_device));
        },
        ErrorKind::kTool, kExitFailure, "/r/x"},
+      // SIGTERM landing in a copy of report merge: the copy fails with EINTR.
+      {"a file operation cut short by a signal",
+       [] {
+         throw std::filesystem::filesystem_error("cannot copy", "/s/a",
+                                                 std::make_error_code(std::errc::interrupted));
+       },
+       ErrorKind::kInterrupted, kExitInterrupted, "/s/a"},
       {"out of memory", [] { throw std::bad_alloc(); }, ErrorKind::kTool, kExitFailure,
        "out of memory"},
       {"a library's exception", [] { throw std::invalid_argument("stoi"); }, ErrorKind::kTool,
