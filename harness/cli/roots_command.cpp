@@ -98,10 +98,11 @@ RootsResult roots_with_sos(const RootsOptions& o, nlohmann::json& reader) {
 }
 
 // Every instance of the matching types, from one walk and one search of the whole heap by the
-// engine: it answers for every type whose name contains the part of --type before any '#' (a type
-// key's placeholder), and the same matching as for SOS picks among those; the answers of one type
-// key (a generic type has a method table per instantiation) are merged. Then the leak traces of
-// those types, as a run prints them (the "leaks" op without a census: every instance is new).
+// engine (kept by the engine for the leak traces that follow): it answers for every type whose name
+// contains the part of --type before any '#' (a type key's placeholder), and the same matching as
+// for SOS picks among those; the answers of one type key (a generic type has a method table per
+// instantiation) are merged. Then the leak traces of those types, as a run prints them (the "leaks"
+// op without a census: every instance is new).
 RootsResult roots_with_engine(const RootsOptions& o, nlohmann::json& reader) {
   EngineHeap process(o.pid, o.tools);
   RootsResult out;
@@ -109,7 +110,8 @@ RootsResult roots_with_engine(const RootsOptions& o, nlohmann::json& reader) {
     const auto answer =
         process.request("roots", {{"typesContaining", o.type.substr(0, o.type.find('#'))},
                                   {"maxHops", RetentionCaps{}.max_hops},
-                                  {"maxPaths", o.max}});
+                                  {"maxPaths", o.max},
+                                  {"full", true}});
     reader = engine_reader(process, answer.body, "graph");
     std::vector<Retention> found = engine::parse_roots(answer.body);
     HeapStats names;

@@ -20,9 +20,29 @@ internal static class BigArray
         {
             ulong from = ((ulong)start + PageSize - 1) & ~(PageSize - 1);
             ulong to = ((ulong)start + (ulong)length * (ulong)sizeof(T)) & ~(PageSize - 1);
-            if (to > from) _ = madvise((nint)from, (nuint)(to - from), MadvPopulateWrite);
+            if (to > from) Populate(from, to);
         }
         return array;
+    }
+
+    // The pages of [from, to) made present, in parts on as many threads as the walk uses when the
+    // range is large (the kernel zeroes each page: memory bandwidth, which one core does not fill).
+    private static void Populate(ulong from, ulong to)
+    {
+        const ulong Part = 16UL << 20;
+        int threads = (int)Math.Clamp((long)((to - from) / Part), 1, Math.Min(Environment.ProcessorCount, 4));
+        if (threads == 1)
+        {
+            _ = madvise((nint)from, (nuint)(to - from), MadvPopulateWrite);
+            return;
+        }
+        ulong step = ((to - from) / (ulong)threads + PageSize - 1) & ~(PageSize - 1);
+        Workers.Run(threads, w =>
+        {
+            ulong start = from + (ulong)w * step;
+            ulong end = Math.Min(to, start + step);
+            if (end > start) _ = madvise((nint)start, (nuint)(end - start), MadvPopulateWrite);
+        }, "populate");
     }
 
     // A larger copy of `array` (its first `used` elements kept).

@@ -17,7 +17,7 @@ public sealed class Leak
 {
     public int Root;  // into RootSet.Roots
     public readonly Dictionary<int, LeakMember> Members = new();  // by type index
-    public readonly HashSet<int> Entries = new();  // the first new object of every path
+    public readonly List<int> Entries = new();  // the first new object of every path
     public int HeadObject = -1;  // the app-type object nearest a root, of all paths of the leak
     public int FirstNew = -1;    // the first new object nearest a root (when no app type grows)
     public int HeadType = -1;
@@ -35,27 +35,40 @@ public sealed class Leak
 // app type nearest the root (else by the first new object's type). What a leak retains is what
 // no root reaches any more once its first new objects are gone: one search from every root that
 // does not enter them, then one from each leak's first new objects over what is left.
+//
+// Each pass is linear in the objects with arrays per object or per type, no look-up per object:
+// the leak of a path is carried down the search's order (parents first) from its first new object.
 public sealed class LeakFinder
 {
     private readonly ObjectGraph _graph;
     private readonly RootSet _roots;
     private readonly RootFinder _finder;
     private readonly bool[] _growing;  // by type index
-    private readonly Func<int, bool> _isNew;  // a growing type's object in a place that gained objects
+    private readonly Func<int, bool>? _isNew;  // a growing type's object in a place that gained objects
     private readonly bool[] _app;      // by type index: may head a leak
     private readonly int _maxHops;
-    private readonly int[] _firstNew;  // per reached object: the first growing object on its path
-    private readonly int[] _appHead;   // per reached object: the first app-type object on its path
+    private readonly int[] _leakOf;    // per reached object: the leak of its path's first new object, or -1
+    private readonly int[] _appType;   // per reached object: the type of the first new app-type object on its path, or -1
     private readonly Dictionary<int, int> _leakOfHolder = new();
     private readonly Dictionary<string, int> _leakOfKey = new();
+    private readonly long[] _reached;  // by type index: growing types' objects the search reached
+    // The growing types' objects of each leak by (leak, type, the first app type on their path).
+    private readonly Dictionary<(int Leak, int Type, int AppType), Part> _parts = new();
+
+    private sealed class Part
+    {
+        public long Instances;
+        public long Bytes;
+        public int Nearest;  // the object nearest a root
+    }
 
     public readonly List<Leak> Leaks = new();
     public readonly Dictionary<int, long> Unreachable = new();  // growing type index -> instances
 
     // `isNew`: whether an object of a growing type is new since the warm-up (its place gained
-    // objects); objects that are not new are in no leak.
+    // objects; null: every one is); objects that are not new are in no leak.
     public LeakFinder(ObjectGraph graph, RootSet roots, RootFinder finder, bool[] growing, bool[] app,
-                      Func<int, bool> isNew, int maxHops)
+                      Func<int, bool>? isNew, int maxHops, Phases phases)
     {
         _isNew = isNew;
         _graph = graph;
@@ -64,86 +77,106 @@ public sealed class LeakFinder
         _growing = growing;
         _app = app;
         _maxHops = maxHops;
-        _firstNew = BigArray.Allocate<int>(graph.Count);
-        _appHead = BigArray.Allocate<int>(graph.Count);
+        _leakOf = BigArray.Allocate<int>(graph.Count);
+        _appType = BigArray.Allocate<int>(graph.Count);
+        _reached = new long[graph.Types.Length];
         MarkPaths();
+        phases.End("paths");
         Group();
+        phases.End("group");
         Retain();
+        phases.End("retain");
         Leaks.Sort((a, b) => b.RetainedBytes.CompareTo(a.RetainedBytes));
     }
 
-    // Parents come before their children in the search's order, so one pass carries what is first
-    // on each path down to every object.
+    // Parents come before their children in the search's order, so one pass carries the leak and
+    // the first app type of each path down to every object. A leak's first new objects, the first
+    // of them nearest a root, its app-type object nearest a root and the growing types' objects
+    // in it (by type and first app type on their path) are found on the way.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MarkPaths()
     {
+        int lastKey = int.MinValue, lastLeak = -1;
+        (int Leak, int Type, int AppType) lastPart = (-1, -1, -1);
+        Part? part = null;
         foreach (int i in _finder.Order)
         {
             int p = _finder.Parent(i);
             int t = _graph.TypeIndex(i);
-            int up = p >= 0 ? _firstNew[p] : -1;
-            bool isNew = _growing[t] && _isNew(i);
-            _firstNew[i] = up >= 0 ? up : (isNew ? i : -1);
-            int head = p >= 0 ? _appHead[p] : -1;
-            _appHead[i] = head >= 0 ? head : (_app[t] && isNew ? i : -1);
+            bool growing = _growing[t];
+            bool isNew = growing && (_isNew is null || _isNew(i));
+            int leak = p >= 0 ? _leakOf[p] : -1;
+            if (leak < 0 && isNew)
+            {
+                int key = p >= 0 ? p : -1 - _finder.RootOf(i);
+                if (key != lastKey) (lastKey, lastLeak) = (key, LeakOf(i, key));
+                leak = lastLeak;
+                Leak entered = Leaks[leak];
+                entered.Entries.Add(i);
+                if (entered.FirstNew < 0 || _finder.Depth(i) < _finder.Depth(entered.FirstNew)) entered.FirstNew = i;
+            }
+            _leakOf[i] = leak;
+            int up = p >= 0 ? _appType[p] : -1;
+            bool head = _app[t] && isNew;
+            int appType = _appType[i] = up >= 0 ? up : (head ? t : -1);
+            if (!growing) continue;
+            _reached[t]++;
+            if (leak < 0) continue;  // there before the iterations, held by what was too
+            if (head)
+            {
+                Leak l = Leaks[leak];
+                if (l.HeadObject < 0 || _finder.Depth(i) < _finder.Depth(l.HeadObject)) l.HeadObject = i;
+            }
+            if (part is null || lastPart != (leak, t, appType))
+            {
+                lastPart = (leak, t, appType);
+                if (!_parts.TryGetValue(lastPart, out part)) _parts.Add(lastPart, part = new Part { Nearest = i });
+            }
+            part.Instances++;
+            part.Bytes += _graph.Size(i);
+            if (_finder.Depth(i) < _finder.Depth(part.Nearest)) part.Nearest = i;
         }
     }
 
+    // The members of every leak from the parts (the head type known now), and the growing types'
+    // objects no root reaches (the walk counted every instance; the search reached some).
     private void Group()
     {
-        // First the leaks and their heads, then (the head type known) the members.
-        for (int i = 0; i < _graph.Count; i++)
-        {
-            int t = _graph.TypeIndex(i);
-            if (!_growing[t]) continue;
-            if (!_finder.IsReached(i))
-            {
-                Unreachable[t] = Unreachable.GetValueOrDefault(t) + 1;
-                continue;
-            }
-            if (_firstNew[i] < 0) continue;  // there before the iterations, held by what was too
-            Leak leak = LeakOf(_firstNew[i]);
-            leak.Entries.Add(_firstNew[i]);
-            int head = _appHead[i];
-            if (head >= 0 && (leak.HeadObject < 0 || _finder.Depth(head) < _finder.Depth(leak.HeadObject)))
-                leak.HeadObject = head;
-            int first = _firstNew[i];
-            if (leak.FirstNew < 0 || _finder.Depth(first) < _finder.Depth(leak.FirstNew)) leak.FirstNew = first;
-        }
         foreach (Leak leak in Leaks)
             leak.HeadType = _graph.TypeIndex(leak.HeadObject >= 0 ? leak.HeadObject : leak.FirstNew);
-        for (int i = 0; i < _graph.Count; i++)
+        foreach (((int l, int t, int appType), Part part) in _parts)
         {
-            int t = _graph.TypeIndex(i);
-            if (!_growing[t] || !_finder.IsReached(i) || _firstNew[i] < 0) continue;
-            Leak leak = LeakOf(_firstNew[i]);
+            Leak leak = Leaks[l];
             if (!leak.Members.TryGetValue(t, out LeakMember? m))
-                leak.Members.Add(t, m = new LeakMember { Type = _graph.TypeOf(i) });
-            m.Instances++;
-            m.Bytes += _graph.Size(i);
-            int head = _appHead[i];
-            if (head >= 0 && _graph.TypeIndex(head) == leak.HeadType) m.UnderHead++;
-            if (t == leak.HeadType && (leak.Example < 0 || _finder.Depth(i) < _finder.Depth(leak.Example)))
-                leak.Example = i;
+                leak.Members.Add(t, m = new LeakMember { Type = _graph.Types[t] });
+            m.Instances += part.Instances;
+            m.Bytes += part.Bytes;
+            if (appType == leak.HeadType) m.UnderHead += part.Instances;
+            if (t == leak.HeadType && (leak.Example < 0 || _finder.Depth(part.Nearest) < _finder.Depth(leak.Example)))
+                leak.Example = part.Nearest;
+        }
+        foreach (TypeTally type in _graph.Types)
+        {
+            long unreached = type.Count - _reached[type.Index];
+            if (_growing[type.Index] && unreached > 0) Unreachable[type.Index] = unreached;
         }
     }
 
-    // The leak of a first new object: of its holder's path (or of its root, when it is a root's
-    // object itself).
-    private Leak LeakOf(int firstNew)
+    // The leak of a first new object (`entry`) by its holder's path, or by its root when it is a
+    // root's object itself (`key`: the holder, or -1 - root).
+    private int LeakOf(int entry, int key)
     {
-        int holder = _finder.Parent(firstNew);
-        int key = holder >= 0 ? holder : -1 - _finder.RootOf(firstNew);
-        if (_leakOfHolder.TryGetValue(key, out int known)) return Leaks[known];
-        string text = holder >= 0 ? PathKey(holder) : $"root {_finder.RootOf(firstNew)}";
+        if (_leakOfHolder.TryGetValue(key, out int known)) return known;
+        int holder = _finder.Parent(entry);
+        string text = holder >= 0 ? PathKey(holder) : $"root {_finder.RootOf(entry)}";
         if (!_leakOfKey.TryGetValue(text, out int id))
         {
             id = Leaks.Count;
             _leakOfKey.Add(text, id);
-            Leaks.Add(new Leak { Root = _finder.RootOf(firstNew) });
+            Leaks.Add(new Leak { Root = _finder.RootOf(entry) });
         }
         _leakOfHolder.Add(key, id);
-        return Leaks[id];
+        return id;
     }
 
     // The root and the types from it to the holder (its last maxHops), a run of one type counted
@@ -183,7 +216,7 @@ public sealed class LeakFinder
             mark[i] = FromRoots;
             queue[tail++] = i;
         }
-        Flood(queue, 0, tail, mark, FromRoots, null);
+        Flood(queue, tail, mark, FromRoots, null);
         // Most instances first: an object two leaks hold counts for the first.
         foreach (Leak leak in Leaks.OrderByDescending(l => l.Members.Values.Sum(m => m.Instances)))
         {
@@ -193,47 +226,74 @@ public sealed class LeakFinder
                 mark[e] = Owned;
                 queue[tail++] = e;
             }
-            Flood(queue, 0, tail, mark, Owned, leak);
+            Flood(queue, tail, mark, Owned, leak);
         }
     }
 
-    // Breadth-first from queue[head..tail) over objects still Free, marking them `as`; a leak's
-    // search tallies what it reaches (its entries included).
+    // Breadth-first from queue[0..tail) over objects still Free, marking them `as`; a leak's search
+    // tallies what it reaches (its entries included), per type in arrays, into the leak at the end.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Flood(int[] queue, int head, int tail, byte[] mark, byte @as, Leak? leak)
+    private void Flood(int[] queue, int tail, byte[] mark, byte @as, Leak? leak)
     {
-        bool dependents = _roots.Dependents.Count > 0;
-        int hint = 0;
+        DependentEdges dependents = _finder.Dependents;
+        bool anyDependents = dependents.Any;
+        long[]? count = leak is null ? null : new long[_graph.Types.Length];
+        long[]? bytes = leak is null ? null : new long[_graph.Types.Length];
+        int head = 0;
         while (head < tail)
         {
             int i = queue[head++];
-            if (leak is not null)
+            if (count is not null)
             {
                 int t = _graph.TypeIndex(i);
-                (long c, long b) = leak.Retained.GetValueOrDefault(t);
-                leak.Retained[t] = (c + 1, b + _graph.Size(i));
-                leak.RetainedObjects++;
-                leak.RetainedBytes += _graph.Size(i);
+                count[t]++;
+                bytes![t] += _graph.Size(i);
             }
-            foreach (int j in _graph.Edges(i))
+            foreach (int e in _graph.Edges(i))
             {
-                if (j < 0 || mark[j] != Free) continue;
+                if (e >= 0)
+                {
+                    if (mark[e] != Free) continue;
+                    mark[e] = @as;
+                    queue[tail++] = e;
+                }
+                else if (e <= -2)
+                {
+                    // A leaf: nothing to follow, counted as it is met.
+                    int j = ObjectGraph.LeafOf(e);
+                    if (mark[j] != Free) continue;
+                    mark[j] = @as;
+                    if (count is null) continue;
+                    int t = _graph.TypeIndex(j);
+                    count[t]++;
+                    bytes![t] += _graph.Size(j);
+                }
+            }
+            if (!anyDependents) continue;
+            foreach (int j in dependents.Of(i))
+            {
+                if (mark[j] != Free) continue;
                 mark[j] = @as;
                 queue[tail++] = j;
             }
-            if (dependents && _roots.Dependents.TryGetValue(_graph.Address(i), out List<ulong>? held))
-            {
-                foreach (ulong secondary in held)
-                {
-                    int j = _graph.Find(secondary, ref hint);
-                    if (j < 0 || mark[j] != Free) continue;
-                    mark[j] = @as;
-                    queue[tail++] = j;
-                }
-            }
+        }
+        if (leak is null) return;
+        for (int t = 0; t < count!.Length; t++)
+        {
+            if (count[t] == 0) continue;
+            leak.Retained[t] = (count[t], bytes![t]);
+            leak.RetainedObjects += count[t];
+            leak.RetainedBytes += bytes[t];
         }
     }
 
-    // The first new object on the path to i (a growing type's object).
-    public int FirstNewOn(int i) => _firstNew[i];
+    // The first new object on the path to i (an object of a leak): the object nearest the root of
+    // those the leak's mark was carried to.
+    public int FirstNewOn(int i)
+    {
+        if (_leakOf[i] < 0) return -1;
+        int at = i;
+        for (int p = _finder.Parent(at); p >= 0 && _leakOf[p] >= 0; p = _finder.Parent(at)) at = p;
+        return at;
+    }
 }

@@ -17,7 +17,9 @@ public static class LeaksRequest
     {
         string name = request.String("name") ?? throw new EngineException(ErrorKind.BadRequest, "name the census: \"name\"");
         var watch = Stopwatch.StartNew();
-        (ObjectGraph graph, RootSet roots, RootFinder finder) = Search(t, request);
+        // Every object counts: which types will grow is not known yet.
+        HeapSearch search = HeapSearch.Of(t, request, new Phases(), _ => true);
+        (ObjectGraph graph, RootSet roots, RootFinder finder) = (search.Graph, search.Roots, search.Finder);
         var census = new PathCensus(graph, roots, finder);
         Dictionary<ulong, long> counts = census.Count(finder);
         store[name] = counts;
@@ -29,19 +31,6 @@ public static class LeaksRequest
             w.WriteNumber("ms", Math.Round(watch.Elapsed.TotalMilliseconds, 1));
             w.WriteNumber("peakRss", Session.PeakRss());
         });
-    }
-
-    // Every object of the heap in the graph (what a leak retains includes strings and arrays of
-    // numbers), the roots, and every object's shortest path from one.
-    private static (ObjectGraph, RootSet, RootFinder) Search(Target t, Request request)
-    {
-        ClrHeap heap = RootsRequest.Walkable(t);
-        var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
-        var dependents = RootSet.DependentHandles(t.Runtime).ToList();
-        HeapTally tally = walker.Walk();
-        ObjectGraph graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader);
-        RootSet roots = RootSet.Enumerate(t.Runtime, dependents);
-        return (graph, roots, new RootFinder(graph, roots));
     }
 
     public static void Leaks(Target t, Request request, ReplyWriter writer,
@@ -59,10 +48,9 @@ public static class LeaksRequest
         Dictionary<ulong, long>? before = null;
         if (since is not null && !store.TryGetValue(since, out before))
             throw new EngineException(ErrorKind.BadRequest, $"no census \"{since}\" (send \"census\" first)");
-        var watch = Stopwatch.StartNew();
-        (ObjectGraph graph, RootSet roots, RootFinder finder) = Search(t, request);
-        double walkMs = watch.Elapsed.TotalMilliseconds;
-        watch.Restart();
+        var phases = new Phases();
+        HeapSearch search = HeapSearch.Of(t, request, phases, type => growingNames.Contains(type.Name));
+        (ObjectGraph graph, RootSet roots, RootFinder finder) = (search.Graph, search.Roots, search.Finder);
         var growing = new bool[graph.Types.Length];
         var app = new bool[graph.Types.Length];
         foreach (TypeTally type in graph.Types)
@@ -72,15 +60,15 @@ public static class LeaksRequest
         }
         // New: in a place that holds more objects than at the census (every growing type's object
         // without a census).
-        Func<int, bool> isNew = _ => true;
+        Func<int, bool>? isNew = null;
         if (before is not null)
         {
             var census = new PathCensus(graph, roots, finder);
             Dictionary<ulong, long> now = census.Count(finder);
             isNew = i => now[census.PlaceOf(i)] > before.GetValueOrDefault(census.PlaceOf(i));
+            phases.End("census");
         }
-        var leaks = new LeakFinder(graph, roots, finder, growing, app, isNew, maxHops);
-        double searchMs = watch.Elapsed.TotalMilliseconds;
+        var leaks = new LeakFinder(graph, roots, finder, growing, app, isNew, maxHops, phases);
         var namer = new HopNamer(heap, t.DataTarget.DataReader);
 
         writer.Ok(request, w =>
@@ -105,8 +93,10 @@ public static class LeaksRequest
             w.WriteNumber("roots", roots.Roots.Count);
             w.WriteNumber("reached", finder.Reached);
             w.WriteNumber("staticsUnreadable", roots.StaticsUnreadable);
-            w.WriteNumber("walkMs", Math.Round(walkMs, 1));
-            w.WriteNumber("searchMs", Math.Round(searchMs, 1));
+            phases.End("trace");
+            w.WriteNumber("walkMs", Math.Round(phases.Sum("open", "count", "allocate", "fill", "resolve", "roots", "search"), 1));
+            w.WriteNumber("searchMs", Math.Round(phases.Sum("census", "paths", "group", "retain"), 1));
+            phases.Write(w);
             w.WriteNumber("peakRss", Session.PeakRss());
             w.WriteEndObject();
         });

@@ -14,14 +14,17 @@ namespace LeakGate.HeapEngine;
 // they point to (-1: not the start of an object of the graph), which is what the search follows.
 public sealed class ObjectGraph
 {
-    private const int PageShift = 12;
+    private const int PageShift = 9;
     private const ulong PageSize = 1 << PageShift;
 
     private readonly ulong[] _address;
     private readonly int[] _type;
-    private readonly long[] _size;
+    private readonly uint[] _size;  // uint.MaxValue: in _largeSize (an object of 4 GiB or more)
+    private readonly Dictionary<int, long> _largeSize = new();
     private readonly int[] _firstEdge;
     private int[] _edges = [];
+    private bool[]? _leafType;  // by type index (Build's `leaf`)
+    private ulong[] _followed = [];  // a bit per object: not a leaf, whatever its type (Build's `followed`)
     private readonly long[] _segmentFirst;  // per segment of the heap's list: its first object
     // Per segment: the filler that walked it and where its references are in that filler's buffer.
     private readonly SegmentFiller?[] _segmentFiller;
@@ -40,8 +43,6 @@ public sealed class ObjectGraph
     public long EdgeCount => _edges.Length;
     public TypeTally[] Types { get; }  // by TypeTally.Index
     public long ReadByClrMd { get; private set; }  // objects whose references ClrMD read
-    public double FillMs { get; private set; }     // the second walk
-    public double ResolveMs { get; private set; }  // references into object numbers
 
     private ObjectGraph(HeapTally counted)
     {
@@ -61,16 +62,27 @@ public sealed class ObjectGraph
         Count = (int)total;
         _address = BigArray.Allocate<ulong>(Count);
         _type = BigArray.Allocate<int>(Count);
-        _size = BigArray.Allocate<long>(Count);
+        _size = BigArray.Allocate<uint>(Count);
         _firstEdge = BigArray.Allocate<int>(Count + 1L);
         Types = new TypeTally[counted.Types.Count];
         foreach (TypeTally t in counted.Types.Values) Types[t.Index] = t;
     }
 
     // The graph of the heap `walker` counted (`counted`, from walker.Walk()).
-    public static ObjectGraph Build(HeapWalker walker, HeapTally counted, ClrHeap heap, IDataReader reader)
+    // `leaf`: the types whose objects no search goes through (objects without references that no
+    // question is about): references to them are told apart (Edges), so a search skips them and
+    // what a leak retains still counts them; but for the objects at `followed` (the primaries of
+    // dependent handles: their secondaries are alive through them).
+    public static ObjectGraph Build(HeapWalker walker, HeapTally counted, ClrHeap heap, IDataReader reader,
+                                    Phases? phases = null, Func<TypeTally, bool>? leaf = null,
+                                    IEnumerable<ulong>? followed = null)
     {
         var graph = new ObjectGraph(counted);
+        if (leaf is not null)
+        {
+            graph._leafType = new bool[graph.Types.Length];
+            foreach (TypeTally t in graph.Types) graph._leafType[t.Index] = !t.HasPointers && leaf(t);
+        }
         // The layouts are read before the threads start (ClrMD's reader is not made for threads).
         foreach (TypeTally t in graph.Types)
         {
@@ -82,23 +94,36 @@ public sealed class ObjectGraph
         // Room for about one reference per object at first (most heaps have one to two).
         int room = (int)Math.Clamp(graph.Count / fillers.Length + 1024L, 1 << 16, Array.MaxLength / 2);
         for (int w = 0; w < fillers.Length; w++) fillers[w] = new SegmentFiller(graph, walker, heap, room);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        phases?.End("allocate");
         walker.Visit(fillers);
         foreach (SegmentFiller f in fillers) graph.ReadByClrMd += f.ReadByClrMd;
-        graph.FillMs = watch.Elapsed.TotalMilliseconds;
-        watch.Restart();
+        phases?.End("fill");
         graph.Seal();
+        graph._followed = new ulong[(graph.Count + 63) / 64];
+        int hint = 0;
+        foreach (ulong address in followed ?? [])
+        {
+            int i = graph.Find(address, ref hint);
+            if (i >= 0) graph._followed[i >> 6] |= 1UL << (i & 63);
+        }
         graph.Resolve(fillers);
-        graph.ResolveMs = watch.Elapsed.TotalMilliseconds;
+        phases?.End("resolve");
         return graph;
     }
+
+    public static int LeafEdge(int i) => -2 - i;
+    public static int LeafOf(int edge) => -2 - edge;
+
+    // Whether the objects of type index t are leaves (Build's `leaf`).
+    public bool IsLeafType(int t) => _leafType is { } leaf && leaf[t];
 
     public ulong Address(int i) => _address[i];
     public TypeTally TypeOf(int i) => Types[_type[i]];
     public int TypeIndex(int i) => _type[i];
-    public long Size(int i) => _size[i];
+    public long Size(int i) => _size[i] != uint.MaxValue ? _size[i] : _largeSize[i];
 
-    // The objects i refers to, by number (-1: a reference to no object of the heap).
+    // The objects i refers to: an object's number (>= 0), -1 for a reference to no object of the
+    // graph, and for a leaf (an object of a type Build's `leaf` picked) LeafEdge(its number), <= -2.
     public ReadOnlySpan<int> Edges(int i) => _edges.AsSpan(_firstEdge[i], _firstEdge[i + 1] - _firstEdge[i]);
 
     // The number of the object at `address` (its start), or -1 when no object starts there: the
@@ -155,7 +180,8 @@ public sealed class ObjectGraph
         long mismatches = 0;
         for (int i = 0; i < Count; i++)
         {
-            ulong[] ours = Edges(i).ToArray().Where(j => j >= 0).Select(j => _address[j]).ToArray();
+            ulong[] ours = Edges(i).ToArray().Select(j => j <= -2 ? LeafOf(j) : j).Where(j => j >= 0)
+                .Select(j => _address[j]).ToArray();
             ulong[] theirs = heap.GetObject(_address[i])
                 .EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false)
                 .Where(a => Find(a) >= 0).ToArray();
@@ -233,7 +259,14 @@ public sealed class ObjectGraph
                 int to = (int)edgeFirst[k], stop = (int)edgeFirst[k + 1];
                 ulong[] raw = f.Raw;
                 int hint = 0;
-                for (int e = start; to < stop; e++, to++) _edges[to] = Find(raw[e], ref hint);
+                bool[]? leaf = _leafType;
+                for (int e = start; to < stop; e++, to++)
+                {
+                    int j = Find(raw[e], ref hint);
+                    bool isLeaf = j >= 0 && leaf is not null && leaf[_type[j]] &&
+                                  (_followed[j >> 6] & (1UL << (j & 63))) == 0;
+                    _edges[to] = isLeaf ? LeafEdge(j) : j;
+                }
             }
         }, "heap graph");
         foreach (SegmentFiller f in fillers) f.Release();
@@ -283,7 +316,15 @@ public sealed class ObjectGraph
             if (_next >= _end) Differs();
             graph._address[_next] = address;
             graph._type[_next] = type.Index;
-            graph._size[_next] = (long)size;
+            if (size < uint.MaxValue)
+            {
+                graph._size[_next] = (uint)size;
+            }
+            else
+            {
+                graph._size[_next] = uint.MaxValue;
+                lock (graph._largeSize) graph._largeSize[_next] = (long)size;
+            }
             graph._firstEdge[_next] = RawCount;
             if (type.HasPointers)
             {

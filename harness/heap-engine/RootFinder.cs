@@ -30,23 +30,29 @@ public sealed class RootFinder
 
     private readonly ObjectGraph _graph;
     private readonly RootSet _roots;
-    private readonly int[] _parent;  // >= 0: the object it was reached from; < 0: -1 - root
-    private readonly int[] _rootOf;
-    private readonly int[] _depth;
+    // Per object, side by side (one cache line for the three, the search's only random access).
+    private struct Step
+    {
+        public int Parent;  // >= 0: the object it was reached from; < 0: -1 - root; Unvisited
+        public int Root;
+        public int Depth;
+    }
+
+    private readonly Step[] _step;
     private readonly HashSet<int> _viaDependent = new();
     private int[] _order = [];  // the objects in the order the search reached them (parents first)
 
     public long Reached { get; private set; }
+    public DependentEdges Dependents { get; }
 
     public RootFinder(ObjectGraph graph, RootSet roots)
     {
         _graph = graph;
         _roots = roots;
         int n = graph.Count;
-        _parent = BigArray.Allocate<int>(n);
-        _rootOf = BigArray.Allocate<int>(n);
-        _depth = BigArray.Allocate<int>(n);
-        Array.Fill(_parent, Unvisited);
+        _step = BigArray.Allocate<Step>(n);
+        Array.Fill(_step, new Step { Parent = Unvisited });
+        Dependents = new DependentEdges(graph, roots);
         Search();
     }
 
@@ -59,32 +65,28 @@ public sealed class RootFinder
         foreach ((ulong obj, int root) in _roots.Seeds)
         {
             int i = _graph.Find(obj, ref hint);
-            if (i < 0 || _parent[i] != Unvisited) continue;
-            _parent[i] = -1 - root;
-            _rootOf[i] = root;
-            _depth[i] = 0;  // the arrays are not zeroed
+            if (i < 0 || _step[i].Parent != Unvisited) continue;
+            _step[i] = new Step { Parent = -1 - root, Root = root, Depth = 0 };
             queue[tail++] = i;
         }
-        bool dependents = _roots.Dependents.Count > 0;
+        DependentEdges dependents = Dependents;
+        bool anyDependents = dependents.Any;
         while (head < tail)
         {
             int i = queue[head++];
             foreach (int j in _graph.Edges(i))
             {
-                if (j < 0 || _parent[j] != Unvisited) continue;
+                if (j < 0 || _step[j].Parent != Unvisited) continue;
                 Reach(i, j);
                 queue[tail++] = j;
             }
-            if (dependents && _roots.Dependents.TryGetValue(_graph.Address(i), out List<ulong>? held))
+            if (!anyDependents) continue;
+            foreach (int j in dependents.Of(i))
             {
-                foreach (ulong secondary in held)
-                {
-                    int j = _graph.Find(secondary, ref hint);
-                    if (j < 0 || _parent[j] != Unvisited) continue;
-                    Reach(i, j);
-                    _viaDependent.Add(j);
-                    queue[tail++] = j;
-                }
+                if (_step[j].Parent != Unvisited) continue;
+                Reach(i, j);
+                _viaDependent.Add(j);
+                queue[tail++] = j;
             }
         }
         Reached = tail;
@@ -92,9 +94,8 @@ public sealed class RootFinder
 
     private void Reach(int from, int to)
     {
-        _parent[to] = from;
-        _rootOf[to] = _rootOf[from];
-        _depth[to] = _depth[from] + 1;
+        ref Step f = ref _step[from];
+        _step[to] = new Step { Parent = from, Root = f.Root, Depth = f.Depth + 1 };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -122,7 +123,7 @@ public sealed class RootFinder
             int type = _graph.TypeIndex(i);
             if (wanted[type] is not { } result) continue;
             result.Instances++;
-            int parent = _parent[i];
+            int parent = _step[i].Parent;
             if (parent == Unvisited)
             {
                 result.Unreachable++;
@@ -132,20 +133,20 @@ public sealed class RootFinder
             if (g is null)
             {
                 // A root object itself: its root is its path.
-                int prefix = parent < 0 ? -1 - _rootOf[i] : PrefixOf(parent, maxHops, prefixOfHolder, prefixIds);
+                int prefix = parent < 0 ? -1 - _step[i].Root : PrefixOf(parent, maxHops, prefixOfHolder, prefixIds);
                 if (!groups.TryGetValue((prefix, type), out g))
                 {
-                    g = new PathGroup { Root = _rootOf[i], Example = i, ExampleDepth = _depth[i] };
+                    g = new PathGroup { Root = _step[i].Root, Example = i, ExampleDepth = _step[i].Depth };
                     groups.Add((prefix, type), g);
                     result.Groups.Add(g);
                 }
                 (lastParent, lastType, last) = (parent, type, g);
             }
             g.Instances++;
-            if (_depth[i] < g.ExampleDepth)
+            if (_step[i].Depth < g.ExampleDepth)
             {
                 g.Example = i;
-                g.ExampleDepth = _depth[i];
+                g.ExampleDepth = _step[i].Depth;
             }
         }
         foreach (TypeRoots r in results)
@@ -165,12 +166,12 @@ public sealed class RootFinder
         {
             int type = _graph.TypeIndex(at);
             if (types.Count == 0 || types[^1] != type) types.Add(type);
-            if (_parent[at] < 0) break;
-            at = _parent[at];
+            if (_step[at].Parent < 0) break;
+            at = _step[at].Parent;
         }
-        bool cut = _parent[at] >= 0;
+        bool cut = _step[at].Parent >= 0;
         types.Reverse();
-        string key = $"{_rootOf[holder]}|{(cut ? "...," : "")}{string.Join(',', types)}";
+        string key = $"{_step[holder].Root}|{(cut ? "...," : "")}{string.Join(',', types)}";
         if (!ids.TryGetValue(key, out int id))
         {
             id = ids.Count;
@@ -189,8 +190,8 @@ public sealed class RootFinder
         while (true)
         {
             chain.Add(at);
-            if (_parent[at] < 0) break;
-            at = _parent[at];
+            if (_step[at].Parent < 0) break;
+            at = _step[at].Parent;
         }
         chain.Reverse();
         int cut = Math.Max(0, chain.Count - maxHops);
@@ -199,11 +200,11 @@ public sealed class RootFinder
 
     public bool ReachedThroughDependentHandle(int i) => _viaDependent.Contains(i);
 
-    public bool IsReached(int i) => _parent[i] != Unvisited;
+    public bool IsReached(int i) => _step[i].Parent != Unvisited;
     // The object i was reached from, or -1 for a root object (and for an object never reached).
-    public int Parent(int i) => _parent[i] >= 0 ? _parent[i] : -1;
-    public int RootOf(int i) => _rootOf[i];
-    public int Depth(int i) => _depth[i];
+    public int Parent(int i) => _step[i].Parent >= 0 ? _step[i].Parent : -1;
+    public int RootOf(int i) => _step[i].Root;
+    public int Depth(int i) => _step[i].Depth;
     // The reached objects, each after the object it was reached from.
     public ReadOnlySpan<int> Order => _order.AsSpan(0, (int)Reached);
 

@@ -42,29 +42,43 @@ public static class RootsRequest
         bool check = request.Flag("check");
 
         var watch = Stopwatch.StartNew();
-        // One walk counts every segment's objects, the second fills the graph. A path to an
-        // instance goes through objects with references only: the graph leaves out the others
-        // (strings, arrays of numbers), but for the instances asked for and the primaries of
-        // dependent handles (their secondary is alive through them).
-        var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
-        var dependents = RootSet.DependentHandles(t.Runtime).ToList();
-        walker.Only(type => type.HasPointers || selection.Matches(type),
-                    dependents.Select(h => h.Primary).ToHashSet());
-        HeapTally tally = walker.Walk();
-        ObjectGraph graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader);
+        var phases = new Phases();
+        HeapTally tally;
+        ObjectGraph graph;
+        RootSet roots;
+        RootFinder finder;
+        if (request.Flag("full"))
+        {
+            // The whole heap's search, kept for a "leaks" that follows (leakgate roots).
+            HeapSearch search = HeapSearch.Of(t, request, phases, selection.Matches);
+            (tally, graph, roots, finder) = (search.Tally, search.Graph, search.Roots, search.Finder);
+        }
+        else
+        {
+            // One walk counts every segment's objects, the second fills the graph. A path to an
+            // instance goes through objects with references only: the graph leaves out the others
+            // (strings, arrays of numbers), but for the instances asked for and the primaries of
+            // dependent handles (their secondary is alive through them).
+            var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
+            var dependents = RootSet.DependentHandles(t.Runtime).ToList();
+            walker.Only(type => type.HasPointers || selection.Matches(type),
+                        dependents.Select(h => h.Primary).ToHashSet());
+            phases.End("open");
+            tally = walker.Walk();
+            phases.End("count");
+            graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader, phases);
+            roots = RootSet.Enumerate(t.Runtime, dependents);
+            phases.End("roots");
+            finder = new RootFinder(graph, roots);
+            phases.End("search");
+        }
         // Names are matched against the types the walk met (generic instantiations included).
         var wanted = new HashSet<ulong>();
         foreach (TypeTally type in tally.Types.Values)
             if (selection.Matches(type))
                 wanted.Add(type.MethodTable);
-        double walkMs = watch.Elapsed.TotalMilliseconds;
-        watch.Restart();
-        RootSet roots = RootSet.Enumerate(t.Runtime, dependents);
-        double rootsMs = watch.Elapsed.TotalMilliseconds;
-        watch.Restart();
-        var finder = new RootFinder(graph, roots);
         List<TypeRoots> results = finder.Group(wanted, maxHops);
-        double searchMs = watch.Elapsed.TotalMilliseconds;
+        phases.End("group");
         (long Checked, long Mismatches)? checkResult = check ? graph.CheckAgainstClrMd(heap) : null;
 
         writer.Ok(request, w =>
@@ -82,11 +96,8 @@ public static class RootsRequest
             w.WriteNumber("reached", finder.Reached);
             w.WriteNumber("typesScanned", roots.TypesScanned);
             w.WriteNumber("staticsUnreadable", roots.StaticsUnreadable);
-            w.WriteNumber("walkMs", Math.Round(walkMs, 1));
-            w.WriteNumber("fillMs", Math.Round(graph.FillMs, 1));
-            w.WriteNumber("resolveMs", Math.Round(graph.ResolveMs, 1));
-            w.WriteNumber("rootsMs", Math.Round(rootsMs, 1));
-            w.WriteNumber("searchMs", Math.Round(searchMs, 1));
+            w.WriteNumber("ms", Math.Round(watch.Elapsed.TotalMilliseconds, 1));
+            phases.Write(w);
             w.WriteNumber("peakRss", Session.PeakRss());
             if (checkResult is { } c)
             {

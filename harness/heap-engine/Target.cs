@@ -13,6 +13,8 @@ public sealed class Target : IDisposable
     public int LivePid { get; private set; }  // the process when live, else 0
     public string DacPath { get; }
     public double OpenMilliseconds { get; }
+    // The whole heap's graph and paths, once an op has built them (HeapSearch.Of).
+    public HeapSearch? Search { get; set; }
 
     private Target(DataTarget dataTarget, ClrRuntime runtime, ClrInfo clr, string mode, string dac, double ms)
     {
