@@ -84,8 +84,13 @@ public sealed class LeakFinder
         phases.End("paths");
         Group();
         phases.End("group");
+    }
+
+    // What each leak retains (RetainedObjects, RetainedBytes, Retained), then the leaks in the
+    // order of the reply: most retained bytes first. Uses the graph alone (not ClrMD).
+    public void FindRetained()
+    {
         Retain();
-        phases.End("retain");
         Leaks.Sort((a, b) => b.RetainedBytes.CompareTo(a.RetainedBytes));
     }
 

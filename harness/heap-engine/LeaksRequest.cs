@@ -70,12 +70,35 @@ public static class LeaksRequest
         }
         var leaks = new LeakFinder(graph, roots, finder, growing, app, isNew, maxHops, phases);
         var namer = new HopNamer(heap, t.DataTarget.DataReader);
+        // The paths' fields are named (ClrMD, the target's memory) on a second thread while what
+        // the leaks retain is searched (the graph alone), when every leak's path will be written.
+        var traces = new Dictionary<Leak, Trace>();
+        Task? tracing = leaks.Leaks.Count <= maxLeaks
+            ? Task.Run(() =>
+            {
+                foreach (Leak leak in leaks.Leaks) traces[leak] = TraceOf(leak, graph, finder, leaks, namer);
+            })
+            : null;
+        try
+        {
+            leaks.FindRetained();
+        }
+        finally
+        {
+            // ClrMD is not used by two threads at once: the tracing ends before anything else runs.
+            ((IAsyncResult?)tracing)?.AsyncWaitHandle.WaitOne();
+        }
+        tracing?.GetAwaiter().GetResult();
+        phases.End("retain");
+        foreach (Leak leak in leaks.Leaks.Take(maxLeaks))
+            if (!traces.ContainsKey(leak)) traces[leak] = TraceOf(leak, graph, finder, leaks, namer);
+        phases.End("trace");
 
         writer.Ok(request, w =>
         {
             w.WriteStartArray("leaks");
             foreach (Leak leak in leaks.Leaks.Take(maxLeaks))
-                WriteLeak(w, leak, roots, graph, finder, leaks, namer, maxHops);
+                WriteLeak(w, leak, traces[leak], roots, graph, maxHops);
             w.WriteEndArray();
             w.WriteNumber("moreLeaks", Math.Max(0, leaks.Leaks.Count - maxLeaks));
             w.WriteStartArray("unreachable");
@@ -93,7 +116,6 @@ public static class LeaksRequest
             w.WriteNumber("roots", roots.Roots.Count);
             w.WriteNumber("reached", finder.Reached);
             w.WriteNumber("staticsUnreadable", roots.StaticsUnreadable);
-            phases.End("trace");
             w.WriteNumber("walkMs", Math.Round(phases.Sum("open", "count", "allocate", "fill", "resolve", "roots", "search"), 1));
             w.WriteNumber("searchMs", Math.Round(phases.Sum("census", "paths", "group", "retain"), 1));
             phases.Write(w);
@@ -102,8 +124,8 @@ public static class LeaksRequest
         });
     }
 
-    private static void WriteLeak(Utf8JsonWriter w, Leak leak, RootSet roots, ObjectGraph graph, RootFinder finder,
-                                  LeakFinder leaks, HopNamer namer, int maxHops)
+    private static void WriteLeak(Utf8JsonWriter w, Leak leak, Trace trace, RootSet roots, ObjectGraph graph,
+                                  int maxHops)
     {
         w.WriteStartObject();
         RootInfo root = roots.Roots[leak.Root];
@@ -115,7 +137,7 @@ public static class LeaksRequest
         w.WriteNumber("instances", head.Instances);
         w.WriteNumber("bytes", head.Bytes);
         w.WriteEndObject();
-        WritePath(w, leak, graph, finder, leaks, namer, maxHops);
+        WritePath(w, trace, graph, maxHops);
         w.WriteStartArray("members");
         foreach (LeakMember m in leak.Members.Values.OrderByDescending(m => m.Bytes))
         {
@@ -145,16 +167,20 @@ public static class LeaksRequest
         w.WriteEndObject();
     }
 
-    // The example's path from the root object: each hop with the field that refers to the next, a
-    // run of hops of one type through one field (a linked list) as one hop with its repeat count,
-    // the first new object marked; when longer than maxHops, the middle is left out (`cut` hops
-    // after `cutAt`), so both the root's end and the instance's end are shown.
-    private static void WritePath(Utf8JsonWriter w, Leak leak, ObjectGraph graph, RootFinder finder,
-                                  LeakFinder leaks, HopNamer namer, int maxHops)
+    // One hop of a path: the object, the field of it that refers to the next, how many hops of one
+    // type through one field it stands for (a linked list), whether it is the first new object or
+    // was reached through a dependent handle.
+    private readonly record struct Hop(int Object, string Field, int Repeat, bool New, bool Dependent);
+
+    // A leak's example path from the root object, its runs of one type through one field folded,
+    // and the hops of the whole path.
+    private sealed record Trace(List<Hop> Hops, int Depth);
+
+    private static Trace TraceOf(Leak leak, ObjectGraph graph, RootFinder finder, LeakFinder leaks, HopNamer namer)
     {
         (List<int> chain, _) = finder.Path(leak.Example, int.MaxValue);
         int firstNew = leaks.FirstNewOn(leak.Example);
-        var hops = new List<(int Object, string Field, int Repeat, bool New, bool Dependent)>();
+        var hops = new List<Hop>();
         for (int k = 0; k < chain.Count; k++)
         {
             int i = chain[k];
@@ -173,18 +199,26 @@ public static class LeaksRequest
                 hops[^1] = hops[^1] with { Repeat = hops[^1].Repeat + 1 };
                 continue;
             }
-            hops.Add((i, field, 1, isNew, dependent));
+            hops.Add(new Hop(i, field, 1, isNew, dependent));
         }
+        return new Trace(hops, chain.Count - 1);
+    }
+
+    // The path of a trace; when longer than maxHops, the middle is left out (`cut` hops after
+    // `cutAt`), so both the root's end and the instance's end are shown.
+    private static void WritePath(Utf8JsonWriter w, Trace trace, ObjectGraph graph, int maxHops)
+    {
+        List<Hop> hops = trace.Hops;
         int cut = Math.Max(0, hops.Count - maxHops);
         int cutAt = cut > 0 ? maxHops / 2 : 0;
-        w.WriteNumber("depth", chain.Count - 1);
+        w.WriteNumber("depth", trace.Depth);
         w.WriteNumber("cut", cut);
         w.WriteNumber("cutAt", cutAt);
         w.WriteStartArray("path");
         for (int k = 0; k < hops.Count; k++)
         {
             if (cut > 0 && k >= cutAt && k < cutAt + cut) continue;
-            var h = hops[k];
+            Hop h = hops[k];
             w.WriteStartObject();
             w.WriteNumber("address", graph.Address(h.Object));
             w.WriteString("type", graph.TypeOf(h.Object).Name);
