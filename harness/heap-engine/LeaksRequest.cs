@@ -72,11 +72,13 @@ public static class LeaksRequest
         var namer = new HopNamer(heap, t.DataTarget.DataReader);
         // The paths' fields are named (ClrMD, the target's memory) on a second thread while what
         // the leaks retain is searched (the graph alone), when every leak's path will be written.
+        // (Its own list of them: FindRetained sorts the leaks meanwhile.)
         var traces = new Dictionary<Leak, Trace>();
-        Task? tracing = leaks.Leaks.Count <= maxLeaks
+        Leak[] all = leaks.Leaks.ToArray();
+        Task? tracing = all.Length <= maxLeaks
             ? Task.Run(() =>
             {
-                foreach (Leak leak in leaks.Leaks) traces[leak] = TraceOf(leak, graph, finder, leaks, namer);
+                foreach (Leak leak in all) traces[leak] = TraceOf(leak, graph, finder, leaks, namer);
             })
             : null;
         try
