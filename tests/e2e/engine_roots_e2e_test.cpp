@@ -194,6 +194,49 @@ TEST(EngineRootsOfALeafType, EveryInstanceIsFollowedAndTheLeakIsNamed) {
             "PatternsApp.CachedResponse");
 }
 
+// `leakgate roots` asks for its paths with "full" and then for the leak trace: the engine keeps the
+// whole heap's search for the second op instead of walking the heap again, and the trace is the
+// one a fresh engine gives (a leaf's bytes, the cached responses' byte[] payloads, are counted in
+// what the leak retains, though no search goes through leaves).
+TEST(EngineRootsThenLeaks, TheLeaksOpReusesTheSearchAndAgreesWithAFreshOne) {
+  Workspace ws;
+  auto app = e2e::start_protocol_app({"dotnet", e2e::app_dll("PatternsApp").string(), "--pattern",
+                                      "static-cache", "--variant", "leak"});
+  e2e::request(*app, "1 work 30");
+  e2e::request(*app, "2 settle");
+  const std::string type = "PatternsApp.CachedResponse";
+  const nlohmann::json leaks_fields = {{"types", {type}}, {"appTypes", {type}}};
+  const Deadline deadline = Deadline::after_seconds(120);
+  HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
+  engine.request("open", {{"pid", app->pid()}}, deadline);
+  const auto roots = engine.request("roots", {{"types", {type}}, {"full", true}}, deadline);
+  const auto reused = engine.request("leaks", leaks_fields, deadline);
+  engine.request("close", {}, deadline);
+  engine.request("open", {{"pid", app->pid()}}, deadline);
+  const auto fresh = engine.request("leaks", leaks_fields, deadline);
+  engine.request("close", {}, deadline);
+
+  EXPECT_TRUE(roots.body.at("graph").at("phasesMs").contains("fill")) << roots.line;
+  EXPECT_FALSE(reused.body.at("graph").at("phasesMs").contains("fill"))
+      << "the leaks op walked the heap again: " << reused.body.at("graph").dump();
+  EXPECT_TRUE(fresh.body.at("graph").at("phasesMs").contains("fill")) << fresh.line;
+  const LeakAnalysis a = engine::parse_leaks(reused.body);
+  const LeakAnalysis b = engine::parse_leaks(fresh.body);
+  ASSERT_EQ(a.leaks.size(), 1u) << reused.line;
+  ASSERT_EQ(b.leaks.size(), 1u) << fresh.line;
+  EXPECT_EQ(a.leaks[0].root.name, "PatternsApp.StaticCachePattern.Cache");
+  EXPECT_EQ(a.leaks[0].root.name, b.leaks[0].root.name);
+  EXPECT_EQ(a.leaks[0].head_instances, 30u);
+  EXPECT_EQ(a.leaks[0].head_instances, b.leaks[0].head_instances);
+  EXPECT_EQ(a.leaks[0].retained_objects, b.leaks[0].retained_objects);
+  EXPECT_EQ(a.leaks[0].retained_bytes, b.leaks[0].retained_bytes);
+  const auto& retained = reused.body.at("leaks")[0].at("retained").at("types");
+  const auto payloads = std::find_if(retained.begin(), retained.end(),
+                                     [](const auto& t) { return t.at("name") == "System.Byte[]"; });
+  ASSERT_NE(payloads, retained.end()) << "the byte[] payloads are not in what the leak retains";
+  EXPECT_EQ(payloads->at("count").get<int>(), 30);
+}
+
 // The by-hand commands read the live process through the engine: the same counts as its
 // heapstat, the static named, the app running afterwards.
 TEST(EngineCommands, RootsAndHeapstatOfARunningProcess) {
