@@ -12,18 +12,14 @@ public sealed class DependentEdges
     {
         _isPrimary = new ulong[(graph.Count + 63) / 64];
         int hint = 0;
-        foreach ((ulong primary, List<ulong> held) in roots.Dependents)
+        foreach ((ulong primary, ulong secondary) in roots.Dependents)
         {
             int p = graph.Find(primary, ref hint);
-            if (p < 0) continue;
-            foreach (ulong secondary in held)
-            {
-                int s = graph.Find(secondary, ref hint);
-                if (s < 0) continue;
-                if (!_secondaries.TryGetValue(p, out List<int>? list)) _secondaries[p] = list = new List<int>();
-                list.Add(s);
-                _isPrimary[p >> 6] |= 1UL << (p & 63);
-            }
+            int s = p < 0 ? -1 : graph.Find(secondary, ref hint);
+            if (s < 0) continue;
+            if (!_secondaries.TryGetValue(p, out List<int>? list)) _secondaries[p] = list = new List<int>();
+            list.Add(s);
+            _isPrimary[p >> 6] |= 1UL << (p & 63);
         }
     }
 

@@ -22,19 +22,35 @@ public sealed class HeapSearch
         if (t.Search is { } known && !known.Graph.Types.Any(type => follow(type) && known.Graph.IsLeafType(type.Index)))
             return known;
         t.Search = null;
+        t.Search = Build(t, request, phases, follow, everyObject: true);
+        return t.Search;
+    }
+
+    // One walk counts every segment's objects, the second fills the graph, then the search from
+    // the roots. `everyObject`: the graph holds every object of the heap (what a leak retains
+    // includes strings and arrays of numbers), those without references that `follow` does not
+    // pick as leaves; else it holds only what a path can go through: objects with references, the
+    // instances `follow` picks and the primaries of dependent handles (their secondary is alive
+    // through them).
+    public static HeapSearch Build(Target t, Request request, Phases phases, Func<TypeTally, bool> follow,
+                                   bool everyObject)
+    {
         ClrHeap heap = RootsRequest.Walkable(t);
         var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
         var dependents = RootSet.DependentHandles(t.Runtime).ToList();
+        if (!everyObject)
+            walker.Only(type => type.HasPointers || follow(type), dependents.Select(h => h.Primary).ToHashSet());
         phases.End("open");
         HeapTally tally = walker.Walk();
         phases.End("count");
-        ObjectGraph graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader, phases,
-                                              leaf: type => !follow(type), followed: dependents.Select(d => d.Primary));
+        ObjectGraph graph = everyObject
+            ? ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader, phases, leaf: type => !follow(type),
+                                followed: dependents.Select(d => d.Primary))
+            : ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader, phases);
         RootSet roots = RootSet.Enumerate(t.Runtime, dependents);
         phases.End("roots");
         var finder = new RootFinder(graph, roots);
         phases.End("search");
-        t.Search = new HeapSearch { Tally = tally, Graph = graph, Roots = roots, Finder = finder };
-        return t.Search;
+        return new HeapSearch { Tally = tally, Graph = graph, Roots = roots, Finder = finder };
     }
 }

@@ -33,8 +33,9 @@ public sealed class Leak
 // before the iterations started, or was replaced by them); the object before it holds the leak.
 // Instances whose holders have the same path (root and types) are one leak, headed by the growing
 // app type nearest the root (else by the first new object's type). What a leak retains is what
-// no root reaches any more once its first new objects are gone: one search from every root that
-// does not enter them, then one from each leak's first new objects over what is left.
+// no root reaches any more once its first new objects are gone: what the roots reach without
+// entering them (the objects whose shortest path has none, then on from what those refer to),
+// then one search from each leak's first new objects over what is left.
 //
 // Each pass is linear in the objects with arrays per object or per type, no look-up per object:
 // the leak of a path is carried down the search's order (parents first) from its first new object.
@@ -59,7 +60,8 @@ public sealed class LeakFinder
     {
         public long Instances;
         public long Bytes;
-        public int Nearest;  // the object nearest a root
+        public int Nearest;  // the object nearest a root (the first in the search's order)
+        public int Order;    // its place in that order
     }
 
     public readonly List<Leak> Leaks = new();
@@ -104,8 +106,10 @@ public sealed class LeakFinder
         int lastKey = int.MinValue, lastLeak = -1;
         (int Leak, int Type, int AppType) lastPart = (-1, -1, -1);
         Part? part = null;
-        foreach (int i in _finder.Order)
+        ReadOnlySpan<int> order = _finder.Order;
+        for (int k = 0; k < order.Length; k++)
         {
+            int i = order[k];
             int p = _finder.Parent(i);
             int t = _graph.TypeIndex(i);
             bool growing = _growing[t];
@@ -118,7 +122,7 @@ public sealed class LeakFinder
                 leak = lastLeak;
                 Leak entered = Leaks[leak];
                 entered.Entries.Add(i);
-                if (entered.FirstNew < 0 || _finder.Depth(i) < _finder.Depth(entered.FirstNew)) entered.FirstNew = i;
+                if (entered.FirstNew < 0) entered.FirstNew = i;
             }
             _leakOf[i] = leak;
             int up = p >= 0 ? _appType[p] : -1;
@@ -127,19 +131,14 @@ public sealed class LeakFinder
             if (!growing) continue;
             _reached[t]++;
             if (leak < 0) continue;  // there before the iterations, held by what was too
-            if (head)
-            {
-                Leak l = Leaks[leak];
-                if (l.HeadObject < 0 || _finder.Depth(i) < _finder.Depth(l.HeadObject)) l.HeadObject = i;
-            }
+            if (head && Leaks[leak].HeadObject < 0) Leaks[leak].HeadObject = i;
             if (part is null || lastPart != (leak, t, appType))
             {
                 lastPart = (leak, t, appType);
-                if (!_parts.TryGetValue(lastPart, out part)) _parts.Add(lastPart, part = new Part { Nearest = i });
+                if (!_parts.TryGetValue(lastPart, out part)) _parts.Add(lastPart, part = new Part { Nearest = i, Order = k });
             }
             part.Instances++;
             part.Bytes += _graph.Size(i);
-            if (_finder.Depth(i) < _finder.Depth(part.Nearest)) part.Nearest = i;
         }
     }
 
@@ -149,6 +148,8 @@ public sealed class LeakFinder
     {
         foreach (Leak leak in Leaks)
             leak.HeadType = _graph.TypeIndex(leak.HeadObject >= 0 ? leak.HeadObject : leak.FirstNew);
+        int[] exampleOrder = new int[Leaks.Count];
+        Array.Fill(exampleOrder, int.MaxValue);
         foreach (((int l, int t, int appType), Part part) in _parts)
         {
             Leak leak = Leaks[l];
@@ -157,8 +158,8 @@ public sealed class LeakFinder
             m.Instances += part.Instances;
             m.Bytes += part.Bytes;
             if (appType == leak.HeadType) m.UnderHead += part.Instances;
-            if (t == leak.HeadType && (leak.Example < 0 || _finder.Depth(part.Nearest) < _finder.Depth(leak.Example)))
-                leak.Example = part.Nearest;
+            if (t == leak.HeadType && part.Order < exampleOrder[l])
+                (leak.Example, exampleOrder[l]) = (part.Nearest, part.Order);
         }
         foreach (TypeTally type in _graph.Types)
         {
@@ -212,14 +213,33 @@ public sealed class LeakFinder
         Array.Clear(mark);
         foreach (Leak leak in Leaks)
             foreach (int e in leak.Entries) mark[e] = Entry;
-        int[] queue = BigArray.Allocate<int>(_graph.Count);
-        int tail = 0, hint = 0;
-        foreach ((ulong obj, int _) in _roots.Seeds)
+        int[] queue = _appType;  // MarkPaths' alone: its pages are present already
+        int tail = 0;
+        // What the roots reach without going through a leak's first new objects: every object
+        // whose shortest path has none (the search's, leak -1) and what those refer to beyond,
+        // found by one pass in object order (not a second search of the whole heap).
+        ReadOnlySpan<int> order = _finder.Order;
+        foreach (int i in order)
+            if (_leakOf[i] < 0) mark[i] = FromRoots;
+        DependentEdges dependents = _finder.Dependents;
+        bool anyDependents = dependents.Any;
+        for (int i = 0; i < _graph.Count; i++)
         {
-            int i = _graph.Find(obj, ref hint);
-            if (i < 0 || mark[i] != Free) continue;
-            mark[i] = FromRoots;
-            queue[tail++] = i;
+            if (mark[i] != FromRoots) continue;
+            foreach (int e in _graph.Edges(i))
+            {
+                int j = e >= 0 ? e : ObjectGraph.LeafOf(e);
+                if (j < 0 || mark[j] != Free) continue;
+                mark[j] = FromRoots;
+                if (e >= 0) queue[tail++] = j;
+            }
+            if (!anyDependents) continue;
+            foreach (int j in dependents.Of(i))
+            {
+                if (mark[j] != Free) continue;
+                mark[j] = FromRoots;
+                queue[tail++] = j;
+            }
         }
         Flood(queue, tail, mark, FromRoots, null);
         // Most instances first: an object two leaks hold counts for the first.

@@ -30,15 +30,11 @@ public sealed class RootFinder
 
     private readonly ObjectGraph _graph;
     private readonly RootSet _roots;
-    // Per object, side by side (one cache line for the three, the search's only random access).
-    private struct Step
-    {
-        public int Parent;  // >= 0: the object it was reached from; < 0: -1 - root; Unvisited
-        public int Root;
-        public int Depth;
-    }
+    // Per object: >= 0, the object it was reached from; < 0, -1 - its root (a root's object);
+    // Unvisited. The search's only random access, 4 bytes an object: its root and depth are
+    // found by going up (the few objects a reply shows), and the search's order is by depth.
+    private readonly int[] _parent;
 
-    private readonly Step[] _step;
     private readonly HashSet<int> _viaDependent = new();
     private int[] _order = [];  // the objects in the order the search reached them (parents first)
 
@@ -50,8 +46,8 @@ public sealed class RootFinder
         _graph = graph;
         _roots = roots;
         int n = graph.Count;
-        _step = BigArray.Allocate<Step>(n);
-        Array.Fill(_step, new Step { Parent = Unvisited });
+        _parent = BigArray.Allocate<int>(n);
+        Array.Fill(_parent, Unvisited);
         Dependents = new DependentEdges(graph, roots);
         Search();
     }
@@ -65,8 +61,8 @@ public sealed class RootFinder
         foreach ((ulong obj, int root) in _roots.Seeds)
         {
             int i = _graph.Find(obj, ref hint);
-            if (i < 0 || _step[i].Parent != Unvisited) continue;
-            _step[i] = new Step { Parent = -1 - root, Root = root, Depth = 0 };
+            if (i < 0 || _parent[i] != Unvisited) continue;
+            _parent[i] = -1 - root;
             queue[tail++] = i;
         }
         DependentEdges dependents = Dependents;
@@ -76,26 +72,20 @@ public sealed class RootFinder
             int i = queue[head++];
             foreach (int j in _graph.Edges(i))
             {
-                if (j < 0 || _step[j].Parent != Unvisited) continue;
-                Reach(i, j);
+                if (j < 0 || _parent[j] != Unvisited) continue;
+                _parent[j] = i;
                 queue[tail++] = j;
             }
             if (!anyDependents) continue;
             foreach (int j in dependents.Of(i))
             {
-                if (_step[j].Parent != Unvisited) continue;
-                Reach(i, j);
+                if (_parent[j] != Unvisited) continue;
+                _parent[j] = i;
                 _viaDependent.Add(j);
                 queue[tail++] = j;
             }
         }
         Reached = tail;
-    }
-
-    private void Reach(int from, int to)
-    {
-        ref Step f = ref _step[from];
-        _step[to] = new Step { Parent = from, Root = f.Root, Depth = f.Depth + 1 };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -116,38 +106,36 @@ public sealed class RootFinder
         var prefixIds = new Dictionary<string, int>();
         // The group of the last instance: instances in a row mostly share their holder (an array,
         // a list's nodes), so most need no look-up.
+        // In the search's order (by depth), so a group's first instance is its example, and an
+        // object's children come one after the other.
         int lastParent = Unvisited, lastType = -1;
         PathGroup? last = null;
-        for (int i = 0; i < _graph.Count; i++)
+        foreach (int i in Order)
         {
             int type = _graph.TypeIndex(i);
             if (wanted[type] is not { } result) continue;
             result.Instances++;
-            int parent = _step[i].Parent;
-            if (parent == Unvisited)
-            {
-                result.Unreachable++;
-                continue;
-            }
+            int parent = _parent[i];
             PathGroup? g = parent >= 0 && parent == lastParent && type == lastType ? last : null;
             if (g is null)
             {
                 // A root object itself: its root is its path.
-                int prefix = parent < 0 ? -1 - _step[i].Root : PrefixOf(parent, maxHops, prefixOfHolder, prefixIds);
+                int prefix = parent < 0 ? parent : PrefixOf(parent, maxHops, prefixOfHolder, prefixIds);
                 if (!groups.TryGetValue((prefix, type), out g))
                 {
-                    g = new PathGroup { Root = _step[i].Root, Example = i, ExampleDepth = _step[i].Depth };
+                    g = new PathGroup { Root = RootOf(i), Example = i, ExampleDepth = Depth(i) };
                     groups.Add((prefix, type), g);
                     result.Groups.Add(g);
                 }
                 (lastParent, lastType, last) = (parent, type, g);
             }
             g.Instances++;
-            if (_step[i].Depth < g.ExampleDepth)
-            {
-                g.Example = i;
-                g.ExampleDepth = _step[i].Depth;
-            }
+        }
+        // What the search did not reach: the walk counted every instance.
+        foreach (TypeRoots r in results)
+        {
+            r.Unreachable = r.Type.Count - r.Instances;
+            r.Instances = r.Type.Count;
         }
         foreach (TypeRoots r in results)
             r.Groups.Sort((a, b) => b.Instances.CompareTo(a.Instances));
@@ -166,12 +154,12 @@ public sealed class RootFinder
         {
             int type = _graph.TypeIndex(at);
             if (types.Count == 0 || types[^1] != type) types.Add(type);
-            if (_step[at].Parent < 0) break;
-            at = _step[at].Parent;
+            if (_parent[at] < 0) break;
+            at = _parent[at];
         }
-        bool cut = _step[at].Parent >= 0;
+        bool cut = _parent[at] >= 0;
         types.Reverse();
-        string key = $"{_step[holder].Root}|{(cut ? "...," : "")}{string.Join(',', types)}";
+        string key = $"{RootOf(holder)}|{(cut ? "...," : "")}{string.Join(',', types)}";
         if (!ids.TryGetValue(key, out int id))
         {
             id = ids.Count;
@@ -190,8 +178,8 @@ public sealed class RootFinder
         while (true)
         {
             chain.Add(at);
-            if (_step[at].Parent < 0) break;
-            at = _step[at].Parent;
+            if (_parent[at] < 0) break;
+            at = _parent[at];
         }
         chain.Reverse();
         int cut = Math.Max(0, chain.Count - maxHops);
@@ -200,11 +188,24 @@ public sealed class RootFinder
 
     public bool ReachedThroughDependentHandle(int i) => _viaDependent.Contains(i);
 
-    public bool IsReached(int i) => _step[i].Parent != Unvisited;
+    public bool IsReached(int i) => _parent[i] != Unvisited;
     // The object i was reached from, or -1 for a root object (and for an object never reached).
-    public int Parent(int i) => _step[i].Parent >= 0 ? _step[i].Parent : -1;
-    public int RootOf(int i) => _step[i].Root;
-    public int Depth(int i) => _step[i].Depth;
+    public int Parent(int i) => _parent[i] >= 0 ? _parent[i] : -1;
+
+    // The root of a reached object's path, and its hops from the root's object: found by going up
+    // (a reply shows a few objects; passes over every object go in the search's order instead).
+    public int RootOf(int i)
+    {
+        while (_parent[i] >= 0) i = _parent[i];
+        return -1 - _parent[i];
+    }
+
+    public int Depth(int i)
+    {
+        int depth = 0;
+        for (; _parent[i] >= 0; i = _parent[i]) depth++;
+        return depth;
+    }
     // The reached objects, each after the object it was reached from.
     public ReadOnlySpan<int> Order => _order.AsSpan(0, (int)Reached);
 

@@ -28,7 +28,7 @@ public sealed class RootSet
 {
     public readonly List<RootInfo> Roots = new();
     public readonly List<(ulong Object, int Root)> Seeds = new();
-    public readonly Dictionary<ulong, List<ulong>> Dependents = new();
+    public readonly List<(ulong Primary, ulong Secondary)> Dependents = new();  // the dependent handles
     public int TypesScanned { get; private set; }
     public int StaticsUnreadable { get; private set; }
 
@@ -40,12 +40,7 @@ public sealed class RootSet
         var set = new RootSet();
         set.AddStatics(runtime);
         set.AddHeapRoots(runtime.Heap);
-        foreach ((ulong primary, ulong secondary) in dependents)
-        {
-            if (!set.Dependents.TryGetValue(primary, out List<ulong>? list))
-                set.Dependents[primary] = list = new List<ulong>();
-            list.Add(secondary);
-        }
+        set.Dependents.AddRange(dependents);
         return set;
     }
 

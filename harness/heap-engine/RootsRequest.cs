@@ -43,35 +43,12 @@ public static class RootsRequest
 
         var watch = Stopwatch.StartNew();
         var phases = new Phases();
-        HeapTally tally;
-        ObjectGraph graph;
-        RootSet roots;
-        RootFinder finder;
-        if (request.Flag("full"))
-        {
-            // The whole heap's search, kept for a "leaks" that follows (leakgate roots).
-            HeapSearch search = HeapSearch.Of(t, request, phases, selection.Matches);
-            (tally, graph, roots, finder) = (search.Tally, search.Graph, search.Roots, search.Finder);
-        }
-        else
-        {
-            // One walk counts every segment's objects, the second fills the graph. A path to an
-            // instance goes through objects with references only: the graph leaves out the others
-            // (strings, arrays of numbers), but for the instances asked for and the primaries of
-            // dependent handles (their secondary is alive through them).
-            var walker = t.Walker(request.Bounded("threads", 0, 0, 64));
-            var dependents = RootSet.DependentHandles(t.Runtime).ToList();
-            walker.Only(type => type.HasPointers || selection.Matches(type),
-                        dependents.Select(h => h.Primary).ToHashSet());
-            phases.End("open");
-            tally = walker.Walk();
-            phases.End("count");
-            graph = ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader, phases);
-            roots = RootSet.Enumerate(t.Runtime, dependents);
-            phases.End("roots");
-            finder = new RootFinder(graph, roots);
-            phases.End("search");
-        }
+        // With "full", the whole heap's search, kept for a "leaks" that follows (leakgate roots).
+        HeapSearch search = request.Flag("full")
+            ? HeapSearch.Of(t, request, phases, selection.Matches)
+            : HeapSearch.Build(t, request, phases, selection.Matches, everyObject: false);
+        (HeapTally tally, ObjectGraph graph, RootSet roots, RootFinder finder) =
+            (search.Tally, search.Graph, search.Roots, search.Finder);
         // Names are matched against the types the walk met (generic instantiations included).
         var wanted = new HashSet<ulong>();
         foreach (TypeTally type in tally.Types.Values)
