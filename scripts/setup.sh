@@ -9,7 +9,7 @@ LEAKGATE_DEBS=(cmake make g++ pkg-config libcli11-dev nlohmann-json3-dev libcpp-
                libgmock-dev libbenchmark-dev libre2-dev)
 # ... and what only the tests need: a real browser for the HTML report, an independent JUnit reader,
 # clang-format and clang-tidy for the lint tests, clang and its libFuzzer runtime for the fuzz tests.
-LEAKGATE_TEST_DEBS=(chromium python3-junitparser cmark clang-format clang-tidy libclang-rt-14-dev clang-14)
+LEAKGATE_TEST_DEBS=(chromium python3-junitparser python3-jsonschema cmark clang-format clang-tidy libclang-rt-14-dev clang-14)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -8,6 +8,7 @@
 #include "cli/report_scope.h"
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "common/work_tree.h"
 #include "pipeline/progress.h"
 #include "pipeline/suite.h"
 #include "process/interrupt.h"
@@ -21,8 +22,9 @@ namespace {
 
 constexpr std::size_t kChangesShown = 40;
 
-void print_changes(const std::string& name, const std::vector<BaselineChange>& changes,
-                   bool is_new) {
+// `file`: the baseline the changes go to.
+void print_changes(const std::string& name, const std::vector<BaselineChange>& changes, bool is_new,
+                   const std::filesystem::path& file) {
   if (changes.empty()) {
     std::cout << name << ": unchanged (every value within tolerance of the baseline)\n";
     return;
@@ -44,13 +46,18 @@ void print_changes(const std::string& name, const std::vector<BaselineChange>& c
     std::cout << "\n";
   }
   if (changes.size() > kChangesShown) {
-    std::cout << "  ... " << changes.size() - kChangesShown << " more (see git diff)\n";
+    std::cout << "  ... " << changes.size() - kChangesShown << " more"
+              << (in_git_work_tree(file.parent_path()) ? " (git diff " + file.string() + ")"
+                                                       : " (in " + file.string() + ")")
+              << "\n";
   }
 }
 
 }  // namespace
 
-int baseline_update_command(const BaselineUpdateOptions& o) {
+int baseline_update_command(const BaselineUpdateOptions& options) {
+  BaselineUpdateOptions o = options;
+  o.run.recording = true;
   return with_fresh_report(o.run, [&] {
     const SuitePlan plan = plan_suite(o.run);
     const RunResult run = run_suite(plan, o.run);
@@ -96,7 +103,8 @@ int baseline_update_command(const BaselineUpdateOptions& o) {
         std::cout << s.name << ": --tighten narrowed " << narrowed << " tolerance override(s)\n";
       }
       const auto changes = diff_baselines(previous, next);
-      print_changes(s.name, changes, previous == nullptr);
+      print_changes(s.name, changes, previous == nullptr,
+                    baseline_path(o.run.baselines_dir, s.name));
       if (!changes.empty()) {
         files.push_back({baseline_path(o.run.baselines_dir, s.name), render_baseline(next)});
       }

@@ -86,7 +86,9 @@ int calibrate_scenario(const CalibrateOptions& o) {
 
 }  // namespace
 
-int calibrate_command(const CalibrateOptions& o) {
+int calibrate_command(const CalibrateOptions& options) {
+  CalibrateOptions o = options;
+  o.run.recording = true;
   if (o.run.scenarios.size() != 1) throw UsageError("calibrate takes exactly one --scenario");
   return with_fresh_report(o.run, [&] { return calibrate_scenario(o); });
 }

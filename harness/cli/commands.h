@@ -50,6 +50,24 @@ struct ReportMergeOptions {
   std::vector<std::filesystem::path> inputs;
 };
 
+struct InitOptions {
+  std::string name;
+  std::vector<std::string> argv;  // the app, after --
+  std::vector<std::string> get_paths;
+  std::vector<std::string> post_paths;
+  std::string post_body = "{}";
+  std::vector<std::string> commands;
+  int iterations = 20;
+  bool no_run = false;
+  std::filesystem::path scenarios_dir = "scenarios";
+  RunOptions run;  // the check run: baselines, reports, tools
+};
+
+struct CheckOptions {
+  std::filesystem::path scenarios_dir = "scenarios";
+  std::filesystem::path baselines_dir = "baselines";
+};
+
 struct GcOptions {
   int pid = 0;
   double timeout_seconds = 120;
@@ -61,6 +79,9 @@ struct SummaryOptions {
   bool modules = false;
 };
 
+// --scenarios-dir and --baselines-dir.
+void add_folder_options(CLI::App& command, std::filesystem::path& scenarios_dir,
+                        std::filesystem::path& baselines_dir);
 // Adds the options shared by every command that runs scenarios.
 void add_run_options(CLI::App& command, RunOptions& options);
 // --engine, --heap-engine, --dotnet-dump.
@@ -75,5 +96,7 @@ int roots_command(const RootsOptions& options);
 int rejudge_command(const RejudgeOptions& options);
 int gc_command(const GcOptions& options);
 int report_merge_command(const ReportMergeOptions& options);
+int check_command(const CheckOptions& options);
+int init_command(const InitOptions& options);
 
 }  // namespace leakgate

@@ -104,16 +104,8 @@ int leakgate_main(int argc, char** argv) {
       ->add_option("--scenario", rejudge_options.run.scenarios,
                    "Scenario to judge again (repeatable; default: all of the run)")
       ->type_name("NAME");
-  rejudge
-      ->add_option("--scenarios-dir", rejudge_options.run.scenarios_dir,
-                   "Folder of <name>/scenario.json")
-      ->type_name("DIR")
-      ->capture_default_str();
-  rejudge
-      ->add_option("--baselines-dir", rejudge_options.run.baselines_dir,
-                   "Folder of <name>.json baselines")
-      ->type_name("DIR")
-      ->capture_default_str();
+  add_folder_options(*rejudge, rejudge_options.run.scenarios_dir,
+                     rejudge_options.run.baselines_dir);
   rejudge
       ->add_option("--report-dir", rejudge_options.run.report_dir,
                    "Where the new report goes (default: REPORT_DIR-rejudged)")
@@ -128,9 +120,43 @@ int leakgate_main(int argc, char** argv) {
       "merge",
       "Combine the reports of shards (--shard I/N) into one report, in every format; exits as "
       "the whole run would have");
-  merge->add_option("--out", merge_options.out, "Folder of the merged report")
+  merge->add_option("--report-dir,--out", merge_options.out, "Folder of the merged report")
       ->capture_default_str();
   merge->add_option("dirs", merge_options.inputs, "The shards' report folders")->required();
+
+  CheckOptions check_options;
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "Validate every manifest, baseline and known-leaks file without running anything; prints "
+      "every problem (exit 2 if any)");
+  add_folder_options(*check, check_options.scenarios_dir, check_options.baselines_dir);
+
+  InitOptions init_options;
+  CLI::App* init = app.add_subcommand(
+      "init",
+      "Write scenarios/NAME/scenario.json for an app that knows nothing of leakgate, run it once "
+      "to check it, and print the next commands (never overwrites a scenario)");
+  init->add_option("name", init_options.name, "The scenario's name (its folder)")->required();
+  init->add_option("app", init_options.argv, "The app's command line, after --")->required();
+  init->add_option("--get", init_options.get_paths, "A GET of the round trip (repeatable)")
+      ->type_name("PATH");
+  init->add_option("--post", init_options.post_paths, "A POST of the round trip (repeatable)")
+      ->type_name("PATH");
+  init->add_option("--body", init_options.post_body, "The body of every POST")
+      ->capture_default_str();
+  init->add_option("--command", init_options.commands,
+                   "A control-protocol command of the round trip (repeatable), for an app that "
+                   "speaks it")
+      ->type_name("NAME");
+  init->add_option("--iterations", init_options.iterations, "Round trips")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  init->add_flag("--no-run", init_options.no_run, "Write the manifest only");
+  add_folder_options(*init, init_options.scenarios_dir, init_options.run.baselines_dir);
+  init->add_option("--report-dir", init_options.run.report_dir, "Where the check run's report goes")
+      ->type_name("DIR")
+      ->capture_default_str();
+  add_tool_options(*init, init_options.run.tools);
 
   try {
     app.parse(argc, argv);
@@ -149,6 +175,8 @@ int leakgate_main(int argc, char** argv) {
     if (*gc) return gc_command(gc_options);
     if (*merge) return report_merge_command(merge_options);
     if (*rejudge) return rejudge_command(rejudge_options);
+    if (*check) return check_command(check_options);
+    if (*init) return init_command(init_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (...) {

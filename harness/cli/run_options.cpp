@@ -26,15 +26,20 @@ void add_tool_options(CLI::App& command, ToolSettings& tools) {
       ->type_name("PATH");
 }
 
+void add_folder_options(CLI::App& command, std::filesystem::path& scenarios_dir,
+                        std::filesystem::path& baselines_dir) {
+  command.add_option("--scenarios-dir", scenarios_dir, "Folder of <name>/scenario.json")
+      ->type_name("DIR")
+      ->capture_default_str();
+  command.add_option("--baselines-dir", baselines_dir, "Folder of <name>.json baselines")
+      ->type_name("DIR")
+      ->capture_default_str();
+}
+
 void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_option("--scenario", o.scenarios, "Scenario to run (repeatable; default: all)")
       ->type_name("NAME");
-  command.add_option("--scenarios-dir", o.scenarios_dir, "Folder of <name>/scenario.json")
-      ->type_name("DIR")
-      ->capture_default_str();
-  command.add_option("--baselines-dir", o.baselines_dir, "Folder of <name>.json baselines")
-      ->type_name("DIR")
-      ->capture_default_str();
+  add_folder_options(command, o.scenarios_dir, o.baselines_dir);
   command.add_option("--report-dir", o.report_dir, "Where report.json and raw output go")
       ->type_name("DIR")
       ->capture_default_str();

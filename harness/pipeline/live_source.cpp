@@ -161,9 +161,12 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   const Manifest& m = ctx.manifest;
   ctx.result.runtime = session.runtime();
   ctx.result.runtime.facts.merge(probe_environment(session.pid()));
-  for (const auto& step : m.ready) run_step(session, step, m);
+  StepVars vars;
+  vars.set("run", new_run_id());
+  vars.set("iteration", "0");
+  run_steps(session, m.ready, m, vars);
   if (!m.protocol) ctx.result.runtime.facts.merge(probe_runtime(session.pid()));
-  for (const auto& step : m.warmup) run_step(session, step, m);
+  run_steps(session, m.warmup, m, vars);
   prepare_collectors(ctx, session);
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, std::string(kWarmupLabel), 0));
   if (ctx.result.runtime.facts.contains("runtime")) {
@@ -176,7 +179,8 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   // must still grow in the last stretch (a cache that fills once is not a leak).
   int next_checkpoint = 1;
   for (int i = 1; i <= m.iterations; ++i) {
-    for (const auto& step : m.iteration) run_step(session, step, m);
+    vars.set("iteration", std::to_string(i));
+    run_steps(session, m.iteration, m, vars);
     if (i == m.iterations || i % 10 == 0) {
       ctx.progress.say(m.name,
                        "iteration " + std::to_string(i) + "/" + std::to_string(m.iterations));
@@ -192,7 +196,8 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   for (int more = ctx.more(); more > 0; more = ctx.more()) {
     const int last = ctx.result.checkpoints.back().iteration + more;
     for (int i = ctx.result.checkpoints.back().iteration + 1; i <= last; ++i) {
-      for (const auto& step : m.iteration) run_step(session, step, m);
+      vars.set("iteration", std::to_string(i));
+      run_steps(session, m.iteration, m, vars);
     }
     ctx.progress.say(m.name, "iteration " + std::to_string(last) + " (run on)");
     ctx.result.checkpoints.push_back(

@@ -26,6 +26,7 @@ struct RunOptions {
   int shard_index = 1;  // --shard I/N: this run takes the I-th of N slices of the suite
   int shard_count = 1;
   bool strict_env = false;  // a fingerprint mismatch with the baseline is an error
+  bool recording = false;   // the run is recording baselines (baseline update, calibrate)
   ToolSettings tools;
 };
 

@@ -9,6 +9,7 @@
 #include "common/deadline.h"
 #include "common/errors.h"
 #include "process/temp_dir.h"
+#include "verdict/expected_findings.h"
 #include "verdict/verdict.h"
 
 namespace leakgate {
@@ -108,10 +109,11 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
     for (auto& note : judgement.notes) result.notes.push_back(std::move(note));
     source.explain(manifest, raw_dir, result);
     if (!baseline) {
-      result.notes.push_back("no baseline in " + options.baselines_dir.string() +
-                             ": only growth was judged (record one with `leakgate baseline update "
-                             "--scenario " +
-                             manifest.name + "`)");
+      result.notes.push_back(
+          "no baseline in " + options.baselines_dir.string() + ": only growth was judged" +
+          (options.recording
+               ? std::string()
+               : " (record one with `leakgate baseline update --scenario " + manifest.name + "`)"));
     } else {
       const auto mismatches = environment_mismatches(result, *baseline);
       if (!mismatches.empty() && options.strict_env) {
@@ -141,14 +143,10 @@ ScenarioResult run_scenario(const Manifest& manifest, const std::optional<Baseli
   }
   result.met = meets(result.expected, result.verdict);
   // A canary must catch the leak it plants, not just any growth.
-  for (const auto& expected : manifest.expect_findings) {
-    const bool found = std::any_of(
-        result.findings.begin(), result.findings.end(),
-        [&](const Finding& f) { return f.rule == FindingRule::kGrowth && f.type == expected; });
-    if (!found && result.verdict != Verdict::kError) {
+  if (result.verdict != Verdict::kError) {
+    for (auto& note : uncaught_expected_findings(manifest.expect_findings, result.findings)) {
       result.met = false;
-      result.notes.push_back("the canary did not catch its planted leak: no growth finding on " +
-                             expected + " (expectFindings)");
+      result.notes.push_back(std::move(note));
     }
   }
   if (temp) dumps.keep(temp->path(), raw_dir, result);

@@ -213,6 +213,9 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
     }
     ++result.rounds;
     readings.push_back(read(result.reply, session.pid(), gc_now));
+    session.log_step("settle round " + std::to_string(result.rounds) +
+                     (induced ? " (induced full GC): " : " (settle command): ") +
+                     describe({readings.back()}));
     bool converging = false;
     if (readings.size() >= 2) {
       const Reading& a = readings[readings.size() - 2];

@@ -13,6 +13,7 @@
 #include "common/errors.h"
 #include "common/json_reader.h"
 #include "common/self_path.h"
+#include "scenario/step_vars.h"
 
 namespace leakgate {
 
@@ -53,10 +54,14 @@ int scenario_port(Manifest& m) {
   return m.port;
 }
 
-// Replaces ${scenarioDir}, ${leakgateBinDir} and ${port}; any other ${...} is an error naming
-// the field.
+// The variables a text may use: those known when the manifest is loaded, and `at_run` (bound
+// while the steps run: StepVars).
+using Scope = std::set<std::string>;
+
+// Replaces ${scenarioDir}, ${leakgateBinDir} and ${port}; a variable of `at_run` is left for the
+// step runner (and `bound` is set); any other ${...} is an error naming the field.
 std::string expand(const std::string& text, Manifest& m, const JsonObjectReader& r,
-                   const std::string& key) {
+                   const std::string& key, const Scope& at_run = {}, bool* bound = nullptr) {
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -72,13 +77,34 @@ std::string expand(const std::string& text, Manifest& m, const JsonObjectReader&
       out += leakgate_bin_dir().string();
     } else if (name == "port") {
       out += std::to_string(scenario_port(m));
+    } else if (at_run.contains(name)) {
+      out += "${" + name + "}";
+      if (bound != nullptr) *bound = true;
+    } else if (is_run_variable(name)) {
+      r.fail(key, "${" + name +
+                      "} is known only while the steps run (in a step's url, headers, "
+                      "body, argv or args), not here");
     } else {
-      r.fail(key, "unknown variable ${" + name +
-                      "} (known: ${scenarioDir}, ${leakgateBinDir}, ${port})");
+      std::string message = "unknown variable ${" + name;
+      message += "} (known here: ${scenarioDir}, ${leakgateBinDir}, ${port}";
+      for (const auto& v : at_run) message += ", ${" + v + "}";
+      r.fail(key, message + ")");
     }
     i = close + 1;
   }
   return out + text.substr(i);
+}
+
+// `text` with every ${...} left for the step runner replaced by 0: what a check at load time
+// (a url's address) sees.
+std::string sample(const std::string& text) {
+  std::string out = text;
+  for (auto open = out.find("${"); open != std::string::npos; open = out.find("${", open + 1)) {
+    const auto close = out.find('}', open);
+    if (close == std::string::npos) break;
+    out.replace(open, close - open + 1, "0");
+  }
+  return out;
 }
 
 std::vector<std::string> words(JsonObjectReader& r, const std::string& key, bool allow_empty) {
@@ -91,34 +117,126 @@ std::vector<std::string> words(JsonObjectReader& r, const std::string& key, bool
   return list;
 }
 
-void read_http(JsonObjectReader h, Step& step, Manifest& m) {
+// One accepted status: 200, "200", "2xx" or "200-299".
+StatusRange read_status(const json& v, const JsonObjectReader& h) {
+  const std::string what = "expectStatus";
+  const std::string help = " (a status 100-599, \"2xx\", \"200-299\", or a list of them)";
+  if (v.is_number_integer()) {
+    const auto n = v.get<std::int64_t>();
+    if (n < 100 || n > 599) h.fail(what, std::to_string(n) + " is not an HTTP status" + help);
+    return {static_cast<int>(n), static_cast<int>(n)};
+  }
+  if (!v.is_string()) h.fail(what, "not a status" + help);
+  const std::string text = v.get<std::string>();
+  auto number = [&](const std::string& digits) {
+    if (digits.size() != 3 || digits.find_first_not_of("0123456789") != std::string::npos ||
+        digits[0] < '1' || digits[0] > '5') {
+      h.fail(what, "\"" + text + "\" is not a status" + help);
+    }
+    return std::stoi(digits);
+  };
+  if (text.size() == 3 && text.substr(1) == "xx") {
+    const int low = number(text.substr(0, 1) + "00");
+    return {low, low + 99};
+  }
+  const auto dash = text.find('-');
+  if (dash == std::string::npos) {
+    const int n = number(text);
+    return {n, n};
+  }
+  const int low = number(text.substr(0, dash));
+  const int high = number(text.substr(dash + 1));
+  if (high < low) h.fail(what, "\"" + text + "\" ends before it starts");
+  return {low, high};
+}
+
+std::vector<StatusRange> read_statuses(JsonObjectReader& h) {
+  if (!h.has("expectStatus")) return {{200, 200}};
+  const json& v = h.value().at("expectStatus");
+  h.accept("expectStatus");
+  if (!v.is_array()) return {read_status(v, h)};
+  if (v.empty()) h.fail("expectStatus", "an empty list accepts no status");
+  std::vector<StatusRange> out;
+  for (const auto& one : v) out.push_back(read_status(one, h));
+  return out;
+}
+
+void read_http(JsonObjectReader h, Step& step, Manifest& m, const Scope& scope) {
   step.kind = Step::Kind::kHttp;
-  step.method = h.optional_string("method").value_or("GET");
-  step.url = expand(h.string("url"), m, h, "url");
+  step.method =
+      h.has("method") ? h.choice("method", {"GET", "POST", "PUT", "PATCH", "DELETE"}) : "GET";
+  step.url = expand(h.string("url"), m, h, "url", scope, &step.bound_at_run);
   // Traffic stays on this machine: a literal loopback address only, never a name to resolve.
   std::string error;
-  const auto target = parse_loopback_url(step.url, error);
+  const auto target = parse_loopback_url(sample(step.url), error);
   if (!target) h.fail("url", "\"" + step.url + "\" " + error);
-  step.target = *target;
+  if (!step.bound_at_run) step.target = *target;
   if (auto headers = h.optional_object("headers")) {
     for (const auto& [k, v] : headers->value().items()) {
       if (!v.is_string()) headers->fail(k, "header values must be strings");
-      step.headers[k] = v.get<std::string>();
+      step.headers[k] = expand(v.get<std::string>(), m, *headers, k, scope, &step.bound_at_run);
       headers->accept(k);
     }
   }
-  step.body = h.optional_string("body").value_or("");
-  step.expect_status = static_cast<int>(h.optional_integer("expectStatus", 100, 599).value_or(200));
+  step.body =
+      expand(h.optional_string("body").value_or(""), m, h, "body", scope, &step.bound_at_run);
+  step.expect_status = read_statuses(h);
+  if (auto body = h.optional_string("expectBody")) {
+    // With a variable bound while the steps run, compiled again once bound (StepVars).
+    bool bound = false;
+    step.expect_body = expand(*body, m, h, "expectBody", scope, &bound);
+    std::string why;
+    step.body_regex = OutputPattern::compile(sample(step.expect_body), why);
+    if (!step.body_regex) {
+      h.fail("expectBody", "not a valid regular expression (RE2 syntax): " + why);
+    }
+    if (bound) {
+      step.body_regex = nullptr;
+      step.bound_at_run = true;
+    }
+  }
   h.finish();
 }
 
-Step read_step(JsonObjectReader r, Manifest& m) {
+std::vector<Step> read_step_list(const json& steps, const JsonObjectReader& parent,
+                                 const std::string& key, Manifest& m, const Scope& scope);
+
+void read_repeat(JsonObjectReader r, Step& step, Manifest& m, const Scope& scope) {
+  step.kind = Step::Kind::kRepeat;
+  step.times = static_cast<int>(r.integer("times", 0, 1000000));
+  if (auto name = r.optional_string("variable")) step.variable = *name;
+  const auto& v = step.variable;
+  if (v.empty() ||
+      v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+                          "0123456789") != std::string::npos ||
+      std::isdigit(static_cast<unsigned char>(v[0]))) {
+    r.fail("variable", "\"" + v + "\" is not a name (letters, digits, _)");
+  }
+  if (scope.contains(v) || v == "port" || v == "scenarioDir" || v == "leakgateBinDir") {
+    r.fail("variable", "${" + v + "} is taken" +
+                           (scope.contains(v) && !is_run_variable(v)
+                                ? " by a repeat around this one: name this one's own variable"
+                                : ": name the repeat's variable otherwise"));
+  }
+  const json* steps = r.optional_array("steps");
+  if (steps == nullptr) r.fail("steps", "required field is missing");
+  if (steps->empty()) r.fail("steps", "needs at least one step");
+  Scope inner = scope;
+  inner.insert(v);
+  step.steps = read_step_list(*steps, r, "steps", m, inner);
+  r.finish();
+}
+
+Step read_step(JsonObjectReader r, Manifest& m, const Scope& scope) {
   Step step;
-  int kinds = 0;
-  for (const char* k : {"command", "exec", "http", "waitForOutput", "waitForPort"})
-    kinds += r.has(k);
-  if (kinds != 1) {
-    r.fail("", "a step has exactly one of command, exec, http, waitForOutput, waitForPort");
+  static const std::vector<std::string> kinds = {"command",     "exec",   "http", "waitForOutput",
+                                                 "waitForPort", "repeat", "sleep"};
+  int found = 0;
+  for (const auto& k : kinds) found += r.has(k);
+  if (found != 1) {
+    r.fail("",
+           "a step has exactly one of command, exec, http, waitForOutput, waitForPort, "
+           "repeat, sleep");
   }
   if (r.has("command")) {
     step.command = r.string("command");
@@ -126,14 +244,15 @@ Step read_step(JsonObjectReader r, Manifest& m) {
       r.fail("command", "must be one word");
     }
     if (r.has("args")) step.args = words(r, "args", true);
+    for (auto& w : step.args) w = expand(w, m, r, "args", scope, &step.bound_at_run);
   } else if (auto e = r.optional_object("exec")) {
     step.kind = Step::Kind::kExec;
     step.argv = e->string_array("argv", false);
-    for (auto& w : step.argv) w = expand(w, m, *e, "argv");
+    for (auto& w : step.argv) w = expand(w, m, *e, "argv", scope, &step.bound_at_run);
     step.expect_exit = static_cast<int>(e->optional_integer("expectExit", 0, 255).value_or(0));
     e->finish();
   } else if (auto h = r.optional_object("http")) {
-    read_http(*h, step, m);
+    read_http(*h, step, m, scope);
   } else if (auto w = r.optional_object("waitForOutput")) {
     step.kind = Step::Kind::kWaitForOutput;
     step.pattern = w->string("pattern");
@@ -153,10 +272,36 @@ Step read_step(JsonObjectReader r, Manifest& m) {
       p->fail("port", "not a port number: " + port);
     }
     p->finish();
+  } else if (auto rep = r.optional_object("repeat")) {
+    read_repeat(*rep, step, m, scope);
+  } else if (auto sl = r.optional_object("sleep")) {
+    step.kind = Step::Kind::kSleep;
+    if (!sl->has("seconds")) sl->fail("seconds", "required field is missing");
+    step.sleep_seconds = *sl->optional_number("seconds", 0, kMaxSeconds);
+    sl->finish();
   }
   step.timeout_seconds = r.optional_number("timeoutSeconds", 0.001, kMaxSeconds);
+  if (step.timeout_seconds &&
+      (step.kind == Step::Kind::kRepeat || step.kind == Step::Kind::kSleep)) {
+    r.fail("timeoutSeconds",
+           "a " + std::string(step.kind == Step::Kind::kRepeat ? "repeat" : "sleep") +
+               " has no timeout of its own (its steps have theirs)");
+  }
   r.finish();
   return step;
+}
+
+std::vector<Step> read_step_list(const json& steps, const JsonObjectReader& parent,
+                                 const std::string& key, Manifest& m, const Scope& scope) {
+  std::vector<Step> out;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const std::string at = parent.pointer(key) + "/" + std::to_string(i);
+    out.push_back(read_step(JsonObjectReader(steps[i], parent.file(), at), m, scope));
+    if (!m.protocol && out.back().kind == Step::Kind::kCommand) {
+      throw InputError(parent.file(), at, "is a protocol command, but launch.protocol is false");
+    }
+  }
+  return out;
 }
 
 std::vector<Step> read_steps(JsonObjectReader& manifest, const std::string& key, bool required,
@@ -167,17 +312,7 @@ std::vector<Step> read_steps(JsonObjectReader& manifest, const std::string& key,
     return {};
   }
   if (required && steps->empty()) manifest.fail(key, "needs at least one step");
-  std::vector<Step> out;
-  for (std::size_t i = 0; i < steps->size(); ++i) {
-    out.push_back(read_step(JsonObjectReader((*steps)[i], manifest.file(),
-                                             manifest.pointer(key) + "/" + std::to_string(i)),
-                            m));
-    if (!m.protocol && out.back().kind == Step::Kind::kCommand) {
-      manifest.fail(key, "step " + std::to_string(i) +
-                             " is a protocol command, but launch.protocol is false");
-    }
-  }
-  return out;
+  return read_step_list(*steps, manifest, key, m, run_variables());
 }
 
 void read_launch(JsonObjectReader launch, Manifest& m) {
@@ -312,6 +447,7 @@ Manifest parse_manifest(const json& doc, const fs::path& scenario_dir) {
   m.file = m.directory / "scenario.json";
   JsonObjectReader r(doc, m.file.string(), "");
   if (auto v = r.optional_integer("schemaVersion", 1, 1)) (void)v;
+  (void)r.optional_string("$schema");  // the JSON Schema, for editors (schemas/)
   m.description = r.optional_string("description").value_or("");
   m.expect =
       r.choice("expect", {"pass", "leak"}) == "leak" ? Expectation::kLeak : Expectation::kPass;

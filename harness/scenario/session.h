@@ -40,6 +40,8 @@ class ScenarioSession {
   // Stops the app's process group and throws a ScenarioError that says what was being done and
   // ends with the tail of the app's stderr (and stdout, for apps without the protocol).
   [[noreturn]] void fail(const std::string& doing, const std::string& what);
+  // A line of protocol.log from the step runner or the settler: a step's outcome, a reading.
+  void log_step(const std::string& line) { note("=", line); }
   // The built-in settle command: full blocking compacting GC, finalizers, GC again.
   std::string settle();
   // Asks the app to quit and waits for it to exit; kills the group if it does not in time.

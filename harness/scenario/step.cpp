@@ -1,5 +1,7 @@
 #include "scenario/step.h"
 
+#include "common/text_lines.h"
+
 namespace leakgate {
 
 std::string Step::describe() const {
@@ -20,8 +22,22 @@ std::string Step::describe() const {
       return "waitForOutput /" + pattern + "/ on " + stream;
     case Kind::kWaitForPort:
       return "waitForPort 127.0.0.1:" + std::to_string(port);
+    case Kind::kRepeat:
+      return "repeat " + std::to_string(times) + " times (${" + variable + "})";
+    case Kind::kSleep:
+      return "sleep " + text::seconds(sleep_seconds);
   }
   return "step";
+}
+
+std::string describe_statuses(const std::vector<StatusRange>& accepted) {
+  std::string out;
+  for (const auto& [low, high] : accepted) {
+    if (!out.empty()) out += " or ";
+    out += std::to_string(low);
+    if (high != low) out += "-" + std::to_string(high);
+  }
+  return out;
 }
 
 }  // namespace leakgate

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "common/errors.h"
@@ -84,19 +85,47 @@ std::string http(ScenarioSession& session, const Step& step, double seconds,
     if (step.method == "POST") return client.Post(path, headers, step.body, type);
     if (step.method == "PUT") return client.Put(path, headers, step.body, type);
     if (step.method == "DELETE") return client.Delete(path, headers, step.body, type);
-    session.fail(doing, "unsupported method " + step.method + " (GET, POST, PUT, DELETE)");
+    if (step.method == "PATCH") return client.Patch(path, headers, step.body, type);
+    session.fail(doing, "unsupported method " + step.method + " (GET, POST, PUT, PATCH, DELETE)");
   };
   const httplib::Result result = send();
   if (!result) {
     session.check_alive(doing);
     session.fail(doing, "request failed: " + httplib::to_string(result.error()));
   }
-  if (result->status != step.expect_status) {
+  const int status = result->status;
+  const bool accepted =
+      std::any_of(step.expect_status.begin(), step.expect_status.end(),
+                  [&](const StatusRange& r) { return status >= r.first && status <= r.second; });
+  if (!accepted) {
     std::string body = result->body.substr(0, 500);
-    session.fail(doing, "status " + std::to_string(result->status) + ", expected " +
-                            std::to_string(step.expect_status) + (body.empty() ? "" : ": " + body));
+    session.fail(doing, "status " + std::to_string(status) + ", expected " +
+                            describe_statuses(step.expect_status) +
+                            (body.empty() ? "" : ": " + body));
   }
-  return "status " + std::to_string(result->status);
+  if (!step.expect_body.empty() && !step.body_regex) {
+    session.fail(doing, "expectBody /" + step.expect_body +
+                            "/ is not a valid regular expression once its variables are bound");
+  }
+  if (step.body_regex && !step.body_regex->search(result->body)) {
+    std::string body = result->body.substr(0, 500);
+    session.fail(doing, "status " + std::to_string(status) + ", but the body did not match /" +
+                            step.expect_body + "/ (expectBody)" +
+                            (body.empty() ? ": the body was empty" : ": " + body));
+  }
+  return "status " + std::to_string(status);
+}
+
+// A pause of the scenario's own (an app that works in the background after a request), ended
+// early by the app exiting or an interrupt.
+std::string sleep(ScenarioSession& session, const Step& step, const std::string& doing) {
+  const Deadline until = Deadline::after_seconds(step.sleep_seconds);
+  while (!until.expired()) {
+    session.check_alive(doing);
+    interrupt::check();
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(kPoll * 5, until.remaining()));
+  }
+  return "slept";
 }
 
 std::string exec(ScenarioSession& session, const Step& step, const Manifest& m, Deadline deadline,
@@ -135,10 +164,33 @@ std::string run_step(ScenarioSession& session, const Step& step, const Manifest&
       return http(session, step, seconds, doing);
     case Step::Kind::kExec:
       return exec(session, step, m, deadline, doing);
+    case Step::Kind::kSleep:
+      return sleep(session, step, doing);
     case Step::Kind::kCommand:
+    case Step::Kind::kRepeat:
       break;
   }
   return "";
+}
+
+void run_steps(ScenarioSession& session, const std::vector<Step>& steps, const Manifest& m,
+               StepVars& vars) {
+  for (const Step& step : steps) {
+    if (step.kind == Step::Kind::kRepeat) {
+      for (int i = 0; i < step.times; ++i) {
+        vars.set(step.variable, std::to_string(i));
+        run_steps(session, step.steps, m, vars);
+      }
+      vars.erase(step.variable);
+      continue;
+    }
+    const Step bound = vars.bind(step);
+    const auto started = Clock::now();
+    const std::string outcome = run_step(session, bound, m);
+    if (bound.kind == Step::Kind::kCommand) continue;  // the protocol's lines are logged already
+    const double took = std::chrono::duration<double>(Clock::now() - started).count();
+    session.log_step(bound.describe() + ": " + outcome + " (" + text::seconds(took) + ")");
+  }
 }
 
 }  // namespace leakgate

@@ -360,6 +360,10 @@ TEST(Cli, BaselineUpdateRefusesGrowthInAPassScenario) {
   const ToolRun run = ws.leakgate(dirs_of(ws, {"baseline", "update", "--scenario", "leaky"}));
   EXPECT_EQ(run.status.value, 1) << output_of(run);
   EXPECT_NE(run.out.find("refusing"), std::string::npos) << run.out;
+  // The hint says how to go on from a refusal, not to record a baseline (what was just refused).
+  EXPECT_NE(run.out.find("fix the leak, or pass --accept-growth"), std::string::npos) << run.out;
+  EXPECT_EQ(output_of(run).find("record one with"), std::string::npos) << output_of(run);
+  EXPECT_EQ(ws.report().dump().find("record one with"), std::string::npos);
   EXPECT_TRUE(fs::is_empty(ws.baselines()));
 }
 

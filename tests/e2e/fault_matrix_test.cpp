@@ -49,6 +49,25 @@ const std::string& quiet_app() {
 
 class FaultsManifest : public FaultCase {
  protected:
+  // What the JSON Schema (schemas/scenario.schema.json) says of a scenario's manifest, by an
+  // independent validator (Debian's python3-jsonschema): it must agree with the loader, but for
+  // what only the file system or the whole manifest tells (kLoaderOnly).
+  enum class Schema { kAccepts, kRejects, kLoaderOnly };
+  void expect_schema(const std::string& name, Schema expected) {
+    SpawnSpec check;
+    check.argv = {"/usr/bin/python3", (source_dir() / "tests" / "schema" / "validate.py").string(),
+                  (source_dir() / "schemas" / "scenario.schema.json").string(),
+                  (ws.scenarios() / name / "scenario.json").string()};
+    const ToolRun v = run_to_completion(check, Deadline(std::chrono::seconds(60)));
+    ASSERT_FALSE(v.status.signaled) << v.err;
+    ASSERT_LE(v.status.value, 2) << v.out << v.err;  // 0 valid, 1 invalid, 2 not JSON
+    if (expected == Schema::kRejects) {
+      EXPECT_NE(v.status.value, 0) << "the schema accepts what the loader refuses\n" << v.out;
+    } else {
+      EXPECT_EQ(v.status.value, 0) << v.out << v.err;
+    }
+  }
+
   // A file the app creates when it starts: a manifest error must be found before.
   fs::path started(const std::string& name) const { return ws.root() / ("started-" + name); }
   std::string touching(const std::string& name) const {
@@ -63,6 +82,7 @@ TEST_F(FaultsManifest, InvalidJsonNamesFileLineAndColumn) {
   const ToolRun run = leakgate(with_dirs({"run"}));
   expect_aftermath(run, 2);
   expect_message(run, {"broken/scenario.json", "line 4", "column"});
+  expect_schema("broken", Schema::kRejects);
 }
 
 TEST_F(FaultsManifest, UnknownFieldNamedAsAPointer) {
@@ -72,6 +92,7 @@ TEST_F(FaultsManifest, UnknownFieldNamedAsAPointer) {
   const ToolRun run = leakgate(with_dirs({"run"}));
   expect_aftermath(run, 2);
   expect_message(run, {"typo/scenario.json", "/launch/enviroment", "unknown field"});
+  expect_schema("typo", Schema::kRejects);
 }
 
 TEST_F(FaultsManifest, MissingLaunch) {
@@ -81,6 +102,7 @@ TEST_F(FaultsManifest, MissingLaunch) {
   const ToolRun run = leakgate(with_dirs({"run"}));
   expect_aftermath(run, 2);
   expect_message(run, {"nolaunch/scenario.json", "/launch", "missing"});
+  expect_schema("nolaunch", Schema::kRejects);
 }
 
 TEST_F(FaultsManifest, ProgramThatDoesNotExistExitsThreeNamingIt) {
@@ -90,6 +112,7 @@ TEST_F(FaultsManifest, ProgramThatDoesNotExistExitsThreeNamingIt) {
   const ToolRun run = leakgate(with_dirs({"run"}));
   expect_aftermath(run, 3, ReportRule::kRequired);
   expect_message(run, {"/nonexistent/app-7f3a"});
+  expect_schema("noprogram", Schema::kAccepts);  // a valid manifest: the run fails (exit 3)
 }
 
 TEST_F(FaultsManifest, MissingWorkingDirectoryNamesLaunchCwd) {
@@ -103,6 +126,7 @@ TEST_F(FaultsManifest, MissingWorkingDirectoryNamesLaunchCwd) {
       << "the cause is the folder, not the program\n"
       << output_of(run);
   EXPECT_FALSE(fs::exists(started("nocwd")));
+  expect_schema("nocwd", Schema::kLoaderOnly);  // whether the folder exists
 }
 
 TEST_F(FaultsManifest, HugeIterationCountIsQuotedAsWritten) {
@@ -113,6 +137,7 @@ TEST_F(FaultsManifest, HugeIterationCountIsQuotedAsWritten) {
   expect_aftermath(run, 2);
   expect_message(run, {"huge/scenario.json", "/iterations", "18446744073709551615"});
   EXPECT_FALSE(contains_ci(run.err, " -1 ")) << run.err;
+  expect_schema("huge", Schema::kRejects);
 }
 
 TEST_F(FaultsManifest, InvalidRegexIsRejectedAtLoadBeforeAnyAppStarts) {
@@ -126,6 +151,8 @@ TEST_F(FaultsManifest, InvalidRegexIsRejectedAtLoadBeforeAnyAppStarts) {
   EXPECT_FALSE(fs::exists(started("a-first"))) << "an app was started before the manifests were "
                                                   "all checked";
   EXPECT_FALSE(fs::exists(started("b-regex")));
+  expect_schema("a-first", Schema::kAccepts);
+  expect_schema("b-regex", Schema::kRejects);
 }
 
 // An http step's URL that is not on the loopback interface.
@@ -138,6 +165,7 @@ class FaultsManifestUrl : public FaultsManifest {
     expect_aftermath(run, 2);
     expect_message(run, {"web/scenario.json", "/iteration/0/http/url"});
     EXPECT_FALSE(fs::exists(started("web")));
+    expect_schema("web", Schema::kRejects);
   }
   // A dual-stack HTTP server as the app: the step must reach it through `url`.
   void expect_accepted(const std::string& url) {
@@ -145,6 +173,7 @@ class FaultsManifestUrl : public FaultsManifest {
                          {{{"waitForPort", {{"port", "${port}"}}}, {"timeoutSeconds", 20}}},
                          {{{"http", {{"url", url}}}}}, 2);
     scenario("web", m);
+    expect_schema("web", Schema::kAccepts);
     const ToolRun run = leakgate(with_dirs({"run"}));
     expect_aftermath(run, 0, ReportRule::kRequired);
     const json report = report_at();
@@ -180,6 +209,7 @@ TEST_F(FaultsManifest, UnknownVariableIsRefused) {
   const ToolRun run = leakgate(with_dirs({"run"}));
   expect_aftermath(run, 2);
   expect_message(run, {"var/scenario.json", "/launch/argv", "${nope}"});
+  expect_schema("var", Schema::kRejects);
 }
 
 TEST_F(FaultsManifest, ScenarioJsonThatIsADirectory) {
@@ -196,6 +226,7 @@ TEST_F(FaultsManifest, NonUtf8ByteInAString) {
   const ToolRun run = leakgate(with_dirs({"run"}));
   expect_aftermath(run, 2);
   expect_message(run, {"latin1/scenario.json", "UTF-8"});
+  expect_schema("latin1", Schema::kRejects);
 }
 
 // ---------------------------------------------------------------------------------------------

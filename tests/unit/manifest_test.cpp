@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "scenario/step_vars.h"
 #include "unit/test_support.h"
 
 namespace leakgate {
@@ -136,7 +137,7 @@ TEST_F(ManifestTest, StepsForAppsWithoutTheProtocol) {
   EXPECT_EQ(m.ready[0].port, m.port);
   EXPECT_EQ(m.ready[1].kind, Step::Kind::kWaitForOutput);
   EXPECT_EQ(m.iteration[0].kind, Step::Kind::kHttp);
-  EXPECT_EQ(m.iteration[0].expect_status, 201);
+  EXPECT_EQ(m.iteration[0].expect_status, (std::vector<StatusRange>{{201, 201}}));
   EXPECT_EQ(m.iteration[1].kind, Step::Kind::kExec);
 }
 
@@ -190,6 +191,95 @@ TEST_F(ManifestTest, BadStepsAreNamed) {
             std::string::npos);
   EXPECT_NE(with_iteration(R"([{"exec": {"argv": ["a"]}, "http": {"url": "http://127.0.0.1/"}}])")
                 .find("exactly one of"),
+            std::string::npos);
+}
+
+// A web app driven with ids per round trip: ${iteration} and ${run} are left for the step
+// runner, a repeat's steps see its own variable, and the statuses and body a step accepts.
+TEST_F(ManifestTest, StepsCarryVariablesRepeatsSleepsAndAcceptedStatuses) {
+  const Manifest m = load_manifest(write(R"({
+    "expect": "pass",
+    "launch": {"argv": ["x", "--urls", "http://127.0.0.1:${port}"], "protocol": false},
+    "warmup": [{"repeat": {"times": 3, "steps": [
+      {"http": {"method": "PUT", "url": "http://127.0.0.1:${port}/items/${i}",
+                "body": "{\"run\": \"${run}\"}", "expectStatus": ["2xx", 409]}},
+      {"repeat": {"times": 2, "variable": "j", "steps": [
+        {"http": {"url": "http://127.0.0.1:${port}/items/${i}/${j}", "expectStatus": "200-204"}}]}}]}}],
+    "iteration": [
+      {"http": {"url": "http://127.0.0.1:${port}/orders/${iteration}", "expectBody": "\"id\": *\\d+",
+                "headers": {"X-Run": "${run}-${iteration}"}}},
+      {"sleep": {"seconds": 0.25}}],
+    "iterations": 2})"));
+  ASSERT_EQ(m.warmup.size(), 1u);
+  const Step& repeat = m.warmup[0];
+  EXPECT_EQ(repeat.kind, Step::Kind::kRepeat);
+  EXPECT_EQ(repeat.times, 3);
+  EXPECT_EQ(repeat.variable, "i");
+  ASSERT_EQ(repeat.steps.size(), 2u);
+  const Step& put = repeat.steps[0];
+  EXPECT_TRUE(put.bound_at_run);
+  EXPECT_EQ(put.url, "http://127.0.0.1:" + std::to_string(m.port) + "/items/${i}");
+  EXPECT_EQ(put.expect_status, (std::vector<StatusRange>{{200, 299}, {409, 409}}));
+  EXPECT_EQ(repeat.steps[1].steps[0].expect_status, (std::vector<StatusRange>{{200, 204}}));
+  const Step& get = m.iteration[0];
+  EXPECT_EQ(get.expect_status, (std::vector<StatusRange>{{200, 200}}));
+  ASSERT_TRUE(get.body_regex);
+  EXPECT_TRUE(get.body_regex->search(R"({"id": 42})"));
+  EXPECT_EQ(m.iteration[1].kind, Step::Kind::kSleep);
+  EXPECT_DOUBLE_EQ(m.iteration[1].sleep_seconds, 0.25);
+
+  StepVars vars;
+  vars.set("run", "abc");
+  vars.set("iteration", "7");
+  const Step bound = vars.bind(get);
+  EXPECT_EQ(bound.url, "http://127.0.0.1:" + std::to_string(m.port) + "/orders/7");
+  EXPECT_EQ(bound.headers.at("X-Run"), "abc-7");
+  EXPECT_EQ(vars.bind(std::string("${i}/${iteration}")), "${i}/7");  // unbound names stay
+}
+
+TEST_F(ManifestTest, BadAuthoringIsNamed) {
+  auto with_iteration = [&](const std::string& steps) {
+    return error_of(R"({"expect": "pass", "launch": {"argv": ["x"], "protocol": false},
+                        "iteration": )" +
+                    steps + R"(, "iterations": 1})");
+  };
+  auto http = [](const std::string& fields) {
+    return R"([{"http": {"url": "http://127.0.0.1:5000/", )" + fields + "}}]";
+  };
+  EXPECT_NE(with_iteration(R"([{"http": {"url": "http://127.0.0.1:5000/${i}"}}])")
+                .find("/iteration/0/http/url: unknown variable ${i} (known here: "),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"expect": "pass", "launch": {"argv": ["x", "${iteration}"]},
+                         "iteration": [{"command": "go"}], "iterations": 1})")
+                .find("/launch/argv: ${iteration} is known only while the steps run"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(R"([{"repeat": {"times": 2, "steps": [{"repeat": {"times": 2,
+              "steps": [{"sleep": {"seconds": 1}}]}}]}}])")
+                .find("/iteration/0/repeat/steps/0/repeat/variable: ${i} is taken by a repeat"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(R"([{"repeat": {"times": 2, "steps": []}}])").find("needs at least one"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(R"([{"repeat": {"times": 2, "variable": "run",
+              "steps": [{"sleep": {"seconds": 1}}]}}])")
+                .find("${run} is taken"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(R"([{"sleep": {}}])").find("/iteration/0/sleep/seconds: required"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(R"([{"sleep": {"seconds": 1}, "timeoutSeconds": 2}])")
+                .find("no timeout of its own"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(http(R"("expectStatus": 600)")).find("600 is not an HTTP status"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(http(R"("expectStatus": ["2xx", "299-200"])"))
+                .find("\"299-200\" ends before it starts"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(http(R"("expectStatus": "abc")")).find("\"abc\" is not a status"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(http(R"("expectStatus": [])")).find("accepts no status"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(http(R"("expectBody": "(")")).find("/iteration/0/http/expectBody"),
+            std::string::npos);
+  EXPECT_NE(with_iteration(http(R"("method": "FETCH")")).find("/iteration/0/http/method"),
             std::string::npos);
 }
 

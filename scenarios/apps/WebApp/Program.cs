@@ -1,7 +1,7 @@
 // An ASP.NET Core minimal-API service that knows nothing of leakgate: it is driven over HTTP only,
 // with the Server GC the Web SDK turns on by default (DATAS on .NET 9 and later).
 //   dotnet WebApp.dll --urls http://127.0.0.1:PORT
-//     [--variant correct|leak|native-leak|controller-leak|three-leaks]
+//     [--variant correct|leak|native-leak|controller-leak|three-leaks|items]
 // GET /orders/{id} builds an order view for the request. The leak variant also keeps every request's
 // context in a static audit list (a managed per-request leak); the native-leak variant keeps a
 // 64 KiB native buffer per request (Marshal.AllocHGlobal, written, never freed: memory SOS cannot see).
@@ -47,6 +47,20 @@ if (variant == "three-leaks")
         return Results.Ok(new { id, last = view.Last });
     });
 }
+// Only in the items variant (see above): a store of items by id, as a CRUD API is. PUT creates an
+// item and refuses an id it holds (409), GET reads it, DELETE removes it: driven with a new id per
+// round trip and deleted again, it holds nothing between round trips.
+if (variant == "items")
+{
+    var items = new ConcurrentDictionary<int, Item>();
+    app.MapPut("/items/{id:int}", (int id) =>
+        items.TryAdd(id, new Item(id, $"item {id}")) ? Results.Created($"/items/{id}", items[id])
+                                                      : Results.Conflict(new { id, error = "exists" }));
+    app.MapGet("/items/{id:int}", (int id) =>
+        items.TryGetValue(id, out var item) ? Results.Ok(item) : Results.NotFound());
+    app.MapDelete("/items/{id:int}", (int id) =>
+        items.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
+}
 app.MapGet("/report/{mb:int}", (int mb) => Results.Ok(new { mb, checksum = Spike.Build(mb) }));
 app.MapGet("/slow", () =>
 {
@@ -65,6 +79,9 @@ app.MapGet("/burst/{n:int}", async (int n, HttpContext http) =>
 
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine("WebApp: listening"));
 app.Run();
+
+/// <summary>An item of the items variant's store.</summary>
+public sealed record Item(int Id, string Name);
 
 /// <summary>What a request builds: its id, trace id and a buffer.</summary>
 public sealed class RequestContext(int orderId, string traceId, byte[] buffer)
