@@ -15,7 +15,8 @@ int leakgate_main(int argc, char** argv) {
   interrupt::install_handlers();
 
   CLI::App app{"leakgate: fails the build when a .NET scenario leaks managed memory"};
-  app.set_version_flag("--version", std::string("leakgate ") + LEAKGATE_VERSION);
+  app.set_version_flag("--version", std::string("leakgate ") + LEAKGATE_VERSION + " (commit " +
+                                        LEAKGATE_COMMIT + ")");
   app.require_subcommand(1);
 
   RunOptions run_options;

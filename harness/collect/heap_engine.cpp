@@ -26,12 +26,24 @@ fs::path locate_heap_engine(const std::string& explicit_path) {
   if (path.empty()) {
     if (const char* env = std::getenv("LEAKGATE_HEAP_ENGINE"); env != nullptr) path = env;
   }
-  fs::path program =
-      path.empty() ? leakgate_bin_dir() / "heap-engine" / "leakgate-heap-engine" : fs::path(path);
+  // Beside leakgate (a build), else where an install puts it (PREFIX/lib/leakgate/heap-engine).
+  fs::path program = fs::path(path);
+  if (path.empty()) {
+    const fs::path bin = leakgate_bin_dir();
+    program = bin / "heap-engine" / "leakgate-heap-engine";
+    const fs::path installed =
+        (bin / ".." / "lib" / "leakgate" / "heap-engine" / "leakgate-heap-engine")
+            .lexically_normal();
+    std::error_code exists;
+    if (!fs::is_regular_file(program, exists) && fs::is_regular_file(installed, exists)) {
+      program = installed;
+    }
+  }
   std::error_code ec;
   if (!fs::is_regular_file(program, ec)) {
     throw ToolError("the heap engine is not at " + program.string() +
-                    (path.empty() ? " (the build puts it beside leakgate: run the README's set-up "
+                    (path.empty() ? " (the build puts it beside leakgate, an install in "
+                                    "PREFIX/lib/leakgate/heap-engine: run the README's set-up "
                                     "command, or name it with --heap-engine; --engine sos runs "
                                     "without it)"
                                   : ""));

@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Configures examples/ctest-consumer with the leakgate just built, registers four scenarios,
+# Installs the leakgate just built into a prefix, configures examples/ctest-consumer with it
+# (find_package(LeakGate)), registers four scenarios,
 # runs them with `ctest -j2`, checks the labels filter, and merges the per-test reports.
 # Usage: ctest-consumer.sh LEAKGATE_EXECUTABLE SOURCE_DIR WORK_DIR
 set -euo pipefail
 leakgate=$1 source=$2 work=$3
 rm -rf "$work"
-cmake -S "$source/examples/ctest-consumer" -B "$work" -DLEAKGATE_EXECUTABLE="$leakgate" \
-  -DLEAKGATE_SCENARIOS="forms;forms-leak;native;native-leak" >/dev/null
+# leakgate installed into a prefix of its own (cmake --install), found by find_package(LeakGate).
+build=$(cd "$(dirname "$leakgate")/.." && pwd)
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+cmake -S "$source/examples/ctest-consumer" -B "$work" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DLEAKGATE_SCENARIOS="forms;forms-leak;pattern-static-cache;pattern-static-cache-leak" >/dev/null
+grep -q "^LeakGate_DIR:PATH=$work/prefix/lib/cmake/LeakGate\$" "$work/CMakeCache.txt" ||
+  { echo "find_package(LeakGate) did not find the installed leakgate"; exit 1; }
+leakgate=$work/prefix/bin/leakgate
+"$leakgate" --version | grep -q '^leakgate [0-9.]* (commit ' || { echo "no version"; exit 1; }
+ctest --test-dir "$work" -N -V | grep -q "Test command: $work/prefix/bin/leakgate " ||
+  { echo "the tests do not run the installed leakgate"; exit 1; }
 
 listed=$(ctest --test-dir "$work" -N | grep -c 'Test *#' || true)
 [ "$listed" -eq 4 ] || { echo "expected 4 registered tests, got $listed"; exit 1; }
@@ -24,7 +34,7 @@ done
 grep -q '"scenarios": 4' "$work/merged/report.json" || { echo "merged report lacks 4 scenarios"; exit 1; }
 # Merging into the parent of the per-test folders (as documented) keeps every input in place.
 "$leakgate" report merge --out "$work/leakgate-reports" "$work"/leakgate-reports/*/ >/dev/null
-for name in forms forms-leak native native-leak; do
+for name in forms forms-leak pattern-static-cache pattern-static-cache-leak; do
   [ -s "$work/leakgate-reports/$name/report.json" ] || { echo "merge lost the $name folder"; exit 1; }
 done
 grep -q '"rawOutput": "forms-leak/forms-leak"' "$work/leakgate-reports/report.json" ||
