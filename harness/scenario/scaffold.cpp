@@ -64,15 +64,15 @@ json scaffold_manifest(const ScaffoldRequest& r) {
   if (http && !r.commands.empty()) {
     throw UsageError("init: --command (the control protocol) and --get/--post (HTTP) do not mix");
   }
-  json launch = json::object();
   std::vector<std::string> argv = r.argv;
+  std::string cwd;
   // `dotnet App.dll`: the app runs in App.dll's folder, its content root.
   const bool dotnet =
       fs::path(argv[0]).filename() == "dotnet" && argv.size() > 1 && ends_with(argv[1], ".dll");
   if (dotnet) {
     const fs::path dll = argv[1];
     const fs::path folder = dll.has_parent_path() ? dll.parent_path() : fs::path(".");
-    launch["cwd"] = from_scenario(folder, r);
+    cwd = from_scenario(folder, r);
     argv[1] = dll.filename().string();
   }
   if (http) {
@@ -84,9 +84,11 @@ json scaffold_manifest(const ScaffoldRequest& r) {
     } else {
       *(urls + 1) = kBase;
     }
-    launch["protocol"] = false;
   }
+  json launch = json::object();
   launch["argv"] = argv;
+  if (!cwd.empty()) launch["cwd"] = cwd;
+  if (http) launch["protocol"] = false;
   json round_trip = json::array();
   for (const auto& path : r.get_paths) round_trip.push_back(http_step("GET", path, ""));
   for (const auto& path : r.post_paths) round_trip.push_back(http_step("POST", path, r.post_body));
