@@ -28,7 +28,8 @@ in_root() { chroot "$work/root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/b
 cp "$ROOT/ci/docker/install.sh" "$work/root/tmp/install.sh"
 echo "test-deb: ci/docker/install.sh $(basename "$deb")"
 in_root sh /tmp/install.sh /tmp/leakgate.deb
-in_root dpkg -s leakgate | grep -q '^Status: install ok installed' || { echo "not installed"; exit 1; }
+status=$(in_root dpkg -s leakgate)
+grep -q '^Status: install ok installed' <<<"$status" || { echo "not installed"; exit 1; }
 in_root leakgate --version
 mkdir -p "$work/root/tmp/suite/scenarios/demo"
 cat >"$work/root/tmp/suite/scenarios/demo/scenario.json" <<'JSON'

@@ -14,8 +14,11 @@ cmake -S "$source/examples/ctest-consumer" -B "$work" -DCMAKE_PREFIX_PATH="$work
 grep -q "^LeakGate_DIR:PATH=$work/prefix/lib/cmake/LeakGate\$" "$work/CMakeCache.txt" ||
   { echo "find_package(LeakGate) did not find the installed leakgate"; exit 1; }
 leakgate=$work/prefix/bin/leakgate
-"$leakgate" --version | grep -q '^leakgate [0-9.]* (commit ' || { echo "no version"; exit 1; }
-ctest --test-dir "$work" -N -V | grep -q "Test command: $work/prefix/bin/leakgate " ||
+# Whole outputs first, then grep: `cmd | grep -q` under pipefail fails when grep stops reading.
+version=$("$leakgate" --version)
+grep -q '^leakgate [0-9.]* (commit ' <<<"$version" || { echo "no version: $version"; exit 1; }
+listing=$(ctest --test-dir "$work" -N -V)
+grep -q "Test command: $work/prefix/bin/leakgate " <<<"$listing" ||
   { echo "the tests do not run the installed leakgate"; exit 1; }
 
 listed=$(ctest --test-dir "$work" -N | grep -c 'Test *#' || true)
@@ -25,7 +28,7 @@ canaries=$(ctest --test-dir "$work" -N -L canary | grep -c 'Test *#' || true)
 
 out=$(ctest --test-dir "$work" -j2 --output-on-failure 2>&1) || { echo "$out"; exit 1; }
 echo "$out" | tail -n 12
-echo "$out" | grep -q '100% tests passed, 0 tests failed out of 4' || { echo "not all passed"; exit 1; }
+grep -q '100% tests passed, 0 tests failed out of 4' <<<"$out" || { echo "not all passed"; exit 1; }
 
 "$leakgate" report merge --out "$work/merged" "$work"/leakgate-reports/*/ >/dev/null
 for f in report.json junit.xml summary.md index.html; do

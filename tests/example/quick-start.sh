@@ -27,7 +27,8 @@ while IFS= read -r line; do
   bash -c "$line" >"$work/out.log" 2>&1 || { cat "$work/out.log"; echo "quick-start: failed: $line"; exit 1; }
 done <<<"$block"
 [ -f scenarios/orders/scenario.json ] && [ -f baselines/orders.json ] || { echo "nothing recorded"; exit 1; }
-git diff --cached --name-only | grep -q '^baselines/orders.json$' || { echo "not staged"; exit 1; }
+staged=$(git diff --cached --name-only)
+grep -q '^baselines/orders.json$' <<<"$staged" || { echo "not staged"; exit 1; }
 
 # A change that makes every request keep its context: the gate must fail, naming it.
 /usr/bin/python3 - <<'PY'
