@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "common/edit_distance.h"
+
 namespace leakgate {
 
 namespace {
@@ -20,24 +22,6 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
-}
-
-// Edits (insert, delete, replace) from a to b, case ignored; stops counting past `limit`.
-std::size_t distance(const std::string& a, const std::string& b, std::size_t limit) {
-  const std::string x = lower(a), y = lower(b);
-  if (x.size() > y.size() + limit || y.size() > x.size() + limit) return limit + 1;
-  std::vector<std::size_t> row(y.size() + 1);
-  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= x.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= y.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[y.size()];
 }
 
 // The part of a key after its last `.` or `+` (outside generic arguments), for comparison.
@@ -65,8 +49,8 @@ std::vector<std::string> close_keys(const std::string& entry,
   for (const auto& key : keys) {
     if (lower(key).find(wanted) != std::string::npos) {
       containing.push_back(key);
-    } else if (distance(last_name(key), last_name(entry), limit) <= limit ||
-               distance(key, entry, limit) <= limit) {
+    } else if (edit_distance(last_name(key), last_name(entry)) <= limit ||
+               edit_distance(key, entry) <= limit) {
       near.push_back(key);
     }
   }
