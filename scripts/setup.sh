@@ -6,7 +6,7 @@ LEAKGATE_BUILD=${LEAKGATE_BUILD:-$LEAKGATE_ROOT/build}
 
 # Debian packages the build needs, by the package that provides each.
 LEAKGATE_DEBS=(cmake make g++ pkg-config libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libgtest-dev
-               libgmock-dev libbenchmark-dev libre2-dev)
+               libgmock-dev libbenchmark-dev libre2-dev patchelf)
 # ... and what only the tests need: a real browser for the HTML report, an independent JUnit reader,
 # clang-format and clang-tidy for the lint tests, clang and its libFuzzer runtime for the fuzz tests.
 LEAKGATE_TEST_DEBS=(chromium python3-junitparser python3-jsonschema cmark clang-format clang-tidy libclang-rt-14-dev clang-14)
