@@ -79,6 +79,10 @@ struct SummaryOptions {
   bool modules = false;
 };
 
+struct RelayOptions {
+  std::filesystem::path socket;
+};
+
 // --scenarios-dir and --baselines-dir.
 void add_folder_options(CLI::App& command, std::filesystem::path& scenarios_dir,
                         std::filesystem::path& baselines_dir);
@@ -98,5 +102,6 @@ int gc_command(const GcOptions& options);
 int report_merge_command(const ReportMergeOptions& options);
 int check_command(const CheckOptions& options);
 int init_command(const InitOptions& options);
+int relay_command(const RelayOptions& options);
 
 }  // namespace leakgate

@@ -1,4 +1,8 @@
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -8,6 +12,13 @@
 #include "process/interrupt.h"
 
 namespace {
+
+// SIGTERM when the parent ends (the signal's handler stops the children and unwinds); false when
+// the parent `pid` is already gone.
+bool exit_with_parent(pid_t pid) {
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  return ::getppid() == pid;
+}
 
 // The catch ladder: every error surfaces here, is printed once, and becomes its exit code.
 int leakgate_main(int argc, char** argv) {
@@ -159,12 +170,30 @@ int leakgate_main(int argc, char** argv) {
       ->capture_default_str();
   add_tool_options(*init, init_options.run.tools);
 
+  RelayOptions relay_options;
+  CLI::App* relay = app.add_subcommand(
+      "relay",
+      "Carry a scenario's control protocol between stdin/stdout and a Unix socket: the launched "
+      "app of a scenario whose app is another process (launch.measure \"hello\"; "
+      "LeakGate.Testing's test process)");
+  relay->add_option("--socket", relay_options.socket, "The socket the app serves the protocol on")
+      ->required()
+      ->type_name("PATH");
+
+  int exit_with = 0;
+  app.add_option("--exit-with", exit_with,
+                 "End (as on SIGTERM) when process PID, leakgate's parent, ends: for a caller that "
+                 "may be killed without a chance to stop leakgate")
+      ->type_name("PID");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
+
+  if (exit_with > 0 && !exit_with_parent(exit_with)) return kExitInterrupted;
 
   try {
     if (*run) return run_command(run_options);
@@ -178,6 +207,7 @@ int leakgate_main(int argc, char** argv) {
     if (*rejudge) return rejudge_command(rejudge_options);
     if (*check) return check_command(check_options);
     if (*init) return init_command(init_options);
+    if (*relay) return relay_command(relay_options);
     std::cerr << app.help();
     return kExitBadInput;
   } catch (...) {

@@ -320,6 +320,16 @@ void read_launch(JsonObjectReader launch, Manifest& m) {
   if (m.argv[0].empty()) launch.fail("argv", "the program (argv[0]) must not be empty");
   for (auto& word : m.argv) word = expand(word, m, launch, "argv");
   m.protocol = launch.optional_bool("protocol").value_or(true);
+  if (auto measure = launch.optional_string("measure")) {
+    if (*measure != "launched" && *measure != "hello") {
+      launch.fail("measure", "must be \"launched\" or \"hello\", not \"" + *measure + "\"");
+    }
+    m.measure_hello = *measure == "hello";
+    if (m.measure_hello && !m.protocol) {
+      launch.fail("measure",
+                  "\"hello\" reads the process the hello names, but launch.protocol is false");
+    }
+  }
   if (auto limit = launch.optional_integer("logLimitBytes", 4096, std::int64_t{1} << 40)) {
     m.log_limit_bytes = static_cast<std::uint64_t>(*limit);
   }

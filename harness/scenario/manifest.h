@@ -56,7 +56,10 @@ struct Manifest {
   std::vector<std::string> argv;
   std::filesystem::path cwd;  // absolute
   bool protocol = true;       // the app speaks the control protocol (else: ready steps, no settle)
-  int port = 0;               // a free loopback port, when the manifest uses ${port}
+  // launch.measure "hello": the process read is the one the hello names (pid=), not the one
+  // launched (a launcher, or `leakgate relay` in front of a test process)
+  bool measure_hello = false;
+  int port = 0;                            // a free loopback port, when the manifest uses ${port}
   std::map<std::string, std::string> env;  // launch.env plus the defaults below
   // launch.logLimitBytes: the most of each of the app's streams kept in its log file (its head
   // and its tail; the report says how much was dropped in between)

@@ -1,10 +1,14 @@
 #include "scenario/session.h"
 
+#include <unistd.h>
+
+#include <charconv>
 #include <csignal>
 
 #include "common/errors.h"
 #include "common/text_lines.h"
 #include "process/interrupt.h"
+#include "process/process_tree.h"
 
 namespace leakgate {
 
@@ -53,6 +57,31 @@ ScenarioSession::ScenarioSession(const Manifest& manifest, const std::filesystem
   }
   runtime_.protocol_version = hello.version;
   runtime_.facts = hello.facts;
+  if (manifest.measure_hello) {
+    measured_ = measured_from_hello();
+    note("*", "measuring pid " + std::to_string(measured_) + " (named by the hello)");
+  }
+}
+
+pid_t ScenarioSession::measured_from_hello() {
+  const std::string doing = "handshake (launch.measure \"hello\")";
+  const auto named = runtime_.facts.find("pid");
+  if (named == runtime_.facts.end()) fail(doing, "the hello names no process (pid=)");
+  pid_t pid = 0;
+  const std::string& text = named->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+  if (ec != std::errc() || end != text.data() + text.size() || pid <= 1) {
+    fail(doing, "the hello's pid=" + text + " is not a process id");
+  }
+  if (!process_tree::owner_of(pid)) fail(doing, "the hello's process " + text + " does not exist");
+  if (*process_tree::owner_of(pid) != ::getuid()) {
+    fail(doing, "the hello's process " + text + " belongs to another user");
+  }
+  if (pid != ::getppid() && !process_tree::descends_from(pid, child_->pid())) {
+    fail(doing, "the hello's process " + text +
+                    " is neither the launched process's descendant nor leakgate's parent");
+  }
+  return pid;
 }
 
 protocol::Message ScenarioSession::next_message(Deadline deadline, const std::string& doing,

@@ -28,7 +28,9 @@ class ScenarioSession {
   ScenarioSession& operator=(const ScenarioSession&) = delete;
 
   const RuntimeFacts& runtime() const { return runtime_; }
-  pid_t pid() const { return child_->pid(); }
+  // The process read at checkpoints: the launched one, or with launch.measure "hello" the one its
+  // hello named (checked: the launched one's descendant or leakgate's parent, the same user).
+  pid_t pid() const { return measured_ > 0 ? measured_ : child_->pid(); }
 
   // Sends one protocol command step and returns the payload of its ok reply.
   std::string run(const Step& step);
@@ -61,11 +63,14 @@ class ScenarioSession {
   protocol::Message next_message(Deadline deadline, const std::string& doing,
                                  const std::string& timeout_text);
   void note(const std::string& direction, const std::string& line);
+  // launch.measure "hello": the pid the hello names, checked.
+  pid_t measured_from_hello();
 
   const Manifest& manifest_;
   std::unique_ptr<ChildProcess> child_;
   std::ofstream transcript_;
   RuntimeFacts runtime_;
+  pid_t measured_ = 0;
   std::uint64_t next_seq_ = 1;
   Clock::time_point started_;
 };

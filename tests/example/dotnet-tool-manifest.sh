@@ -13,7 +13,9 @@ cd "$work/repo"
 git init -q .
 sed -i "s#value=\"../../build/feed\"#value=\"$feed\"#" nuget.config
 grep -q "value=\"$feed\"" nuget.config || { echo "nuget.config names no feed to replace"; exit 1; }
-export NUGET_PACKAGES=$work/packages DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The CLI's record of restored local tools too (DOTNET_CLI_HOME): it would otherwise point at a
+# package restored by an earlier run, wherever that was.
+export NUGET_PACKAGES=$work/packages DOTNET_CLI_HOME=$work/cli-home DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 step() {
   echo "dotnet-tool-manifest: \$ $*"

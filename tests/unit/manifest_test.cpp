@@ -110,6 +110,30 @@ TEST_F(ManifestTest, RejectsBadValues) {
             std::string::npos);
 }
 
+TEST_F(ManifestTest, MeasureNamesTheLaunchedProcessOrTheHellos) {
+  EXPECT_FALSE(load_manifest(write(kValid)).measure_hello);
+  std::string hello = kValid;
+  const std::string argv = R"("argv": ["dotnet", "app.dll"],)";
+  hello.replace(hello.find(argv), argv.size(), argv + R"( "measure": "hello",)");
+  EXPECT_TRUE(load_manifest(write(hello)).measure_hello);
+
+  std::string bad = hello;
+  bad.replace(bad.find("\"hello\""), 7, "\"parent\"");
+  EXPECT_NE(error_of(bad).find("/launch/measure: must be \"launched\" or \"hello\""),
+            std::string::npos);
+  // Without the protocol there is no hello to name a process.
+  std::string silent = hello;
+  silent.replace(silent.find(argv), argv.size(), argv + R"( "protocol": false,)");
+  silent.replace(silent.find(R"("warmup": [ { "command": "open-close", "args": ["5"] } ],)"),
+                 std::string(R"("warmup": [ { "command": "open-close", "args": ["5"] } ],)").size(),
+                 "");
+  silent.replace(
+      silent.find(R"({ "command": "open-close", "args": ["1"], "timeoutSeconds": 9 })"),
+      std::string(R"({ "command": "open-close", "args": ["1"], "timeoutSeconds": 9 })").size(),
+      R"({ "sleep": { "seconds": 0.01 } })");
+  EXPECT_NE(error_of(silent).find("/launch/measure"), std::string::npos);
+}
+
 TEST_F(ManifestTest, OnlyACanaryNamesItsFindings) {
   std::string text = kValid;
   text.replace(text.find("\"expect\": \"leak\""), 16,

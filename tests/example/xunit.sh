@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# examples/xunit in a fresh copy: the tools restored from its manifest (leakgate from the build's
+# feed), LeakGate.Testing from the build's package feed, into a package folder of its own (a
+# package of the same version from an earlier build is not taken from a shared cache); then
+# `dotnet test` (xunit.v3 on Microsoft.Testing.Platform). The tidy cart's test must pass, the
+# leaky cart's fail with a message naming the leaking type, its root and the suspect reference.
+# Usage: xunit.sh SOURCE_DIR TOOL_FEED LIBRARY_FEED WORK_DIR [RUNS]
+set -euo pipefail
+src=$1 tool_feed=$2 library_feed=$3 work=$4 runs=${5:-1}
+rm -rf "$work"
+mkdir -p "$work"
+cp -r "$src/examples/xunit" "$work/repo"
+cd "$work/repo"
+sed -i -e "s#value=\"../../build/feed\"#value=\"$tool_feed\"#" \
+  -e "s#value=\"../../scenarios/.packages/feed\"#value=\"$library_feed\"#" nuget.config
+grep -q "value=\"$tool_feed\"" nuget.config && grep -q "value=\"$library_feed\"" nuget.config ||
+  { echo "nuget.config names no feeds to replace"; exit 1; }
+# The CLI's record of restored local tools too (DOTNET_CLI_HOME): it would otherwise point at a
+# package restored by an earlier run, wherever that was.
+export NUGET_PACKAGES=$work/packages DOTNET_CLI_HOME=$work/cli-home DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+unset LEAKGATE LEAKGATE_REPORT_DIR
+
+dotnet tool restore >"$work/restore.log" 2>&1 || { cat "$work/restore.log"; echo "dotnet tool restore failed"; exit 1; }
+dotnet build Shop.Tests -c Release >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "the build failed"; exit 1; }
+
+for run in $(seq "$runs"); do
+  set +e
+  dotnet test --project Shop.Tests -c Release --no-build >"$work/test.log" 2>&1
+  rc=$?
+  set -e
+  fail() { cat "$work/test.log"; echo "xunit (run $run of $runs): $1"; exit 1; }
+  [ "$rc" -ne 0 ] || fail "dotnet test passed, but the leaky cart's test must fail"
+  grep -qE 'failed: 1\b' "$work/test.log" || fail "not exactly one test failed"
+  grep -qE 'succeeded: 1\b' "$work/test.log" || fail "not exactly one test succeeded"
+  grep -qE 'failed Shop\.Tests\.CartTests\.LeakyCartLeavesNothingBehind' "$work/test.log" ||
+    fail "the failed test is not the leaky cart's"
+  for want in 'LeakGate.Testing.LeakException' 'leak: Shop.LeakyCart' 'static Shop.PriceFeed.PricesChanged' \
+              'suspect reference:' 'full report: '; do
+    grep -qF -- "$want" "$work/test.log" || fail "the failure does not say: $want"
+  done
+  report=$(grep -oE 'full report: [^ ]+index\.html' "$work/test.log" | head -1 | cut -d' ' -f3)
+  [ -f "$report" ] && [ -f "$(dirname "$report")/report.json" ] || fail "no report at $report"
+  echo "xunit: run $run of $runs: the tidy cart passed, the leaky cart failed naming its leak"
+done
