@@ -101,15 +101,19 @@ std::vector<HeapEngine::Answer> EngineCollector::ask_opened(
 std::optional<LeakAnalysis> EngineCollector::find_leaks(const Checkpoint& checkpoint,
                                                         const LeakQuery& query,
                                                         const fs::path& raw_dir) {
-  if (!checkpoint.dump_file || !engine_ || !engine_->usable() || query.types.empty()) {
+  // The live process (retention.from "process", while attaching is allowed), else the dump.
+  const bool live = query.pid > 0 && !attach_refused_;
+  if ((!live && !checkpoint.dump_file) || !engine_ || !engine_->usable() || query.types.empty()) {
     return std::nullopt;
   }
   nlohmann::json fields = {
       {"types", query.types}, {"appTypes", query.app_types}, {"maxHops", query.max_hops}};
   if (census_taken_) fields["since"] = kWarmupLabel;
+  const nlohmann::json open =
+      live ? nlohmann::json{{"pid", query.pid}} : nlohmann::json{{"dump", *checkpoint.dump_file}};
   const HeapEngine::Answer answer =
-      ask_opened(*engine_, {{"dump", *checkpoint.dump_file}}, {{"leaks", fields}},
-                 Deadline::after_seconds(query.seconds), 0)
+      ask_opened(*engine_, open, {{"leaks", fields}}, Deadline::after_seconds(query.seconds),
+                 live ? query.pid : 0)
           .front();
   const fs::path raw = raw_dir / (checkpoint.label + ".engine-leaks.json");
   write_file_atomically(raw, answer.line + "\n");

@@ -86,6 +86,8 @@ struct LeakAnalysis {
 // What to ask the engine: the growing types (their names as the heap has them) and which of them
 // are the app's own (may head a leak).
 struct LeakQuery {
+  int pid =
+      0;  // > 0: read that live process (retention.from "process"), else the checkpoint's dump
   std::vector<std::string> types;
   std::vector<std::string> app_types;
   int max_hops = 24;

@@ -143,18 +143,32 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
 
 void drive_session(ScenarioContext& ctx, ScenarioSession& session);
 
-void drive(ScenarioContext& ctx) {
+// Stops the app (quit, else killed) and says what became of it and its logs.
+void finish_session(ScenarioSession& session, ScenarioResult& result) {
+  if (!session.shutdown()) {
+    result.notes.emplace_back(
+        "the app did not exit within timeouts.shutdownSeconds after quit; "
+        "it was killed");
+  }
+  for (auto& note : session.log_notes(true)) result.notes.push_back(std::move(note));
+}
+
+// The session, still running, when the retention paths are read from the process itself
+// (retention.from "process": explain() reads it, then stops it); else null, the app stopped.
+std::unique_ptr<ScenarioSession> drive(ScenarioContext& ctx) {
   const Manifest& m = ctx.manifest;
   ctx.progress.say(m.name, "launch " + m.argv.front());
-  ScenarioSession session(m, ctx.raw_dir);
+  auto session = std::make_unique<ScenarioSession>(m, ctx.raw_dir);
   try {
-    drive_session(ctx, session);
+    drive_session(ctx, *session);
   } catch (...) {
     // Whatever stopped the scenario, the report still says what became of the app's logs.
-    for (auto& note : session.log_notes(false)) ctx.result.notes.push_back(std::move(note));
+    for (auto& note : session->log_notes(false)) ctx.result.notes.push_back(std::move(note));
     throw;
   }
-  for (auto& note : session.log_notes(true)) ctx.result.notes.push_back(std::move(note));
+  if (m.retention.from_process) return session;
+  finish_session(*session, ctx.result);
+  return nullptr;
 }
 
 void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
@@ -204,12 +218,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
         take_checkpoint(ctx, session, std::string(kExtendedLabel) + std::to_string(last), last));
     ctx.result.iterations = last;
   }
-  keep_last_dump(ctx, session);
-  if (!session.shutdown()) {
-    ctx.result.notes.emplace_back(
-        "the app did not exit within timeouts.shutdownSeconds after quit; "
-        "it was killed");
-  }
+  if (!m.retention.from_process) keep_last_dump(ctx, session);
 }
 
 // Your own types first: they are what a developer can fix, and what usually holds the rest.
@@ -226,8 +235,9 @@ std::vector<std::string> types_to_explain(const std::vector<Finding>& findings) 
 // What the heap engine is asked: every managed finding's type (as the heap names it) and which of
 // them are the app's own (not the framework's, not made by the compiler): those may head a leak.
 LeakQuery leak_query(const Manifest& m, const std::vector<std::string>& types,
-                     const Checkpoint& last) {
+                     const Checkpoint& last, pid_t live_pid) {
   LeakQuery q;
+  q.pid = live_pid;
   q.max_hops = m.retention.max_hops;
   q.seconds = m.retention.seconds;
   if (!last.heap) return q;
@@ -245,7 +255,8 @@ LeakQuery leak_query(const Manifest& m, const std::vector<std::string>& types,
 // Steps 6 and 7: what holds the managed findings, from the last checkpoint's dump: the heap
 // engine groups them into leaks (one walk of the whole heap); SOS samples gcroot paths per type.
 void explain_findings(const Manifest& m, std::vector<std::unique_ptr<Collector>>& collectors,
-                      const fs::path& raw_dir, ScenarioResult& result, const Progress& progress) {
+                      const fs::path& raw_dir, ScenarioResult& result, const Progress& progress,
+                      pid_t live_pid) {
   const auto types = types_to_explain(result.findings);
   if (types.empty() || result.checkpoints.empty()) return;
   const Checkpoint& last = result.checkpoints.back();
@@ -255,7 +266,7 @@ void explain_findings(const Manifest& m, std::vector<std::unique_ptr<Collector>>
                            static_cast<std::size_t>(m.retention.max_hops), m.retention.seconds};
   try {
     for (auto& collector : collectors) {
-      if (auto leaks = collector->find_leaks(last, leak_query(m, types, last), raw_dir)) {
+      if (auto leaks = collector->find_leaks(last, leak_query(m, types, last, live_pid), raw_dir)) {
         attach_leaks(std::move(*leaks), result);
         return;
       }
@@ -288,13 +299,20 @@ void note_finalizer_blocked(ScenarioResult& result) {
 
 void LiveSource::drive(const Manifest& manifest, const fs::path& raw_dir, const fs::path& temp,
                        ScenarioResult& result, const MoreIterations& more) {
+  running_.reset();  // an earlier scenario's, if its run ended before explain()
   ScenarioContext ctx{manifest, options_, collectors_, progress_, raw_dir, temp, result, more};
-  leakgate::drive(ctx);
+  running_ = leakgate::drive(ctx);
 }
 
 void LiveSource::explain(const Manifest& manifest, const fs::path& raw_dir,
                          ScenarioResult& result) {
-  explain_findings(manifest, collectors_, raw_dir, result, progress_);
+  if (!running_) {
+    explain_findings(manifest, collectors_, raw_dir, result, progress_, 0);
+    return;
+  }
+  const std::unique_ptr<ScenarioSession> session = std::move(running_);
+  explain_findings(manifest, collectors_, raw_dir, result, progress_, session->pid());
+  finish_session(*session, result);
 }
 
 }  // namespace leakgate

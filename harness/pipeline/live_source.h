@@ -7,6 +7,7 @@
 #include "pipeline/progress.h"
 #include "pipeline/run_options.h"
 #include "pipeline/scenario_source.h"
+#include "scenario/session.h"
 
 namespace leakgate {
 
@@ -27,6 +28,8 @@ class LiveSource : public ScenarioSource {
 
  private:
   const RunOptions& options_;
+  // The app of the last drive(), still running when retention.from is "process".
+  std::unique_ptr<ScenarioSession> running_;
   std::vector<std::unique_ptr<Collector>>& collectors_;
   const Progress& progress_;
 };

@@ -397,6 +397,12 @@ void read_retention(JsonObjectReader r, RetentionSettings& out) {
   if (auto v = r.optional_integer("samples", 1, 1000)) out.samples = static_cast<int>(*v);
   if (auto v = r.optional_integer("maxHops", 1, 10000)) out.max_hops = static_cast<int>(*v);
   if (auto v = r.optional_number("seconds", 1, kMaxSeconds)) out.seconds = *v;
+  if (auto from = r.optional_string("from")) {
+    if (*from != "dump" && *from != "process") {
+      r.fail("from", "must be \"dump\" or \"process\", not \"" + *from + "\"");
+    }
+    out.from_process = *from == "process";
+  }
   r.finish();
 }
 

@@ -39,6 +39,9 @@ struct SettleSettings {
 
 // Bounds of the retention-path analysis of findings (steps 6 and 7).
 struct RetentionSettings {
+  // retention.from "process": read from the live app before it is stopped (no dump); else from a
+  // dump of the final checkpoint
+  bool from_process = false;
   int max_types = 10;
   int samples = 5;
   int max_hops = 32;

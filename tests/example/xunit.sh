@@ -2,8 +2,9 @@
 # examples/xunit in a fresh copy: the tools restored from its manifest (leakgate from the build's
 # feed), LeakGate.Testing from the build's package feed, into a package folder of its own (a
 # package of the same version from an earlier build is not taken from a shared cache); then
-# `dotnet test` (xunit.v3 on Microsoft.Testing.Platform). The tidy cart's test must pass, the
-# leaky cart's fail with a message naming the leaking type, its root and the suspect reference.
+# `dotnet test` (xunit.v3, NUnit and MSTest, each on Microsoft.Testing.Platform). The tidy cart's
+# test must pass, the leaky cart's fail with a message naming the leaking type, its root and the
+# suspect reference (one NUnit and one MSTest test: the leaky cart's).
 # Usage: xunit.sh SOURCE_DIR TOOL_FEED LIBRARY_FEED WORK_DIR [RUNS]
 set -euo pipefail
 src=$1 tool_feed=$2 library_feed=$3 work=$4 runs=${5:-1}
@@ -21,24 +22,36 @@ export NUGET_PACKAGES=$work/packages DOTNET_CLI_HOME=$work/cli-home DOTNET_CLI_T
 unset LEAKGATE LEAKGATE_REPORT_DIR
 
 dotnet tool restore >"$work/restore.log" 2>&1 || { cat "$work/restore.log"; echo "dotnet tool restore failed"; exit 1; }
-dotnet build Shop.Tests -c Release >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "the build failed"; exit 1; }
+for project in Shop.Tests Shop.NUnitTests Shop.MSTests; do
+  dotnet build "$project" -c Release >"$work/build.log" 2>&1 ||
+    { cat "$work/build.log"; echo "the build of $project failed"; exit 1; }
+done
 
-for run in $(seq "$runs"); do
+# check PROJECT SUCCEEDED FAILED: dotnet test of the project; the leaky cart's test fails naming
+# the leak, with the report where the message says; SUCCEEDED tests pass (the tidy cart's).
+check() {
+  local project=$1 succeeded=$2 failed=$3 log=$work/$1.log rc
+  fail() { cat "$log"; echo "$project (run $run of $runs): $1"; exit 1; }
   set +e
-  dotnet test --project Shop.Tests -c Release --no-build >"$work/test.log" 2>&1
+  dotnet test --project "$project" -c Release --no-build >"$log" 2>&1
   rc=$?
   set -e
-  fail() { cat "$work/test.log"; echo "xunit (run $run of $runs): $1"; exit 1; }
   [ "$rc" -ne 0 ] || fail "dotnet test passed, but the leaky cart's test must fail"
-  grep -qE 'failed: 1\b' "$work/test.log" || fail "not exactly one test failed"
-  grep -qE 'succeeded: 1\b' "$work/test.log" || fail "not exactly one test succeeded"
-  grep -qE 'failed Shop\.Tests\.CartTests\.LeakyCartLeavesNothingBehind' "$work/test.log" ||
+  grep -qE "failed: $failed\b" "$log" || fail "not exactly $failed test(s) failed"
+  grep -qE "succeeded: $succeeded\b" "$log" || fail "not exactly $succeeded test(s) succeeded"
+  grep -qE '^failed (Shop\.Tests\.CartTests\.)?LeakyCartLeavesNothingBehind' "$log" ||
     fail "the failed test is not the leaky cart's"
   for want in 'LeakGate.Testing.LeakException' 'leak: Shop.LeakyCart' 'static Shop.PriceFeed.PricesChanged' \
-              'suspect reference:' 'full report: '; do
-    grep -qF -- "$want" "$work/test.log" || fail "the failure does not say: $want"
+              'suspect reference: System.Object[][0] -> System.EventHandler' 'full report: '; do
+    grep -qF -- "$want" "$log" || fail "the failure does not say: $want"
   done
-  report=$(grep -oE 'full report: [^ ]+index\.html' "$work/test.log" | head -1 | cut -d' ' -f3)
+  report=$(grep -oE 'full report: [^ ]+index\.html' "$log" | head -1 | cut -d' ' -f3)
   [ -f "$report" ] && [ -f "$(dirname "$report")/report.json" ] || fail "no report at $report"
-  echo "xunit: run $run of $runs: the tidy cart passed, the leaky cart failed naming its leak"
+  echo "$project: run $run of $runs: $succeeded passed, the leaky cart's test failed naming its leak"
+}
+
+for run in $(seq "$runs"); do
+  check Shop.Tests 1 1
+  check Shop.NUnitTests 0 1
+  check Shop.MSTests 0 1
 done

@@ -134,6 +134,19 @@ TEST_F(ManifestTest, MeasureNamesTheLaunchedProcessOrTheHellos) {
   EXPECT_NE(error_of(silent).find("/launch/measure"), std::string::npos);
 }
 
+TEST_F(ManifestTest, RetentionReadsADumpOrTheProcess) {
+  EXPECT_FALSE(load_manifest(write(kValid)).retention.from_process);
+  std::string live = kValid;
+  const std::string iterations = R"("iterations": 20,)";
+  live.replace(live.find(iterations), iterations.size(),
+               iterations + R"( "retention": { "from": "process" },)");
+  EXPECT_TRUE(load_manifest(write(live)).retention.from_process);
+  std::string bad = live;
+  bad.replace(bad.find("\"process\""), 9, "\"memory\"");
+  EXPECT_NE(error_of(bad).find("/retention/from: must be \"dump\" or \"process\""),
+            std::string::npos);
+}
+
 TEST_F(ManifestTest, OnlyACanaryNamesItsFindings) {
   std::string text = kValid;
   text.replace(text.find("\"expect\": \"leak\""), 16,

@@ -260,6 +260,8 @@ public sealed class LeakWatch : IDisposable
             ["iteration"] = new JsonArray(Iterate()),
             ["iterations"] = times,
             ["verdict"] = new JsonObject { ["minGrowthPerIteration"] = _options.MinGrowthPerIteration },
+            // What holds a leak is read from this process while it waits, not from a dump.
+            ["retention"] = new JsonObject { ["from"] = "process" },
         };
         string dir = Path.Combine(_work, "scenarios", _name);
         Directory.CreateDirectory(dir);
