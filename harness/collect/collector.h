@@ -30,6 +30,9 @@ struct CollectRequest {
   // owner deletes what nobody keeps.
   bool retain_dump = false;
   bool live_only = false;  // the app was not settled: count only reachable objects
+  // The memory summary is judged (verdict.judgeMemory): reading the heap first must not show as
+  // its growth
+  bool memory_judged = true;
 };
 
 // One source of measurements. A collector fills its part of the checkpoint and never decides a

@@ -130,7 +130,9 @@ void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::j
   // At the warm-up checkpoint the engine also counts where objects hang (census), in the same
   // stop of the process, so the leaks found later are the objects of places that gained some.
   std::vector<std::pair<std::string, nlohmann::json>> ops{{"heapstat", nlohmann::json::object()}};
-  const bool census = request.label == kWarmupLabel || request.label == kPrimingLabel;
+  // (At the priming read only to touch what the census touches, when memory is judged.)
+  const bool census =
+      request.label == kWarmupLabel || (request.label == kPrimingLabel && request.memory_judged);
   if (census) ops.emplace_back("census", nlohmann::json{{"name", request.label}});
   const auto answers = ask_opened(engine(request), open, ops,
                                   Deadline::after_seconds(request.timeout_seconds), request.pid);

@@ -28,6 +28,9 @@ struct VerdictSettings {
   double noise_floor_count = 2;  // a type whose count changes less than this is noise
   double noise_floor_kb = 32;    // a memory category that changes less than this is noise
   std::map<MemoryCategory, MemoryTolerance> memory;  // overrides of the defaults
+  // verdict.judgeMemory: the memory summary's categories are judged (else only reported: a test
+  // host's native memory is its test runner's too)
+  bool judge_memory = true;
 
   MemoryTolerance memory_tolerance(MemoryCategory c) const {
     const auto it = memory.find(c);

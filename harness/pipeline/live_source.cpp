@@ -44,6 +44,7 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   // after the run: keep_last_dump).
   request.retain_dump = ctx.options.keep_dumps != KeepDumps::kNever;
   request.live_only = live_only;
+  request.memory_judged = ctx.manifest.verdict.judge_memory;
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
   }

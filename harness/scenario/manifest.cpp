@@ -441,6 +441,7 @@ void read_verdict(JsonObjectReader v, VerdictSettings& out) {
   read("noiseFloorCount", 1e12, out.noise_floor_count);
   read("noiseFloorKb", 1e12, out.noise_floor_kb);
   if (auto m = v.optional_object("memory")) read_memory_tolerances(*m, out);
+  if (auto judge = v.optional_bool("judgeMemory")) out.judge_memory = *judge;
   if (out.min_growth_per_iteration <= 0) {
     v.fail("minGrowthPerIteration", "must be greater than 0");
   }

@@ -19,8 +19,10 @@ echo "dotnet-tool-install: leakgate --version: $out"
 # The command is the package's: its native binary and the libraries it carries.
 native=$(find "$work/tools/.store" -path '*/native/linux-x64/bin/leakgate' | head -1)
 [ -n "$native" ] || { echo "no native leakgate in the tool's store"; exit 1; }
-ldd "$native" | grep -q "libre2.so.9 => $(dirname "$native")/../lib/leakgate/lib/" ||
-  { ldd "$native"; echo "the native leakgate does not load the RE2 its package carries"; exit 1; }
+# (The whole output first: a grep -q reading a pipe under pipefail fails when it stops early.)
+libraries=$(ldd "$native")
+grep -qF "libre2.so.9 => $(dirname "$native")/../lib/leakgate/lib/" <<<"$libraries" ||
+  { echo "$libraries"; echo "the native leakgate does not load the RE2 its package carries"; exit 1; }
 
 cd "$src"
 set +e

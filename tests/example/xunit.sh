@@ -4,7 +4,8 @@
 # package of the same version from an earlier build is not taken from a shared cache); then
 # `dotnet test` (xunit.v3, NUnit and MSTest, each on Microsoft.Testing.Platform). The tidy cart's
 # test must pass, the leaky cart's fail with a message naming the leaking type, its root and the
-# suspect reference (one NUnit and one MSTest test: the leaky cart's).
+# suspect reference (one NUnit and one MSTest test: the leaky cart's). Then the test runner is
+# killed while leakgate reads it, and nothing leakgate started may outlive it.
 # Usage: xunit.sh SOURCE_DIR TOOL_FEED LIBRARY_FEED WORK_DIR [RUNS]
 set -euo pipefail
 src=$1 tool_feed=$2 library_feed=$3 work=$4 runs=${5:-1}
@@ -55,3 +56,34 @@ for run in $(seq "$runs"); do
   check Shop.NUnitTests 0 1
   check Shop.MSTests 0 1
 done
+
+# The test runner killed while leakgate reads it: leakgate (started with --exit-with the test
+# process), its relay and its heap engine must all be gone soon after, without anyone stopping them.
+exe=$work/repo/Shop.Tests/bin/Release/net10.0/Shop.Tests
+"$exe" >"$work/killed.log" 2>&1 &
+runner=$!
+watching=() children=()
+for _ in $(seq 600); do  # until leakgate runs its relay and its engine (at most 60 s)
+  mapfile -t watching < <(pgrep -f -- "--exit-with $runner run" || true)
+  [ ${#watching[@]} -gt 0 ] && mapfile -t children < <(pgrep -P "${watching[0]}" || true)
+  [ ${#children[@]} -ge 2 ] && break
+  kill -0 "$runner" 2>/dev/null || { cat "$work/killed.log"; echo "the test runner ended first"; exit 1; }
+  sleep 0.1
+done
+[ ${#children[@]} -ge 2 ] ||
+  { echo "leakgate never ran its relay and engine for the test runner"; kill -9 "$runner"; exit 1; }
+kill -9 "$runner"
+wait "$runner" 2>/dev/null || true
+for _ in $(seq 150); do  # at most 15 s for every one of them to end
+  left=()
+  for pid in "${watching[@]}" "${children[@]}"; do kill -0 "$pid" 2>/dev/null && left+=("$pid"); done
+  [ ${#left[@]} -eq 0 ] && break
+  sleep 0.1
+done
+if [ ${#left[@]} -gt 0 ]; then
+  ps -o pid,ppid,args -p "${left[*]// /,}" || true
+  kill -9 "${left[@]}" 2>/dev/null || true
+  echo "left behind after the test runner was killed: ${left[*]}"
+  exit 1
+fi
+echo "xunit: the test runner killed mid-run: leakgate and its ${#children[@]} child process(es) ended with it"

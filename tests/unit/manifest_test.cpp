@@ -134,6 +134,17 @@ TEST_F(ManifestTest, MeasureNamesTheLaunchedProcessOrTheHellos) {
   EXPECT_NE(error_of(silent).find("/launch/measure"), std::string::npos);
 }
 
+TEST_F(ManifestTest, MemoryIsJudgedUnlessSaidOtherwise) {
+  EXPECT_TRUE(load_manifest(write(kValid)).verdict.judge_memory);
+  std::string off = kValid;
+  const std::string growth = R"("minGrowthPerIteration": 0.5)";
+  off.replace(off.find(growth), growth.size(), growth + R"(, "judgeMemory": false)");
+  EXPECT_FALSE(load_manifest(write(off)).verdict.judge_memory);
+  std::string bad = off;
+  bad.replace(bad.find("false"), 5, "\"no\"");
+  EXPECT_NE(error_of(bad).find("/verdict/judgeMemory"), std::string::npos);
+}
+
 TEST_F(ManifestTest, RetentionReadsADumpOrTheProcess) {
   EXPECT_FALSE(load_manifest(write(kValid)).retention.from_process);
   std::string live = kValid;

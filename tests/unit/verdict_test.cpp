@@ -235,6 +235,15 @@ TEST_F(VerdictTest, WhatNewThreadsBringIsTheThreads) {
   // More than a thread brings (12 per thread) is not the thread's.
   j = judge_points({at(0, 100, 10), at(6, 130, 10), at(13, 160, 11), at(20, 190, 11)});
   ASSERT_EQ(j.findings.size(), 1u);
+  // The app's own types are not the threads': one per request while the pool adds a thread is a
+  // leak (a service keeping every request's context).
+  const auto app = [](int iteration, std::uint64_t contexts, std::uint64_t threads) {
+    return cp(iteration, {{1, "MyService.OrderContext", contexts, contexts * 32},
+                          {2, "System.Threading.Thread", threads, threads * 72}});
+  };
+  j = judge_points({app(0, 5, 8), app(6, 11, 9), app(13, 18, 9), app(20, 25, 9)});
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].type, "MyService.OrderContext");
   // A thread leak is judged on the threads: one per iteration.
   j = judge_points({at(0, 110, 10), at(6, 176, 16), at(13, 253, 23), at(20, 330, 30)});
   bool threads_found = false;
@@ -285,6 +294,18 @@ TEST_F(VerdictTest, MemoryCategoriesGrowAndRegress) {
   EXPECT_EQ(j.verdict, Verdict::kRegression);  // 9000 > 1000 * 1.25 + 4096
   j = judge_points({memory_cp(0, 1010), memory_cp(20, 1020)}, &b);
   EXPECT_EQ(j.verdict, Verdict::kPass);  // below the noise floor and within the baseline
+}
+
+TEST_F(VerdictTest, MemoryNotJudgedIsNoFindingWhileTypesStillAre) {
+  settings_.judge_memory = false;
+  auto j = judge_points({memory_cp(0, 500), memory_cp(10, 1460), memory_cp(20, 2420)});
+  EXPECT_EQ(j.verdict, Verdict::kPass);
+  EXPECT_TRUE(j.findings.empty());
+  j = judge_points({cp(0, {{1, "App.Form", 5, 440}}), cp(10, {{1, "App.Form", 15, 1320}}),
+                    cp(20, {{1, "App.Form", 25, 2200}})});
+  EXPECT_EQ(j.verdict, Verdict::kLeak);
+  ASSERT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings[0].kind, FindingKind::kManaged);
 }
 
 TEST_F(VerdictTest, FreeSpaceIsNeverAFinding) {

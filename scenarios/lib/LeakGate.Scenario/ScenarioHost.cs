@@ -94,16 +94,22 @@ public sealed class ScenarioHost
     private static Thread? _finalizerWaiter;
 
     /// <summary>A full, blocking, compacting collection; finalizers run; collected again so
-    /// what the finalizers released is gone too. Returns the heap facts after it. A finalizer
-    /// thread that does not finish the queue within <see cref="FinalizerWait"/> is reported as
-    /// <c>finalizerBlocked=true</c> instead of hanging the settle (a blocked finalizer thread is
-    /// itself a leak: the queue only grows).</summary>
+    /// what the finalizers released is gone too (when the first collection found objects to
+    /// finalize: else the second would find nothing the first did not). Returns the heap facts
+    /// after it. A finalizer thread that does not finish the queue within
+    /// <see cref="FinalizerWait"/> is reported as <c>finalizerBlocked=true</c> instead of hanging
+    /// the settle (a blocked finalizer thread is itself a leak: the queue only grows).</summary>
     public static string Settle()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var pending = GC.GetGCMemoryInfo(GCKind.FullBlocking).FinalizationPendingCount;
         var finalized = WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        if (pending > 0 || !finalized)
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         return string.Create(CultureInfo.InvariantCulture,
             $"heapBytes={GC.GetTotalMemory(false)} gen2Collections={GC.CollectionCount(2)} promotedBytes={info.PromotedBytes}")
