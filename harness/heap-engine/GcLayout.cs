@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Diagnostics.Runtime;
 
 namespace LeakGate.HeapEngine;
@@ -85,15 +86,14 @@ public sealed class GcLayout
         int n = 0;
         if (_series.Length > 0)
         {
+            // The object as words (series are word-aligned: a reference's offset in an object).
+            ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(bytes);
             foreach ((long seriesSize, long offset) in _series)
             {
                 long stop = offset + seriesSize + size;
-                if (offset < 0 || stop > size) return -1;
-                for (long at = offset; at < stop; at += 8)
-                {
-                    ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice((int)at, 8));
-                    if (value != 0) into[n++] = value;
-                }
+                if (offset < 0 || stop > size || (offset & 7) != 0) return -1;
+                foreach (ulong value in words[(int)(offset >> 3)..(int)((stop + 7) >> 3)])
+                    if (value != 0) into[n++] = BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
             }
             return n;
         }

@@ -76,6 +76,7 @@ public sealed class HeapWalker
     private readonly IDataReader _reader;
     private readonly Dictionary<ulong, TypeTally> _byRawMt = new();
     private readonly HeapTally _tally = new();
+    private readonly List<byte[]> _blocks = new();
     internal readonly Dictionary<ulong, ulong> AllocationContexts = new();
     // The allocation contexts' starts in order: the walk compares each object with the next one
     // only, instead of looking every object up.
@@ -122,7 +123,7 @@ public sealed class HeapWalker
         _tally.Segments = segments.Length;
         _tally.SegmentObjects = new long[segments.Length];
         var walkers = new SegmentWalker[Math.Max(1, Math.Min(Threads, segments.Length))];
-        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, null);
+        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, null, Block(w));
         _tally.Threads = walkers.Length;
         WalkAll(segments, walkers, null);
         foreach (SegmentWalker walker in walkers) walker.AddTo(_tally);
@@ -135,8 +136,16 @@ public sealed class HeapWalker
     {
         ClrSegment[] segments = Segments();
         var walkers = new SegmentWalker[sinks.Count];
-        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, sinks[w]);
+        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, sinks[w], Block(w));
         WalkAll(segments, walkers, sinks);
+    }
+
+    // The read buffer of walker w, kept for the next walk of the heap (the count then the fill):
+    // its pages made present once, not faulted in again by each walk's reads.
+    private byte[] Block(int w)
+    {
+        while (_blocks.Count <= w) _blocks.Add(BigArray.Allocate<byte>(SegmentWalker.BlockSize));
+        return _blocks[w];
     }
 
     private ClrSegment[] Segments()

@@ -17,7 +17,7 @@ public sealed class Leak
 {
     public int Root;  // into RootSet.Roots
     public readonly Dictionary<int, LeakMember> Members = new();  // by type index
-    public readonly List<int> Entries = new();  // the first new object of every path
+    public int Entries;  // its first new objects: one per path (LeakFinder.EntriesByLeak lists them)
     public int HeadObject = -1;  // the app-type object nearest a root, of all paths of the leak
     public int FirstNew = -1;    // the first new object nearest a root (when no app type grows)
     public int HeadType = -1;
@@ -53,6 +53,8 @@ public sealed class LeakFinder
     private readonly Dictionary<int, int> _leakOfHolder = new();
     private readonly Dictionary<string, int> _leakOfKey = new();
     private readonly long[] _reached;  // by type index: growing types' objects the search reached
+    private int[] _entries = [];  // every leak's first new objects, in the search's order
+    private int _entryCount;
     // The growing types' objects of each leak by (leak, type, the first app type on their path).
     private readonly Dictionary<(int Leak, int Type, int AppType), Part> _parts = new();
 
@@ -82,6 +84,7 @@ public sealed class LeakFinder
         _leakOf = BigArray.Allocate<int>(graph.Count);
         _appType = BigArray.Allocate<int>(graph.Count);
         _reached = new long[graph.Types.Length];
+        _entries = BigArray.Allocate<int>(finder.Order.Length);
         MarkPaths();
         phases.End("paths");
         Group();
@@ -121,7 +124,8 @@ public sealed class LeakFinder
                 if (key != lastKey) (lastKey, lastLeak) = (key, LeakOf(i, key));
                 leak = lastLeak;
                 Leak entered = Leaks[leak];
-                entered.Entries.Add(i);
+                entered.Entries++;
+                _entries[_entryCount++] = i;
                 if (entered.FirstNew < 0) entered.FirstNew = i;
             }
             _leakOf[i] = leak;
@@ -211,8 +215,8 @@ public sealed class LeakFinder
         if (Leaks.Count == 0) return;
         byte[] mark = BigArray.Allocate<byte>(_graph.Count);
         Array.Clear(mark);
-        foreach (Leak leak in Leaks)
-            foreach (int e in leak.Entries) mark[e] = Entry;
+        (int[] entries, int[] start) = EntriesByLeak();
+        foreach (int e in entries.AsSpan(0, _entryCount)) mark[e] = Entry;
         int[] queue = _appType;  // MarkPaths' alone: its pages are present already
         int tail = 0;
         // What the roots reach without going through a leak's first new objects: every object
@@ -243,16 +247,30 @@ public sealed class LeakFinder
         }
         Flood(queue, tail, mark, FromRoots, null);
         // Most instances first: an object two leaks hold counts for the first.
-        foreach (Leak leak in Leaks.OrderByDescending(l => l.Members.Values.Sum(m => m.Instances)))
+        foreach (int l in Enumerable.Range(0, Leaks.Count).OrderByDescending(l => Leaks[l].Members.Values.Sum(m => m.Instances)))
         {
             tail = 0;
-            foreach (int e in leak.Entries)
+            for (int k = start[l]; k < start[l + 1]; k++)
             {
+                int e = entries[k];
                 mark[e] = Owned;
                 queue[tail++] = e;
             }
-            Flood(queue, tail, mark, Owned, leak);
+            Flood(queue, tail, mark, Owned, Leaks[l]);
         }
+    }
+
+    // Every leak's first new objects, leak after leak (leak l's from start[l] to start[l + 1]):
+    // MarkPaths' list, in the search's order, sorted by leak (counting) when there are several.
+    private (int[] Entries, int[] Start) EntriesByLeak()
+    {
+        var start = new int[Leaks.Count + 1];
+        for (int l = 0; l < Leaks.Count; l++) start[l + 1] = start[l] + Leaks[l].Entries;
+        if (Leaks.Count == 1) return (_entries, start);
+        int[] byLeak = BigArray.Allocate<int>(start[^1]);
+        int[] next = start[..^1];
+        foreach (int e in _entries.AsSpan(0, _entryCount)) byLeak[next[_leakOf[e]]++] = e;
+        return (byLeak, start);
     }
 
     // Breadth-first from queue[0..tail) over objects still Free, marking them `as`; a leak's search

@@ -217,7 +217,7 @@ public sealed class ObjectGraph
             if (entries > Array.MaxLength)
                 throw new EngineException(ErrorKind.Internal, "the heap spans more pages than one array holds");
         }
-        _pageFirst = new int[Math.Max(entries, 1)];
+        _pageFirst = BigArray.Allocate<int>(Math.Max(entries, 1));  // every entry written below
         for (int s = 0; s < n; s++)
         {
             int first = _segFirst[s];
@@ -347,7 +347,11 @@ public sealed class ObjectGraph
             _next++;
         }
 
-        public void Release() => Raw = [];
+        public void Release()
+        {
+            Raw = [];
+            _large = [];
+        }
 
         private static void Differs() =>
             throw new EngineException(ErrorKind.HeapNotWalkable,
@@ -383,7 +387,7 @@ public sealed class ObjectGraph
         // the next one; empty when it cannot be read.
         private ReadOnlySpan<byte> ReadLarge(ulong address, int size)
         {
-            if (_large.Length < size) _large = GC.AllocateUninitializedArray<byte>(Math.Max(size, _large.Length * 2));
+            if (_large.Length < size) _large = BigArray.Allocate<byte>(Math.Max(size, Math.Min(_large.Length * 2L, (long)MaxLargeRead)));
             int got = walker.Read(address, _large.AsSpan(0, size));
             return got == size ? _large.AsSpan(0, size) : default;
         }

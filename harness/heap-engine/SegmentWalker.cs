@@ -12,7 +12,7 @@ namespace LeakGate.HeapEngine;
 // ReadyToRun, and a loop's precompiled code is not optimized again while the loop runs.
 internal sealed class SegmentWalker
 {
-    private const int BlockSize = 8 << 20;
+    internal const int BlockSize = 8 << 20;
     private const uint MinObjectSize = 8 * 3;
 
     private readonly HeapWalker _walk;
@@ -21,7 +21,7 @@ internal sealed class SegmentWalker
     // The last method tables met, by a hash of their address (most objects are of a few types).
     private readonly ulong[] _cacheMt = new ulong[256];
     private readonly TypeTally?[] _cacheType = new TypeTally?[256];
-    private readonly byte[] _block = new byte[BlockSize];
+    private readonly byte[] _block;
     private ulong _blockStart;
     private int _blockLength;
     private ulong _bytesRead;
@@ -34,9 +34,11 @@ internal sealed class SegmentWalker
     private long _kept;  // objects of the segment kept (HeapWalker.Only)
     private readonly List<TypeTally> _types = new();  // every type this walker counted
 
-    public SegmentWalker(HeapWalker walk, IObjectSink? sink)
+    // `block`: a buffer of BlockSize bytes of its own (HeapWalker.Block: the walks of one heap reuse them).
+    public SegmentWalker(HeapWalker walk, IObjectSink? sink, byte[] block)
     {
         _walk = walk;
+        _block = block;
         _sink = sink;
         _contextStarts = walk.ContextStarts;
     }
