@@ -33,6 +33,9 @@ struct CollectRequest {
   // The memory summary is judged (verdict.judgeMemory): reading the heap first must not show as
   // its growth
   bool memory_judged = true;
+  // Count where the objects hang as the heap is read (the census a leak's new objects are told
+  // by; the heap engine only)
+  bool census = false;
 };
 
 // One source of measurements. A collector fills its part of the checkpoint and never decides a
@@ -74,6 +77,9 @@ class Collector {
   // What the GC holds now (its allocated and committed bytes, its segments), read without walking
   // the heap, for settling; nullopt where the collector cannot tell cheaply. Called after prepare.
   virtual std::optional<GcHeapSummary> gc_now(const CollectRequest&) { return std::nullopt; }
+  // Counts where the objects hang now, named after request.label, for find_leaks (retention.census
+  // "onGrowth": at a checkpoint already collected); false where the collector cannot.
+  virtual bool census(const CollectRequest& /*request*/) { return false; }
   // Name and version of each external tool it used so far, for the report.
   virtual std::map<std::string, std::string> tool_versions() const { return {}; }
 };

@@ -27,7 +27,7 @@ EngineCollector::EngineCollector(ToolSettings settings)
 HeapEngine& EngineCollector::engine(const CollectRequest& request) {
   if (!engine_ || !engine_->usable()) {
     engine_.reset();
-    census_taken_ = false;  // kept by the engine that took it
+    census_label_.clear();  // kept by the engine that took it
     engine_ = std::make_unique<HeapEngine>(locate_heap_engine(settings_.heap_engine),
                                            request.raw_dir, kEngineStartSeconds);
     engine_version_ = engine_->version();
@@ -40,12 +40,12 @@ std::optional<std::string> EngineCollector::prepare(const CollectRequest& reques
   engine_.reset();
   engine(request);
   attach_refused_ = false;
-  census_taken_ = false;
+  census_label_.clear();
   std::string note =
       "heap statistics read by leakgate's heap engine (ClrMD), attached to the live process";
   // Reading the heap reads pages of the process that were never touched (mapped assemblies; the
   // census reads every module's statics and metadata): once before the first checkpoint, so
-  // they do not show as memory growth.
+  // they do not show as memory growth (where memory is judged).
   Checkpoint scratch;
   CollectRequest priming = request;
   priming.label = kPrimingLabel;
@@ -53,7 +53,13 @@ std::optional<std::string> EngineCollector::prepare(const CollectRequest& reques
   priming.raw_dir = request.temp_dir;
   priming.live_only = false;
   try {
-    read_walkable(priming, scratch);
+    if (request.memory_judged) {
+      read_walkable(priming, scratch);
+    } else {
+      // Nothing to prime where memory is not judged: whether the engine may attach is all.
+      ask_opened(engine(request), {{"pid", request.pid}}, {},
+                 Deadline::after_seconds(request.timeout_seconds), request.pid);
+    }
   } catch (const EngineError& e) {
     if (e.kind() != "attach-refused") throw;
     attach_refused_ = true;
@@ -108,7 +114,7 @@ std::optional<LeakAnalysis> EngineCollector::find_leaks(const Checkpoint& checkp
   }
   nlohmann::json fields = {
       {"types", query.types}, {"appTypes", query.app_types}, {"maxHops", query.max_hops}};
-  if (census_taken_) fields["since"] = kWarmupLabel;
+  if (!census_label_.empty()) fields["since"] = census_label_;
   const nlohmann::json open =
       live ? nlohmann::json{{"pid", query.pid}} : nlohmann::json{{"dump", *checkpoint.dump_file}};
   const HeapEngine::Answer answer =
@@ -127,17 +133,17 @@ std::optional<LeakAnalysis> EngineCollector::find_leaks(const Checkpoint& checkp
 
 void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::json& open,
                                 Checkpoint& into) {
-  // At the warm-up checkpoint the engine also counts where objects hang (census), in the same
-  // stop of the process, so the leaks found later are the objects of places that gained some.
+  // Where asked (the warm-up checkpoint) the engine also counts where objects hang (census), in
+  // the same stop of the process, so the leaks found later are the objects of places that gained
+  // some.
   std::vector<std::pair<std::string, nlohmann::json>> ops{{"heapstat", nlohmann::json::object()}};
   // (At the priming read only to touch what the census touches, when memory is judged.)
-  const bool census =
-      request.label == kWarmupLabel || (request.label == kPrimingLabel && request.memory_judged);
+  const bool census = request.census || (request.label == kPrimingLabel && request.memory_judged);
   if (census) ops.emplace_back("census", nlohmann::json{{"name", request.label}});
   const auto answers = ask_opened(engine(request), open, ops,
                                   Deadline::after_seconds(request.timeout_seconds), request.pid);
   const HeapEngine::Answer& answer = answers.front();
-  if (request.label == kWarmupLabel) census_taken_ = true;
+  if (request.census) census_label_ = request.label;
   const fs::path raw = request.raw_dir / (request.label + ".engine-heapstat.json");
   write_file_atomically(raw, answer.line + "\n");
   into.raw.push_back({"heap engine heapstat", raw.filename().string()});
@@ -149,6 +155,19 @@ void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::j
     throw ToolError("cannot read the heap engine's heapstat at checkpoint '" + request.label +
                     "' (" + raw.string() + "): " + err.what());
   }
+}
+
+bool EngineCollector::census(const CollectRequest& request) {
+  if (attach_refused_) return false;  // a dump of its own is not worth it: the leaks go without
+  read_when_walkable(Deadline::after_seconds(request.timeout_seconds),
+                     "the census at checkpoint '" + request.label + "'", [&] {
+                       return ask_opened(engine(request), {{"pid", request.pid}},
+                                         {{"census", nlohmann::json{{"name", request.label}}}},
+                                         Deadline::after_seconds(request.timeout_seconds),
+                                         request.pid);
+                     });
+  census_label_ = request.label;
+  return true;
 }
 
 void EngineCollector::collect(const CollectRequest& request, Checkpoint& into) {

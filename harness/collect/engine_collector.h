@@ -41,6 +41,7 @@ class EngineCollector : public Collector {
   std::optional<LeakAnalysis> find_leaks(const Checkpoint& checkpoint, const LeakQuery& query,
                                          const std::filesystem::path& raw_dir) override;
   // Attached (open, gc, close): nullopt where attaching is refused.
+  bool census(const CollectRequest& request) override;
   std::optional<GcHeapSummary> gc_now(const CollectRequest& request) override;
   std::map<std::string, std::string> tool_versions() const override;
 
@@ -66,9 +67,9 @@ class EngineCollector : public Collector {
   std::unique_ptr<HeapEngine> engine_;
   std::string engine_version_;
   bool attach_refused_ = false;
-  // A census of where objects hang was taken at the warm-up checkpoint (kept by the engine): the
-  // leaks are then the objects in places that gained some since.
-  bool census_taken_ = false;
+  // The checkpoint at which a census of where objects hang was taken (kept by the engine), or
+  // empty: the leaks are then the objects in places that gained some since.
+  std::string census_label_;
 };
 
 }  // namespace leakgate

@@ -1,6 +1,7 @@
 #include "pipeline/live_source.h"
 
 #include <algorithm>
+#include <map>
 #include <string_view>
 
 #include "collect/environment_probe.h"
@@ -29,6 +30,7 @@ struct ScenarioContext {
   fs::path temp;
   ScenarioResult& result;
   const ScenarioSource::MoreIterations& more;
+  bool census_taken = false;  // where objects hang was counted (retention.census)
 };
 
 CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
@@ -45,6 +47,7 @@ CollectRequest make_request(ScenarioContext& ctx, ScenarioSession& session,
   request.retain_dump = ctx.options.keep_dumps != KeepDumps::kNever;
   request.live_only = live_only;
   request.memory_judged = ctx.manifest.verdict.judge_memory;
+  request.census = label == kWarmupLabel && !ctx.manifest.retention.census_on_growth;
   if (const auto it = ctx.manifest.env.find("TMPDIR"); it != ctx.manifest.env.end()) {
     request.tool_env["TMPDIR"] = it->second;  // the diagnostics socket lives there
   }
@@ -98,6 +101,46 @@ void keep_last_dump(ScenarioContext& ctx, ScenarioSession& session) {
     const std::string doing = "checkpoint '" + last.label + "': the dump for retention paths";
     ctx.progress.say(ctx.manifest.name, doing);
     blaming_the_app_if_gone(session, doing, [&] { collector->keep_dump(request, last); });
+  }
+}
+
+// The first type with more instances than at the warm-up checkpoint by what a leak could have
+// added at half the rate the verdict judges (at least the noise floor: a test host's own boxed
+// number or two is not growth), if any.
+std::optional<std::string> grown_since_warmup(const ScenarioContext& ctx, const Checkpoint& cp) {
+  if (ctx.result.checkpoints.empty() || !ctx.result.checkpoints.front().heap || !cp.heap) {
+    return std::nullopt;
+  }
+  const VerdictSettings& v = ctx.manifest.verdict;
+  const double enough =
+      std::max(v.noise_floor_count, 0.5 * v.min_growth_per_iteration * cp.iteration);
+  std::map<std::string_view, std::uint64_t> before;
+  for (const auto& row : ctx.result.checkpoints.front().heap->types) before[row.type] += row.count;
+  for (const auto& row : cp.heap->types) {
+    const auto it = before.find(row.type);
+    const std::uint64_t was = it == before.end() ? 0 : it->second;
+    if (row.count > was && static_cast<double>(row.count - was) >= enough) return row.type;
+  }
+  return std::nullopt;
+}
+
+// retention.census "onGrowth": at an intermediate checkpoint, once a type has grown since the
+// warm-up, where the objects hang is counted (the run's first census) before the app goes on.
+void census_on_growth(ScenarioContext& ctx, ScenarioSession& session, const Checkpoint& cp) {
+  if (!ctx.manifest.retention.census_on_growth || ctx.census_taken) return;
+  const auto grown = grown_since_warmup(ctx, cp);
+  if (!grown) return;
+  ctx.census_taken = true;
+  const CollectRequest request = make_request(ctx, session, cp.label);
+  for (auto& collector : ctx.collectors) {
+    if (!collector->applies_to(ctx.result.runtime)) continue;
+    const std::string doing = "checkpoint '" + cp.label + "': census (" + *grown + " grew)";
+    ctx.progress.say(ctx.manifest.name, doing);
+    bool taken = false;
+    blaming_the_app_if_gone(session, doing, [&] { taken = collector->census(request); });
+    if (taken)
+      session.log_step("census of where objects hang at '" + cp.label + "': " + *grown +
+                       " has more instances than at the warm-up");
   }
 }
 
@@ -184,6 +227,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   run_steps(session, m.warmup, m, vars);
   prepare_collectors(ctx, session);
   ctx.result.checkpoints.push_back(take_checkpoint(ctx, session, std::string(kWarmupLabel), 0));
+  ctx.census_taken = !m.retention.census_on_growth;
   if (ctx.result.runtime.facts.contains("runtime")) {
     // The GC's configuration, for every .NET app (what the app said in a handshake stays).
     auto& facts = ctx.result.runtime.facts;
@@ -204,6 +248,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
         i == m.iterations * next_checkpoint / (m.intermediate_checkpoints + 1)) {
       ctx.result.checkpoints.push_back(
           take_checkpoint(ctx, session, "iteration-" + std::to_string(i), i));
+      census_on_growth(ctx, session, ctx.result.checkpoints.back());
       ++next_checkpoint;
     }
   }

@@ -31,22 +31,9 @@ struct Reading {
   std::optional<std::uint64_t> memory_kb() const { return judged_kb ? judged_kb : rss_kb; }
 };
 
-Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now) {
-  Reading r;
-  r.rss_kb = resident_kb(pid);
-  if (gc_now) {
-    if (auto gc = gc_now()) {
-      r.gc_allocated = gc->allocated_bytes;
-      r.gc_committed = gc->committed_bytes;
-      // The memory summary as a checkpoint takes it, split by owner as the verdict judges it.
-      Checkpoint scratch;
-      scratch.memory = classify_memory(read_process_memory(pid));
-      scratch.gc_heap = std::move(*gc);
-      attribute_runtime_memory(scratch);
-      if (memory_split(scratch)) r.judged_kb = judged_total_kb(scratch);
-    }
-  }
-  if (reply.empty()) return r;
+// The app's own figure of its live heap, from its settle reply (none without one).
+std::optional<std::uint64_t> app_heap_bytes(const std::string& reply) {
+  if (reply.empty()) return std::nullopt;
   const auto facts = protocol::parse_facts(reply);
   // promotedBytes (what survived the full collection) is steadier than heapBytes, which also
   // counts the allocation context the settle itself used.
@@ -54,9 +41,32 @@ Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now) {
     const auto it = facts.find(key);
     if (it == facts.end()) continue;
     try {
-      r.heap_bytes = std::stoull(it->second);
-      break;
+      return std::stoull(it->second);
     } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
+}
+
+// One round's reading. Where memory is not judged (verdict.judgeMemory false: a leak test), the
+// app's own figure of its heap is all settling compares when it gives one (no /proc, no engine).
+Reading read(const std::string& reply, pid_t pid, const GcReader& gc_now, bool memory_judged) {
+  Reading r;
+  r.heap_bytes = app_heap_bytes(reply);
+  if (!memory_judged && r.heap_bytes) return r;
+  if (memory_judged) r.rss_kb = resident_kb(pid);
+  if (gc_now) {
+    if (auto gc = gc_now()) {
+      r.gc_allocated = gc->allocated_bytes;
+      r.gc_committed = gc->committed_bytes;
+      if (memory_judged) {
+        // The memory summary as a checkpoint takes it, split by owner as the verdict judges it.
+        Checkpoint scratch;
+        scratch.memory = classify_memory(read_process_memory(pid));
+        scratch.gc_heap = std::move(*gc);
+        attribute_runtime_memory(scratch);
+        if (memory_split(scratch)) r.judged_kb = judged_total_kb(scratch);
+      }
     }
   }
   return r;
@@ -212,7 +222,7 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
       result.reply = session.settle();
     }
     ++result.rounds;
-    readings.push_back(read(result.reply, session.pid(), gc_now));
+    readings.push_back(read(result.reply, session.pid(), gc_now, m.verdict.judge_memory));
     session.log_step("settle round " + std::to_string(result.rounds) +
                      (induced ? " (induced full GC): " : " (settle command): ") +
                      describe({readings.back()}));

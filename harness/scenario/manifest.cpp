@@ -403,6 +403,12 @@ void read_retention(JsonObjectReader r, RetentionSettings& out) {
     }
     out.from_process = *from == "process";
   }
+  if (auto census = r.optional_string("census")) {
+    if (*census != "warmup" && *census != "onGrowth") {
+      r.fail("census", "must be \"warmup\" or \"onGrowth\", not \"" + *census + "\"");
+    }
+    out.census_on_growth = *census == "onGrowth";
+  }
   r.finish();
 }
 

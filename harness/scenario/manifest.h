@@ -42,6 +42,11 @@ struct RetentionSettings {
   // retention.from "process": read from the live app before it is stopped (no dump); else from a
   // dump of the final checkpoint
   bool from_process = false;
+  // retention.census "onGrowth": where objects hang is counted at the first intermediate
+  // checkpoint at which a type has more instances than at the warm-up (none when nothing grew
+  // before the final one); else ("warmup") at the warm-up checkpoint. A leak's new objects are
+  // those of places that gained objects since that census.
+  bool census_on_growth = false;
   int max_types = 10;
   int samples = 5;
   int max_hops = 32;

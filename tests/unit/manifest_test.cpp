@@ -145,16 +145,29 @@ TEST_F(ManifestTest, MemoryIsJudgedUnlessSaidOtherwise) {
   EXPECT_NE(error_of(bad).find("/verdict/judgeMemory"), std::string::npos);
 }
 
+// The valid manifest with a retention object of these fields.
+std::string with_retention(const std::string& fields) {
+  std::string text = kValid;
+  const std::string iterations = R"("iterations": 20,)";
+  text.replace(text.find(iterations), iterations.size(),
+               iterations + R"( "retention": { )" + fields + " },");
+  return text;
+}
+
 TEST_F(ManifestTest, RetentionReadsADumpOrTheProcess) {
   EXPECT_FALSE(load_manifest(write(kValid)).retention.from_process);
-  std::string live = kValid;
-  const std::string iterations = R"("iterations": 20,)";
-  live.replace(live.find(iterations), iterations.size(),
-               iterations + R"( "retention": { "from": "process" },)");
-  EXPECT_TRUE(load_manifest(write(live)).retention.from_process);
-  std::string bad = live;
-  bad.replace(bad.find("\"process\""), 9, "\"memory\"");
-  EXPECT_NE(error_of(bad).find("/retention/from: must be \"dump\" or \"process\""),
+  EXPECT_TRUE(load_manifest(write(with_retention(R"("from": "process")"))).retention.from_process);
+  EXPECT_NE(error_of(with_retention(R"("from": "memory")"))
+                .find("/retention/from: must be \"dump\" or \"process\""),
+            std::string::npos);
+}
+
+TEST_F(ManifestTest, TheCensusIsAtTheWarmupUnlessTakenOnGrowth) {
+  EXPECT_FALSE(load_manifest(write(kValid)).retention.census_on_growth);
+  EXPECT_TRUE(
+      load_manifest(write(with_retention(R"("census": "onGrowth")"))).retention.census_on_growth);
+  EXPECT_NE(error_of(with_retention(R"("census": "later")"))
+                .find("/retention/census: must be \"warmup\" or \"onGrowth\""),
             std::string::npos);
 }
 

@@ -265,8 +265,9 @@ public sealed class LeakWatch : IDisposable
                 ["minGrowthPerIteration"] = _options.MinGrowthPerIteration,
                 ["judgeMemory"] = false,
             },
-            // What holds a leak is read from this process while it waits, not from a dump.
-            ["retention"] = new JsonObject { ["from"] = "process" },
+            // What holds a leak is read from this process while it waits, not from a dump; where
+            // objects hang is counted only once a type grows (a passing test skips that walk).
+            ["retention"] = new JsonObject { ["from"] = "process", ["census"] = "onGrowth" },
         };
         string dir = Path.Combine(_work, "scenarios", _name);
         Directory.CreateDirectory(dir);
