@@ -82,7 +82,8 @@ public sealed class LeakWatch : IDisposable
                 using var stream = new NetworkStream(connection, ownsSocket: false);
                 using var reader = new StreamReader(stream, new UTF8Encoding(false));
                 using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" };
-                var host = new ScenarioHost(_name, reader, writer).Command("iterate", _ =>
+                // Types only are judged: the settles need not compact (half the time).
+                var host = new ScenarioHost(_name, reader, writer) { CompactOnSettle = false }.Command("iterate", _ =>
                 {
                     try
                     {
@@ -151,7 +152,7 @@ public sealed class LeakWatch : IDisposable
     {
         string type = TypeNames.Of(typeof(T));
         string leakgate = LeakgateCommand.Find(_options);
-        ScenarioHost.Settle();
+        ScenarioHost.Settle(compact: false);
         string pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         long count;
         using (var heapstat = new LeakgateProcess(leakgate, ["heapstat", "--pid", pid, "--json"]))
