@@ -48,6 +48,14 @@ check() {
   done
   report=$(grep -oE 'full report: [^ ]+index\.html' "$log" | head -1 | cut -d' ' -f3)
   [ -f "$report" ] && [ -f "$(dirname "$report")/report.json" ] || fail "no report at $report"
+  # Where objects hang is counted once a type grows (retention.census "onGrowth"), not in a
+  # passing test.
+  grep -q "census of where objects hang at 'iteration-" "$(dirname "$report")"/*/protocol.log ||
+    fail "the leaky cart's run took no census at an intermediate checkpoint"
+  if [ "$succeeded" -gt 0 ]; then
+    ! grep -q "census" "$(dirname "$(dirname "$report")")"/TidyCartLeavesNothingBehind/*/protocol.log ||
+      fail "the tidy cart's run took a census although nothing grew"
+  fi
   echo "$project: run $run of $runs: $succeeded passed, the leaky cart's test failed naming its leak"
 }
 
