@@ -104,6 +104,15 @@ void keep_last_dump(ScenarioContext& ctx, ScenarioSession& session) {
   }
 }
 
+// Instances per type name (rows of one name, several method tables, added up), but free space.
+std::map<std::string_view, std::uint64_t> instances_by_name(const HeapStats& heap) {
+  std::map<std::string_view, std::uint64_t> out;
+  for (const auto& row : heap.types) {
+    if (row.type != kFreeSpaceType) out[row.type] += row.count;
+  }
+  return out;
+}
+
 // The first type with more instances than at the warm-up checkpoint by what a leak could have
 // added at half the rate the verdict judges (at least the noise floor: a test host's own boxed
 // number or two is not growth), if any.
@@ -114,12 +123,11 @@ std::optional<std::string> grown_since_warmup(const ScenarioContext& ctx, const 
   const VerdictSettings& v = ctx.manifest.verdict;
   const double enough =
       std::max(v.noise_floor_count, 0.5 * v.min_growth_per_iteration * cp.iteration);
-  std::map<std::string_view, std::uint64_t> before;
-  for (const auto& row : ctx.result.checkpoints.front().heap->types) before[row.type] += row.count;
-  for (const auto& row : cp.heap->types) {
-    const auto it = before.find(row.type);
+  const auto before = instances_by_name(*ctx.result.checkpoints.front().heap);
+  for (const auto& [type, count] : instances_by_name(*cp.heap)) {
+    const auto it = before.find(type);
     const std::uint64_t was = it == before.end() ? 0 : it->second;
-    if (row.count > was && static_cast<double>(row.count - was) >= enough) return row.type;
+    if (count > was && static_cast<double>(count - was) >= enough) return std::string(type);
   }
   return std::nullopt;
 }

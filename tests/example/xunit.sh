@@ -60,7 +60,7 @@ check() {
 }
 
 for run in $(seq "$runs"); do
-  check Shop.Tests 1 1
+  check Shop.Tests 2 1
   check Shop.NUnitTests 0 1
   check Shop.MSTests 0 1
 done

@@ -273,6 +273,14 @@ public sealed class LeakWatch : IDisposable
         string dir = Path.Combine(_work, "scenarios", _name);
         Directory.CreateDirectory(dir);
         Directory.CreateDirectory(Path.Combine(_work, "baselines"));
+        if (_options.KnownLeaksFile is { } known)
+        {
+            string file = Path.IsPathRooted(known) ? known : Path.Combine(AppContext.BaseDirectory, known);
+            if (!File.Exists(file))
+                throw new LeakGateException($"the known-leaks file {file} (WatchOptions.KnownLeaksFile) does not exist");
+            // leakgate reads it (and says what is wrong in it, naming the field) from the baselines.
+            File.Copy(file, Path.Combine(_work, "baselines", "known-leaks.json"), overwrite: true);
+        }
         File.WriteAllText(Path.Combine(dir, "scenario.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 

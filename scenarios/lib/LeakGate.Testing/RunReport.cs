@@ -17,12 +17,22 @@ public sealed class LeakRun
     public required string Verdict { get; init; }
     /// <summary>What grew: leakgate's findings.</summary>
     public required IReadOnlyList<Finding> Findings { get; init; }
+    /// <summary>What grew but is a known leak (<see cref="WatchOptions.KnownLeaksFile"/>): not a
+    /// failure.</summary>
+    public IReadOnlyList<Finding> Suppressed { get; init; } = [];
     /// <summary>The heads of the leaks (the app types nearest the root that grow).</summary>
     public required IReadOnlyList<string> LeakHeads { get; init; }
     /// <summary>The folder of report.json and index.html.</summary>
     public required string ReportDirectory { get; init; }
     /// <summary>The leak traces and the summary as leakgate printed them.</summary>
     public required string Output { get; init; }
+
+    private static Finding FindingOf(JsonElement f) => new(
+        f.GetProperty("kind").GetString() ?? "",
+        f.TryGetProperty("type", out JsonElement t) ? t.GetString() ?? "" :
+        f.TryGetProperty("category", out JsonElement c) ? c.GetString() ?? "" : "",
+        f.TryGetProperty("metric", out JsonElement m) ? m.GetString() ?? "" : "",
+        f.TryGetProperty("growthPerIteration", out JsonElement g) && g.ValueKind == JsonValueKind.Number ? g.GetDouble() : 0);
 
     internal static LeakRun Read(string reportDir, string scenario, string output)
     {
@@ -33,13 +43,10 @@ public sealed class LeakRun
             foreach (JsonElement s in doc.RootElement.GetProperty("scenarios").EnumerateArray())
             {
                 if (s.GetProperty("name").GetString() != scenario) continue;
-                var findings = s.GetProperty("findings").EnumerateArray().Select(f => new Finding(
-                    f.GetProperty("kind").GetString() ?? "",
-                    f.TryGetProperty("type", out JsonElement t) ? t.GetString() ?? "" :
-                    f.TryGetProperty("category", out JsonElement c) ? c.GetString() ?? "" : "",
-                    f.TryGetProperty("metric", out JsonElement m) ? m.GetString() ?? "" : "",
-                    f.TryGetProperty("growthPerIteration", out JsonElement g) && g.ValueKind == JsonValueKind.Number ? g.GetDouble() : 0))
-                    .ToList();
+                var findings = s.GetProperty("findings").EnumerateArray().Select(FindingOf).ToList();
+                var suppressed = s.TryGetProperty("suppressed", out JsonElement known)
+                    ? known.EnumerateArray().Select(FindingOf).ToList()
+                    : new List<Finding>();
                 var heads = s.TryGetProperty("leaks", out JsonElement leaks)
                     ? leaks.EnumerateArray().Select(l => l.GetProperty("head").GetString() ?? "").ToList()
                     : new List<string>();
@@ -47,6 +54,7 @@ public sealed class LeakRun
                 {
                     Verdict = s.GetProperty("verdict").GetString() ?? "",
                     Findings = findings,
+                    Suppressed = suppressed,
                     LeakHeads = heads,
                     ReportDirectory = reportDir,
                     Output = output,

@@ -21,6 +21,15 @@ public sealed class WatchOptions
     /// <c>verdict.minGrowthPerIteration</c>; default 1: one object kept per round trip).</summary>
     public double MinGrowthPerIteration { get; set; } = 1;
 
+    /// <summary>Known leaks checked into the test project: a file in leakgate's
+    /// <c>known-leaks.json</c> format (<c>{"schemaVersion": 1, "entries": [{"scenario": "TestName",
+    /// "type": "MyApp.Cache+Entry", "reason": "..."}]}</c>; <c>"*"</c> for every test). The types it
+    /// names for this test are reported as suppressed (<see cref="LeakRun.Suppressed"/>), not
+    /// failed; an entry that matched nothing is reported as stale. A relative path is taken from
+    /// the test assembly's folder (copy the file there: <c>CopyToOutputDirectory</c>). Default:
+    /// none.</summary>
+    public string? KnownLeaksFile { get; set; }
+
     /// <summary>The most a whole run may take (default 5 minutes); leakgate is stopped after it.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 }
