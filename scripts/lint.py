@@ -32,6 +32,10 @@ EXCLUDED = ("tests/fixtures",)
 # The compile database is g++'s: clang must not stop at the GCC-only warning flags in it.
 TIDY_EXTRA_ARGS = ("-Wno-unknown-warning-option",)
 
+UNITY_BATCH = re.compile(r"/Unity/unity_\d+_cxx\.cxx$")
+UNITY_SOURCE = re.compile(r'^#include "([^"]+)"$', re.MULTILINE)
+PCH_ARGS = re.compile(r" -Winvalid-pch| -include \S*cmake_pch\.hxx")
+
 DIAGNOSTIC = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): "
                         r"(?P<severity>warning|error): (?P<message>.*?)(?: \[(?P<check>[^\]]+)\])?$")
 
@@ -79,11 +83,33 @@ def run_format(args):
     return 0
 
 
+def without_pch(command):
+    """The compile command without the build's precompiled header (a GCC one, which clang cannot
+    read): each file is checked as it is written, with the includes it has."""
+    return PCH_ARGS.sub("", command)
+
+
+def each_source(database):
+    """The database's entries, a unity build's batch (CMake's Unity/unity_N_cxx.cxx, which
+    #includes its sources) given as one entry per source it includes, with the same command."""
+    for entry in database:
+        batch = os.path.join(entry["directory"], entry["file"])
+        if not UNITY_BATCH.search(batch):
+            yield entry
+            continue
+        with open(batch, encoding="utf-8") as f:
+            sources = UNITY_SOURCE.findall(f.read())
+        command = entry.get("command") or " ".join(entry.get("arguments", []))
+        for source in sources:
+            yield {"directory": entry["directory"], "file": source,
+                   "command": command.replace(batch, source)}
+
+
 def main_entries(database, patterns):
     """One entry per source file under TIDY_ROOTS: the main configuration's (no -fsanitize), so a
     file built twice (the sanitized core, the fuzz targets) is checked once."""
     chosen = {}
-    for entry in database:
+    for entry in each_source(database):
         path = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
         rel = relative(path)
         if not in_roots(rel, TIDY_ROOTS) or (patterns and not any(p.search(rel) for p in patterns)):
@@ -91,7 +117,8 @@ def main_entries(database, patterns):
         command = entry.get("command") or " ".join(entry.get("arguments", []))
         sanitized = "-fsanitize" in command
         if path not in chosen or (chosen[path][0] and not sanitized):
-            chosen[path] = (sanitized, dict(entry, file=path))
+            checked = {k: v for k, v in entry.items() if k != "arguments"}
+            chosen[path] = (sanitized, dict(checked, file=path, command=without_pch(command)))
     return [entry for _, entry in chosen.values()]
 
 

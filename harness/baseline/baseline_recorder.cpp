@@ -46,7 +46,7 @@ const typename Map::mapped_type* find_in(const Map& map, const std::string& key)
   return it == map.end() ? nullptr : &it->second;
 }
 
-std::string render(const TypeBaseline& t) {
+std::string render_type(const TypeBaseline& t) {
   return std::to_string(t.count) + " instances, " + std::to_string(t.bytes) + " bytes";
 }
 
@@ -184,7 +184,7 @@ std::vector<BaselineChange> diff_baselines(const Baseline* before, const Baselin
   for (const auto& [k, v] : old.types) keys.insert(k);
   for (const auto& [k, v] : after.types) keys.insert(k);
   for (const auto& k : keys) {
-    compare(k, maybe(old.types, k, render), maybe(after.types, k, render));
+    compare(k, maybe(old.types, k, render_type), maybe(after.types, k, render_type));
   }
   return changes;
 }

@@ -8,7 +8,7 @@ using nlohmann::json;
 
 namespace report_json {
 
-std::string text(JsonObjectReader& r, const std::string& key) {
+std::string string_at(JsonObjectReader& r, const std::string& key) {
   return r.optional_string(key).value_or("");
 }
 
@@ -39,7 +39,7 @@ namespace {
 
 using report_json::count;
 using report_json::each;
-using report_json::text;
+using report_json::string_at;
 
 int small_count(JsonObjectReader& r, const std::string& key) {
   return static_cast<int>(r.optional_integer(key, 0, std::numeric_limits<int>::max()).value_or(0));
@@ -66,7 +66,7 @@ MemorySummary memory_from(JsonObjectReader r) {
   m.stacks_found = small_count(r, "stacksFound");
   m.idle_stack_kb = count(r, "idleStackKb");
   each(r, "modules", [&](JsonObjectReader row) {
-    std::string path = text(row, "module");
+    std::string path = string_at(row, "module");
     m.modules.push_back({std::move(path), row_from(std::move(row))});
   });
   return m;
@@ -91,7 +91,7 @@ HeapStats heap_from(JsonObjectReader r) {
   h.total_bytes = count(r, "totalBytes");
   each(r, "types", [&](JsonObjectReader t) {
     TypeStat stat;
-    stat.type = text(t, "type");
+    stat.type = string_at(t, "type");
     stat.count = count(t, "count");
     stat.bytes = count(t, "bytes");
     h.types.push_back(std::move(stat));
@@ -103,11 +103,11 @@ HeapStats heap_from(JsonObjectReader r) {
 
 Checkpoint checkpoint_from_json(JsonObjectReader r) {
   Checkpoint c;
-  c.label = text(r, "label");
+  c.label = string_at(r, "label");
   c.iteration = small_count(r, "iteration");
-  c.settle_reply = text(r, "settle");
+  c.settle_reply = string_at(r, "settle");
   c.settle_rounds = small_count(r, "settleRounds");
-  c.settled_by = text(r, "settledBy");
+  c.settled_by = string_at(r, "settledBy");
   if (auto gc = r.optional_object("gcHeap")) {
     GcHeapSummary g;
     g.heap_count = small_count(*gc, "heaps");
@@ -121,8 +121,8 @@ Checkpoint checkpoint_from_json(JsonObjectReader r) {
     c.reconciliation = reconciliation_from(std::move(*rec));
   }
   each(r, "raw", [&](JsonObjectReader a) {
-    std::string label = text(a, "label");
-    c.raw.push_back({std::move(label), text(a, "path")});
+    std::string label = string_at(a, "label");
+    c.raw.push_back({std::move(label), string_at(a, "path")});
   });
   return c;
 }

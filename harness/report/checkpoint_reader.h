@@ -13,7 +13,7 @@ namespace leakgate {
 // field (report_from_json).
 namespace report_json {
 
-std::string text(JsonObjectReader& r, const std::string& key);
+std::string string_at(JsonObjectReader& r, const std::string& key);
 double number(JsonObjectReader& r, const std::string& key);
 std::uint64_t count(JsonObjectReader& r, const std::string& key);
 // Each object of the array `key` (absent: none), with its JSON pointer.

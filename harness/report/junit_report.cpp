@@ -13,14 +13,15 @@ namespace {
 
 // What a CI page shows for a test case: at most this much (the full detail is in report.json).
 constexpr std::size_t kMaxCaseText = std::size_t{8} * 1024;
-constexpr std::size_t kMaxLine = 1000;  // a line longer than this is cut in the middle
+constexpr std::size_t kMaxFailureLine = 1000;  // a line longer than this is cut in the middle
 
 // Lines as XML text (escaped), as many as fit in kMaxCaseText once escaped.
 template <class Line>
 std::string escaped_within(const std::vector<Line>& lines) {
   std::vector<std::string> escaped;
   escaped.reserve(lines.size());
-  for (const auto& line : lines) escaped.push_back(escape_markup(shorten_middle(line, kMaxLine)));
+  for (const auto& line : lines)
+    escaped.push_back(escape_markup(shorten_middle(line, kMaxFailureLine)));
   return bounded_lines(escaped, kMaxCaseText, "in report.json");
 }
 

@@ -19,7 +19,7 @@ namespace {
 using report_json::count;
 using report_json::each;
 using report_json::number;
-using report_json::text;
+using report_json::string_at;
 
 std::optional<double> nullable_number(JsonObjectReader& r, const std::string& key) {
   if (r.has(key) && r.value().at(key).is_null()) {
@@ -62,8 +62,8 @@ bool parse_error_kind_view(std::string_view name, ErrorKind& out) {
 
 MappingGrowth grown_mapping_from(JsonObjectReader r) {
   MappingGrowth m;
-  m.mapping = text(r, "mapping");
-  const std::string range = text(r, "range");
+  m.mapping = string_at(r, "mapping");
+  const std::string range = string_at(r, "range");
   if (!range.empty()) {
     const char* const last = range.data() + range.size();
     const auto [dash, ok] = std::from_chars(range.data(), last, m.start, 16);
@@ -81,7 +81,7 @@ MappingGrowth grown_mapping_from(JsonObjectReader r) {
 
 Finding finding_from(JsonObjectReader r) {
   Finding f;
-  f.type = text(r, "type");
+  f.type = string_at(r, "type");
   f.metric = enum_field(r, "metric", Metric::kInstances, parse_metric);
   f.rule = enum_field(r, "rule", FindingRule::kGrowth, parse_finding_rule);
   f.kind = enum_field(r, "kind", FindingKind::kManaged, parse_finding_kind);
@@ -90,9 +90,9 @@ Finding finding_from(JsonObjectReader r) {
   f.warmup = number(r, "warmup");
   f.actual = number(r, "actual");
   f.growth_per_iteration = number(r, "growthPerIteration");
-  f.owner = text(r, "owner");
+  f.owner = string_at(r, "owner");
   if (r.has("names")) f.names = r.string_array("names", true);
-  f.tolerance_source = text(r, "toleranceSource");
+  f.tolerance_source = string_at(r, "toleranceSource");
   each(r, "points", [&](JsonObjectReader p) {
     const auto iteration = p.optional_integer("iteration", 0, std::numeric_limits<int>::max());
     f.points.emplace_back(static_cast<int>(iteration.value_or(0)), number(p, "value"));
@@ -108,21 +108,21 @@ Finding finding_from(JsonObjectReader r) {
 }
 
 KeptDump kept_dump_from(JsonObjectReader r) {
-  return {text(r, "checkpoint"), text(r, "path"), count(r, "bytes")};
+  return {string_at(r, "checkpoint"), string_at(r, "path"), count(r, "bytes")};
 }
 
 ScenarioResult scenario_from(JsonObjectReader r) {
   ScenarioResult s;
   s.name = r.string("name");
   if (s.name.empty()) r.fail("name", "expected a non-empty string");
-  s.description = text(r, "description");
+  s.description = string_at(r, "description");
   s.verdict = enum_field(r, "verdict", Verdict::kError, parse_verdict);
   s.expected = enum_field(r, "expected", Expectation::kPass, parse_expectation);
   s.met = r.optional_bool("met").value_or(false);
   each(r, "findings",
        [&](JsonObjectReader f) { s.findings.push_back(finding_from(std::move(f))); });
   each(r, "suppressed", [&](JsonObjectReader f) {
-    std::string reason = text(f, "knownLeakReason");
+    std::string reason = string_at(f, "knownLeakReason");
     s.suppressed.push_back({finding_from(std::move(f)), std::move(reason)});
   });
   s.iterations = static_cast<int>(
@@ -137,7 +137,7 @@ ScenarioResult scenario_from(JsonObjectReader r) {
   if (r.has("info")) s.info = r.string_array("info", true);
   each(r, "checkpoints",
        [&](JsonObjectReader c) { s.checkpoints.push_back(checkpoint_from_json(std::move(c))); });
-  s.report_subdir = text(r, "rawOutput");
+  s.report_subdir = string_at(r, "rawOutput");
   each(r, "keptDumps",
        [&](JsonObjectReader d) { s.kept_dumps.push_back(kept_dump_from(std::move(d))); });
   s.seconds = number(r, "seconds");
@@ -176,7 +176,7 @@ RunReport report_from_json(const json& doc, const std::string& file) {
   }
   report.run.seconds = number(r, "seconds");
   if (auto aborted = r.optional_object("aborted")) {
-    report.aborted = AbortedRun{text(*aborted, "kind"), text(*aborted, "message")};
+    report.aborted = AbortedRun{string_at(*aborted, "kind"), string_at(*aborted, "message")};
   }
   report.merged_from = static_cast<int>(
       r.optional_integer("mergedFrom", 0, std::numeric_limits<int>::max()).value_or(0));
@@ -187,13 +187,13 @@ RunReport report_from_json(const json& doc, const std::string& file) {
        [&](JsonObjectReader s) { report.run.scenarios.push_back(scenario_from(std::move(s))); });
   each(r, "staleKnownLeaks", [&](JsonObjectReader k) {
     report.run.stale_known_leaks.push_back(
-        {text(k, "scenario"), text(k, "type"), text(k, "reason")});
+        {string_at(k, "scenario"), string_at(k, "type"), string_at(k, "reason")});
   });
   if (auto update = r.optional_object("baselineUpdate")) {
     BaselineUpdate u;
-    u.status = text(*update, "status");
+    u.status = string_at(*update, "status");
     if (update->has("written")) u.written = update->string_array("written", true);
-    u.error = text(*update, "error");
+    u.error = string_at(*update, "error");
     report.baseline_update = std::move(u);
   }
   return report;

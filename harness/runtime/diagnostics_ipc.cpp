@@ -134,7 +134,7 @@ class Connection {
       wait_for(POLLIN, what);
       const ssize_t n = ::recv(fd_, into, size, 0);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail(std::string("receive ") + what, errno);
+      if (n < 0) fail(std::string("receive ").append(what), errno);
       return n;
     }
   }

@@ -7,7 +7,7 @@
 namespace leakgate {
 
 namespace fs = std::filesystem;
-using json = nlohmann::ordered_json;
+using ordered_json = nlohmann::ordered_json;
 
 namespace {
 
@@ -41,8 +41,9 @@ std::string with_slash(const std::string& path) {
   return path.empty() || path[0] != '/' ? "/" + path : path;
 }
 
-json http_step(const std::string& method, const std::string& path, const std::string& body) {
-  json http = {{"url", kBase + with_slash(path)}};
+ordered_json http_step(const std::string& method, const std::string& path,
+                       const std::string& body) {
+  ordered_json http = {{"url", kBase + with_slash(path)}};
   if (method != "GET") {
     http["method"] = method;
     http["body"] = body;
@@ -53,7 +54,7 @@ json http_step(const std::string& method, const std::string& path, const std::st
 
 }  // namespace
 
-json scaffold_manifest(const ScaffoldRequest& r) {
+ordered_json scaffold_manifest(const ScaffoldRequest& r) {
   if (r.argv.empty()) throw UsageError("init: the app's command line follows --");
   const bool http = !r.get_paths.empty() || !r.post_paths.empty();
   if (!http && r.commands.empty()) {
@@ -85,22 +86,23 @@ json scaffold_manifest(const ScaffoldRequest& r) {
       *(urls + 1) = kBase;
     }
   }
-  json launch = json::object();
+  ordered_json launch = ordered_json::object();
   launch["argv"] = argv;
   if (!cwd.empty()) launch["cwd"] = cwd;
   if (http) launch["protocol"] = false;
-  json round_trip = json::array();
+  ordered_json round_trip = ordered_json::array();
   for (const auto& path : r.get_paths) round_trip.push_back(http_step("GET", path, ""));
   for (const auto& path : r.post_paths) round_trip.push_back(http_step("POST", path, r.post_body));
   for (const auto& command : r.commands) round_trip.push_back({{"command", command}});
-  json m = json::object();
+  ordered_json m = ordered_json::object();
   if (r.schema) m["$schema"] = schema_path(*r.schema, r.scenario_dir);
   m["description"] = "Made by leakgate init: say what a round trip does and what must not stay.";
   m["expect"] = "pass";
   m["launch"] = launch;
   if (http)
-    m["ready"] = json::array({{{"waitForPort", {{"port", "${port}"}}}, {"timeoutSeconds", 60}}});
-  m["warmup"] = json::array({{{"repeat", {{"times", 5}, {"steps", round_trip}}}}});
+    m["ready"] =
+        ordered_json::array({{{"waitForPort", {{"port", "${port}"}}}, {"timeoutSeconds", 60}}});
+  m["warmup"] = ordered_json::array({{{"repeat", {{"times", 5}, {"steps", round_trip}}}}});
   m["iteration"] = round_trip;
   m["iterations"] = r.iterations;
   return m;

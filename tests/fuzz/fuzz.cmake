@@ -61,9 +61,12 @@ set(LEAKGATE_FUZZ_CORE leakgate_core)
 if(LEAKGATE_SANITIZED_TESTS)
   set(LEAKGATE_FUZZ_CORE leakgate_core_sanitized)
 endif()
+# replay_main.cpp is compiled once for all of them.
+add_library(leakgate_fuzz_replay_main OBJECT ${LEAKGATE_FUZZ_DIR}/replay_main.cpp)
+target_link_libraries(leakgate_fuzz_replay_main PRIVATE ${LEAKGATE_FUZZ_CORE} leakgate_warnings)
 foreach(name IN LISTS LEAKGATE_FUZZ_TARGETS)
   add_executable(${name}_fuzz_replay ${LEAKGATE_FUZZ_DIR}/${name}_fuzz.cpp
-                                     ${LEAKGATE_FUZZ_DIR}/replay_main.cpp)
+                                     $<TARGET_OBJECTS:leakgate_fuzz_replay_main>)
   target_link_libraries(${name}_fuzz_replay PRIVATE ${LEAKGATE_FUZZ_CORE} leakgate_warnings)
   add_test(NAME fuzz.${name}_replay
            COMMAND ${name}_fuzz_replay ${LEAKGATE_FUZZ_${name}_SEEDS}
@@ -105,6 +108,7 @@ if(LEAKGATE_FUZZ)
   set(sanitizers -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_compile_options(leakgate_fuzz_core PUBLIC ${sanitizers} PRIVATE -fsanitize=fuzzer-no-link)
   target_link_options(leakgate_fuzz_core PUBLIC -fsanitize=address,undefined)
+  leakgate_unity_build(leakgate_fuzz_core)
 
   # What scripts/fuzz.sh runs: the target names, and per target its seeds and libFuzzer options,
   # one per line.

@@ -13,7 +13,6 @@ namespace {
 using nlohmann::json;
 
 // A real report of `leakgate run --scenario forms-leak --scenario forms` (capture-report.sh).
-json forms_pair() { return json::parse(test::fixture("report/forms-pair.json")); }
 
 std::string error_of(const json& doc) {
   try {
@@ -25,7 +24,7 @@ std::string error_of(const json& doc) {
 }
 
 TEST(ReportModel, ReadsBackExactlyWhatItWrote) {
-  const json doc = forms_pair();
+  const json doc = test::forms_pair_report();
   const RunReport report = report_from_json(doc, "report.json");
   ASSERT_EQ(report.run.scenarios.size(), 2u);
   const ScenarioResult& leak = report.run.scenarios[0];
@@ -43,7 +42,7 @@ TEST(ReportModel, ReadsBackExactlyWhatItWrote) {
 }
 
 TEST(ReportModel, CountsAndOrderLiveInTheModel) {
-  json doc = forms_pair();
+  json doc = test::forms_pair_report();
   doc["scenarios"][1]["met"] = false;
   doc["scenarios"][1]["verdict"] = "error";
   doc["summary"]["met"] = 2;  // a stale count in the document is not what the model says
@@ -61,30 +60,30 @@ TEST(ReportModel, CountsAndOrderLiveInTheModel) {
 }
 
 TEST(ReportModel, RefusesWhatItCannotReadNamingTheField) {
-  json newer = forms_pair();
+  json newer = test::forms_pair_report();
   newer["schemaVersion"] = 2;
   EXPECT_NE(error_of(newer).find("r/report.json: /schemaVersion: report schema 2"),
             std::string::npos)
       << error_of(newer);
-  json verdict = forms_pair();
+  json verdict = test::forms_pair_report();
   verdict["scenarios"][0]["verdict"] = "maybe";
   EXPECT_NE(error_of(verdict).find("/scenarios/0/verdict: \"maybe\" is not a value"),
             std::string::npos)
       << error_of(verdict);
-  json metric = forms_pair();
+  json metric = test::forms_pair_report();
   metric["scenarios"][0]["findings"][1]["metric"] = "furlongs";
   EXPECT_NE(error_of(metric).find("/scenarios/0/findings/1/metric"), std::string::npos)
       << error_of(metric);
-  json rule = forms_pair();
+  json rule = test::forms_pair_report();
   rule["scenarios"][0]["findings"][0]["rule"] = 7;
   EXPECT_NE(error_of(rule).find("/scenarios/0/findings/0/rule: expected a string"),
             std::string::npos)
       << error_of(rule);
-  json count = forms_pair();
+  json count = test::forms_pair_report();
   count["scenarios"][0]["checkpoints"][0]["heap"]["totalBytes"] = -5;
   EXPECT_NE(error_of(count).find("/scenarios/0/checkpoints/0/heap/totalBytes"), std::string::npos)
       << error_of(count);
-  json category = forms_pair();
+  json category = test::forms_pair_report();
   category["scenarios"][0]["checkpoints"][0]["memory"]["categories"]["Swap"] = json::object();
   EXPECT_NE(error_of(category).find("/memory/categories/Swap: not a memory category"),
             std::string::npos)

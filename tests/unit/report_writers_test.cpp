@@ -19,7 +19,6 @@ namespace {
 using nlohmann::json;
 
 // A real report of `leakgate run --scenario forms-leak --scenario forms` (see fixtures/README.md).
-json forms_pair() { return json::parse(test::fixture("report/forms-pair.json")); }
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -61,7 +60,7 @@ TEST(SvgChart, DrawsEveryPointAndEscapesNames) {
 }
 
 TEST(Junit, OneTestcasePerScenarioAndFailuresCarryTheFindings) {
-  json report = forms_pair();
+  json report = test::forms_pair_report();
   std::string xml = render_junit(model(report));
   EXPECT_EQ(count(xml, "<testcase "), report["scenarios"].size());
   EXPECT_EQ(count(xml, "<failure"), 0u);  // the canary caught its leak: that is a pass
@@ -90,7 +89,7 @@ TEST(Junit, OneTestcasePerScenarioAndFailuresCarryTheFindings) {
 }
 
 TEST(Markdown, TableRowPerScenarioAndDetailsForFailures) {
-  json report = forms_pair();
+  json report = test::forms_pair_report();
   std::string md = render_markdown(model(report));
   EXPECT_NE(md.find("✅ all 2 scenario(s) as expected"), std::string::npos) << md;
   EXPECT_EQ(count(md, "\n| ✅ |"), 2u) << md;
@@ -110,7 +109,7 @@ TEST(Markdown, TableRowPerScenarioAndDetailsForFailures) {
 
 // A failing scenario with thousands of findings of long generic type names, each with a path.
 json huge_failure() {
-  json report = forms_pair();
+  json report = test::forms_pair_report();
   json* leak = scenario(report, "forms-leak");
   leak->at("expected") = "pass";
   leak->at("met") = false;
@@ -212,7 +211,7 @@ TEST(DescribeFinding, ARegressionSaysWhetherItWasOverTheLimitAtTheWarmup) {
 }
 
 TEST(Html, SelfContainedEscapedAndChartsPerFinding) {
-  const json report = forms_pair();
+  const json report = test::forms_pair_report();
   const std::string html = render_html(model(report));
   EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
@@ -240,7 +239,7 @@ TEST(Html, SelfContainedEscapedAndChartsPerFinding) {
 }
 
 TEST(Merge, UnionOfShardsInNameOrderAndOverlapIsAnError) {
-  const json whole = forms_pair();
+  const json whole = test::forms_pair_report();
   json a = whole, b = whole;
   a["scenarios"] = json::array({whole["scenarios"][1]});
   b["scenarios"] = json::array({whole["scenarios"][0]});
@@ -280,7 +279,7 @@ namespace leakgate {
 namespace {
 
 TEST(Views, GarbageWaitingForAGcIsSaidInEveryView) {
-  json report = forms_pair();
+  json report = test::forms_pair_report();
   json* leak = scenario(report, "forms-leak");
   leak->at("expected") = "pass";
   leak->at("met") = false;

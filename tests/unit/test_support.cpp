@@ -32,6 +32,10 @@ std::string fixture(const std::string& relative) {
   return read_file(std::filesystem::path(LEAKGATE_FIXTURES_DIR) / relative);
 }
 
+nlohmann::json forms_pair_report() {
+  return nlohmann::json::parse(fixture("report/forms-pair.json"));
+}
+
 ScratchDir::ScratchDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "leakgate-test-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

@@ -1,12 +1,15 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace leakgate::test {
 
 // The text of tests/fixtures/<relative>.
 std::string fixture(const std::string& relative);
+// tests/fixtures/report/forms-pair.json: report.json of a real run of the forms pair.
+nlohmann::json forms_pair_report();
 
 std::string read_file(const std::filesystem::path& path);
 // The whole file, or "" when it cannot be read (yet).
