@@ -51,6 +51,9 @@ class Collector {
   // Said in the report when applies_to is false.
   virtual std::string_view skip_reason() const { return "it does not apply to this process"; }
   virtual void collect(const CollectRequest& request, Checkpoint& into) = 0;
+  // Called once per scenario as soon as the app runs (before its ready and warm-up steps) where
+  // the collector applies already: what takes long to start can start then.
+  virtual void begin(const CollectRequest&) {}
   // Called once per scenario before its first checkpoint. Returns a note for the report when it
   // did something a reader should know of.
   virtual std::optional<std::string> prepare(const CollectRequest&) { return std::nullopt; }

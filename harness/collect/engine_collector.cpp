@@ -30,14 +30,24 @@ HeapEngine& EngineCollector::engine(const CollectRequest& request) {
     census_label_.clear();  // kept by the engine that took it
     engine_ = std::make_unique<HeapEngine>(locate_heap_engine(settings_.heap_engine),
                                            request.raw_dir, kEngineStartSeconds);
-    engine_version_ = engine_->version();
   }
+  if (engine_version_.empty()) engine_version_ = engine_->version();  // waits for its hello
   return *engine_;
 }
 
-std::optional<std::string> EngineCollector::prepare(const CollectRequest& request) {
+void EngineCollector::begin(const CollectRequest& request) {
   // One engine per scenario: its logs go with the scenario's report.
   engine_.reset();
+  census_label_.clear();
+  engine_ = std::make_unique<HeapEngine>(locate_heap_engine(settings_.heap_engine), request.raw_dir,
+                                         kEngineStartSeconds);
+  begun_ = true;
+}
+
+std::optional<std::string> EngineCollector::prepare(const CollectRequest& request) {
+  // One engine per scenario (begin started it, or it starts now).
+  if (!begun_) engine_.reset();
+  begun_ = false;
   engine(request);
   attach_refused_ = false;
   census_label_.clear();

@@ -17,7 +17,7 @@ namespace leakgate {
 // --keep-dumps) the runtime writes it afterwards (dotnet-dump collect). Where attaching is refused
 // (Yama ptrace_scope 2 or 3, no CAP_SYS_PTRACE; under scope 1 the app names leakgate as its
 // ptracer, see ChildProcess) every checkpoint is read from a dump, and the report says so. The
-// engine is started at the scenario's first checkpoint and stopped with the collector. What the
+// engine is started as the scenario's app starts (begin) and stopped with the collector. What the
 // engine cannot do yet (counting only live objects of an unsettled app) goes to SOS on the dump.
 class EngineCollector : public Collector {
  public:
@@ -26,6 +26,8 @@ class EngineCollector : public Collector {
   std::string_view activity() const override { return "heap statistics (heap engine)"; }
   bool applies_to(const RuntimeFacts& runtime) const override { return sos_.applies_to(runtime); }
   std::string_view skip_reason() const override { return sos_.skip_reason(); }
+  // Starts the engine's process: its runtime starts while the app's steps run.
+  void begin(const CollectRequest& request) override;
   std::optional<std::string> prepare(const CollectRequest& request) override;
   void collect(const CollectRequest& request, Checkpoint& into) override;
   void keep_dump(const CollectRequest& request, Checkpoint& checkpoint) override {
@@ -67,6 +69,7 @@ class EngineCollector : public Collector {
   std::unique_ptr<HeapEngine> engine_;
   std::string engine_version_;
   bool attach_refused_ = false;
+  bool begun_ = false;  // begin started this scenario's engine
   // The checkpoint at which a census of where objects hang was taken (kept by the engine), or
   // empty: the leaks are then the objects in places that gained some since.
   std::string census_label_;

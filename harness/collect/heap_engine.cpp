@@ -51,7 +51,8 @@ fs::path locate_heap_engine(const std::string& explicit_path) {
   return program;
 }
 
-HeapEngine::HeapEngine(const fs::path& program, const fs::path& log_dir, double start_seconds) {
+HeapEngine::HeapEngine(const fs::path& program, const fs::path& log_dir, double start_seconds)
+    : start_seconds_(start_seconds) {
   fs::create_directories(log_dir);
   transcript_.open(log_dir / "heap-engine.protocol.log");
   SpawnSpec spec;
@@ -69,17 +70,21 @@ HeapEngine::HeapEngine(const fs::path& program, const fs::path& log_dir, double 
   } catch (const SpawnError& e) {
     throw EngineError("engine-failed", std::string("cannot start the heap engine: ") + e.what());
   }
+  hello_deadline_ = Deadline::after_seconds(start_seconds);
+}
+
+void HeapEngine::await_hello() {
+  if (!hello_deadline_) return;
+  const Deadline deadline = *hello_deadline_;
+  hello_deadline_.reset();
   std::string line;
-  const Deadline deadline = Deadline::after_seconds(start_seconds);
   while (true) {
     const Deadline slice(std::min(deadline.remaining(), std::chrono::milliseconds(100)));
     const auto status = child_->next_line(line, slice);
     if (status == ChildProcess::LineStatus::kLine) break;
     interrupt::check();
     if (status == ChildProcess::LineStatus::kEnd) broken("it exited before its hello");
-    if (deadline.expired()) {
-      broken("no hello within " + text::seconds(start_seconds) + " s");
-    }
+    if (deadline.expired()) broken("no hello within " + text::seconds(start_seconds_) + " s");
   }
   note('<', line);
   try {
@@ -87,6 +92,11 @@ HeapEngine::HeapEngine(const fs::path& program, const fs::path& log_dir, double 
   } catch (const ParseError& e) {
     broken(e.what());
   }
+}
+
+const std::string& HeapEngine::version() {
+  await_hello();
+  return version_;
 }
 
 HeapEngine::~HeapEngine() {
@@ -133,6 +143,7 @@ void HeapEngine::broken(const std::string& what) {
 HeapEngine::Answer HeapEngine::request(const std::string& op, nlohmann::json fields,
                                        Deadline deadline) {
   if (!usable_) throw EngineError("engine-failed", "the heap engine failed earlier in this run");
+  await_hello();
   const std::int64_t id = next_id_++;
   fields["v"] = engine::kVersion;
   fields["id"] = id;

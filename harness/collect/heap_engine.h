@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,7 +39,8 @@ class EngineError : public ToolError {
 std::filesystem::path locate_heap_engine(const std::string& explicit_path);
 
 // The heap engine (harness/heap-engine): a .NET program on ClrMD that reads managed heaps, one JSON
-// request line in, one reply line out. Started by the constructor (which waits for its hello);
+// request line in, one reply line out. Started by the constructor, which does not wait for its
+// hello: the first request or version() does (the engine's runtime starts meanwhile);
 // the destructor asks it to quit and kills it if it does not. Every request has a deadline: an
 // engine that hangs, dies or prints garbage is an EngineError with the tail of its stderr, and is
 // not used again.
@@ -52,8 +54,8 @@ class HeapEngine {
   HeapEngine(const HeapEngine&) = delete;
   HeapEngine& operator=(const HeapEngine&) = delete;
 
-  // "1.0.0 (ClrMD 4.2.15.101)"
-  const std::string& version() const { return version_; }
+  // "1.0.0 (ClrMD 4.2.15.101)", once the engine said hello (waits for it).
+  const std::string& version();
   pid_t pid() const;
   bool usable() const { return usable_; }
 
@@ -69,6 +71,8 @@ class HeapEngine {
   Answer request(const std::string& op, nlohmann::json fields, Deadline deadline);
 
  private:
+  // Reads the engine's hello line unless read already; broken() when none comes in time.
+  void await_hello();
   [[noreturn]] void broken(const std::string& what);
   std::string stderr_tail() const;
   void note(char direction, const std::string& line);
@@ -76,6 +80,8 @@ class HeapEngine {
   std::unique_ptr<ChildProcess> child_;
   std::ofstream transcript_;
   std::string version_;
+  double start_seconds_;
+  std::optional<Deadline> hello_deadline_;  // until the hello is read
   std::int64_t next_id_ = 1;
   bool usable_ = true;
 };

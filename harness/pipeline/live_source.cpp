@@ -68,6 +68,13 @@ void blaming_the_app_if_gone(ScenarioSession& session, const std::string& doing,
   }
 }
 
+void begin_collectors(ScenarioContext& ctx, ScenarioSession& session) {
+  const CollectRequest request = make_request(ctx, session, "priming");
+  for (auto& collector : ctx.collectors) {
+    if (collector->applies_to(ctx.result.runtime)) collector->begin(request);
+  }
+}
+
 void prepare_collectors(ScenarioContext& ctx, ScenarioSession& session) {
   const CollectRequest request = make_request(ctx, session, "priming");
   for (auto& collector : ctx.collectors) {
@@ -230,6 +237,7 @@ void drive_session(ScenarioContext& ctx, ScenarioSession& session) {
   StepVars vars;
   vars.set("run", new_run_id());
   vars.set("iteration", "0");
+  begin_collectors(ctx, session);
   run_steps(session, m.ready, m, vars);
   if (!m.protocol) ctx.result.runtime.facts.merge(probe_runtime(session.pid()));
   run_steps(session, m.warmup, m, vars);

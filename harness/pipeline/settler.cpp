@@ -31,21 +31,25 @@ struct Reading {
   std::optional<std::uint64_t> memory_kb() const { return judged_kb ? judged_kb : rss_kb; }
 };
 
-// The app's own figure of its live heap, from its settle reply (none without one).
-std::optional<std::uint64_t> app_heap_bytes(const std::string& reply) {
+// A byte count of a settle reply (key=N), or none.
+std::optional<std::uint64_t> reply_bytes(const std::string& reply, const char* key) {
   if (reply.empty()) return std::nullopt;
   const auto facts = protocol::parse_facts(reply);
-  // promotedBytes (what survived the full collection) is steadier than heapBytes, which also
-  // counts the allocation context the settle itself used.
-  for (const char* key : {"promotedBytes", "heapBytes"}) {
-    const auto it = facts.find(key);
-    if (it == facts.end()) continue;
-    try {
-      return std::stoull(it->second);
-    } catch (const std::exception&) {
-    }
+  const auto it = facts.find(key);
+  if (it == facts.end()) return std::nullopt;
+  try {
+    return std::stoull(it->second);
+  } catch (const std::exception&) {
+    return std::nullopt;
   }
-  return std::nullopt;
+}
+
+// The app's own figure of its live heap, from its settle reply (none without one): promotedBytes
+// (what survived the full collection) is steadier than heapBytes, which also counts the
+// allocation context the settle itself used.
+std::optional<std::uint64_t> app_heap_bytes(const std::string& reply) {
+  if (auto promoted = reply_bytes(reply, "promotedBytes")) return promoted;
+  return reply_bytes(reply, "heapBytes");
 }
 
 // One round's reading. Where memory is not judged (verdict.judgeMemory false: a leak test), the
@@ -222,10 +226,22 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
       result.reply = session.settle();
     }
     ++result.rounds;
-    readings.push_back(read(result.reply, session.pid(), gc_now, m.verdict.judge_memory));
+    Reading reading = read(result.reply, session.pid(), gc_now, m.verdict.judge_memory);
+    std::string twice;
+    // Where the app's heap figure is all that is compared, a settle that collected twice (its
+    // finalizers ran between) gives two consecutive readings: what each collection left.
+    if (!m.verdict.judge_memory && reading.heap_bytes && !induced) {
+      if (const auto first = reply_bytes(result.reply, "firstPromotedBytes")) {
+        Reading before;
+        before.heap_bytes = first;
+        readings.push_back(before);
+        twice = " (the first of its two collections: " + std::to_string(*first) + ")";
+      }
+    }
+    readings.push_back(reading);
     session.log_step("settle round " + std::to_string(result.rounds) +
                      (induced ? " (induced full GC): " : " (settle command): ") +
-                     describe({readings.back()}));
+                     describe({readings.back()}) + twice);
     bool converging = false;
     if (readings.size() >= 2) {
       const Reading& a = readings[readings.size() - 2];

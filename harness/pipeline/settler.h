@@ -35,6 +35,8 @@ using GcReader = std::function<std::optional<GcHeapSummary>()>;
 // resident memory (smaps_rollup Rss). Bounded by settle.maxRounds and timeouts.settleSeconds; an
 // app that never settles is a ScenarioError that shows the readings. `dotnet`: the process runs a
 // .NET runtime (an induced GC needs one; a native app without the protocol is not settled).
+// Where memory is not judged, a settle that collected twice (firstPromotedBytes= beside
+// promotedBytes=) counts as two consecutive readings of the app's heap figure: one round can do.
 // Readings that fall monotonically are converging (a process giving memory back after a spike):
 // settling goes on past settle.maxRounds while they do, until timeouts.settleSeconds.
 // With `gc_now` (a .NET process the heap engine can attach to), the readings are what the GC

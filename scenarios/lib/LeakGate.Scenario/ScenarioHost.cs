@@ -112,12 +112,14 @@ public sealed class ScenarioHost
     public static string Settle(bool compact)
     {
         Collect(compact);
-        var pending = GC.GetGCMemoryInfo(GCKind.FullBlocking).FinalizationPendingCount;
+        var first = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         var finalized = WaitForPendingFinalizers();
-        if (pending > 0 || !finalized) Collect(compact);
+        bool again = first.FinalizationPendingCount > 0 || !finalized;
+        if (again) Collect(compact);
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         return string.Create(CultureInfo.InvariantCulture,
             $"heapBytes={GC.GetTotalMemory(false)} gen2Collections={GC.CollectionCount(2)} promotedBytes={info.PromotedBytes}")
+            + (again ? string.Create(CultureInfo.InvariantCulture, $" firstPromotedBytes={first.PromotedBytes}") : "")
             + (finalized ? "" : " finalizerBlocked=true");
     }
 
