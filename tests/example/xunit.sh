@@ -52,6 +52,9 @@ check() {
   # passing test.
   grep -q "census of where objects hang at 'iteration-" "$(dirname "$report")"/*/protocol.log ||
     fail "the leaky cart's run took no census at an intermediate checkpoint"
+  # A settle whose two collections agree is one reading pair: one round can settle a checkpoint.
+  grep -q "settle round 1 (settle command): .*(the first of its two collections: " \
+    "$(dirname "$report")"/*/protocol.log || fail "no settle reported both of its collections"
   if [ "$succeeded" -gt 0 ]; then
     ! grep -q "census" "$(dirname "$(dirname "$report")")"/TidyCartLeavesNothingBehind/*/protocol.log ||
       fail "the tidy cart's run took a census although nothing grew"
@@ -94,4 +97,10 @@ if [ ${#left[@]} -gt 0 ]; then
   echo "left behind after the test runner was killed: ${left[*]}"
   exit 1
 fi
-echo "xunit: the test runner killed mid-run: leakgate and its ${#children[@]} child process(es) ended with it"
+# Its work folder (a scenario and a socket) stays; the next watch in another test run removes it.
+leftover=("${TMPDIR:-/tmp}"/leakgate-watch-"$runner"-*)
+[ -d "${leftover[0]}" ] || { echo "the killed test runner left no work folder (leakgate-watch-$runner-*)"; exit 1; }
+"$exe" >"$work/after-kill.log" 2>&1 || true
+[ ! -e "${leftover[0]}" ] ||
+  { cat "$work/after-kill.log"; echo "the next test run left the killed one's ${leftover[0]}"; exit 1; }
+echo "xunit: the test runner killed mid-run: leakgate and its ${#children[@]} child process(es) ended with it; its work folder was removed by the next run"

@@ -30,7 +30,42 @@ public sealed class LeakWatch : IDisposable
     {
         _options = options;
         _name = Sanitize(options.Name ?? caller);
-        _work = Directory.CreateTempSubdirectory("leakgate-").FullName;  // 0700
+        RemoveLeftovers();
+        _work = Directory.CreateTempSubdirectory(WorkPrefix + Environment.ProcessId + "-").FullName;  // 0700
+    }
+
+    private const string WorkPrefix = "leakgate-watch-";
+
+    // The work folders of test processes that were killed before they could remove theirs
+    // (leakgate-watch-<pid>-*: a scenario and a socket), where that process is gone.
+    private static void RemoveLeftovers()
+    {
+        if (!OperatingSystem.IsLinux()) return;  // /proc tells whether the owner is gone
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        IEnumerable<string> dirs;
+        try
+        {
+            dirs = Directory.GetDirectories(Path.GetTempPath(), WorkPrefix + "*");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (string dir in dirs)
+        {
+            string[] parts = Path.GetFileName(dir)[WorkPrefix.Length..].Split('-', 2);
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+            if (pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}")) continue;
+            try
+            {
+                if (!Directory.Exists(Path.Combine(dir, "scenarios")) || File.GetUnixFileMode(dir) != Private) continue;
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // another user's, or removed meanwhile: left alone
+            }
+        }
     }
 
     /// <summary>What the last <see cref="Iterate"/> found.</summary>
