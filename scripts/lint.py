@@ -90,35 +90,33 @@ def without_pch(command):
 
 
 def each_source(database):
-    """The database's entries, a unity build's batch (CMake's Unity/unity_N_cxx.cxx, which
-    #includes its sources) given as one entry per source it includes, with the same command."""
+    """The database's entries as (directory, file, command), a unity build's batch (CMake's
+    Unity/unity_N_cxx.cxx, which #includes its sources) as one entry per source it includes,
+    with the same command."""
     for entry in database:
         batch = os.path.join(entry["directory"], entry["file"])
+        command = entry.get("command") or " ".join(entry.get("arguments", []))
         if not UNITY_BATCH.search(batch):
-            yield entry
+            yield entry["directory"], entry["file"], command
             continue
         with open(batch, encoding="utf-8") as f:
-            sources = UNITY_SOURCE.findall(f.read())
-        command = entry.get("command") or " ".join(entry.get("arguments", []))
-        for source in sources:
-            yield {"directory": entry["directory"], "file": source,
-                   "command": command.replace(batch, source)}
+            for source in UNITY_SOURCE.findall(f.read()):
+                yield entry["directory"], source, command.replace(batch, source)
 
 
 def main_entries(database, patterns):
     """One entry per source file under TIDY_ROOTS: the main configuration's (no -fsanitize), so a
     file built twice (the sanitized core, the fuzz targets) is checked once."""
     chosen = {}
-    for entry in each_source(database):
-        path = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
+    for directory, file, command in each_source(database):
+        path = os.path.normpath(os.path.join(directory, file))
         rel = relative(path)
         if not in_roots(rel, TIDY_ROOTS) or (patterns and not any(p.search(rel) for p in patterns)):
             continue
-        command = entry.get("command") or " ".join(entry.get("arguments", []))
         sanitized = "-fsanitize" in command
         if path not in chosen or (chosen[path][0] and not sanitized):
-            checked = {k: v for k, v in entry.items() if k != "arguments"}
-            chosen[path] = (sanitized, dict(checked, file=path, command=without_pch(command)))
+            chosen[path] = (sanitized, {"directory": directory, "file": path,
+                                        "command": without_pch(command)})
     return [entry for _, entry in chosen.values()]
 
 

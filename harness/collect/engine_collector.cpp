@@ -25,22 +25,21 @@ EngineCollector::EngineCollector(ToolSettings settings)
     : settings_(std::move(settings)), sos_(settings_) {}
 
 HeapEngine& EngineCollector::engine(const CollectRequest& request) {
-  if (!engine_ || !engine_->usable()) {
-    engine_.reset();
-    census_label_.clear();  // kept by the engine that took it
-    engine_ = std::make_unique<HeapEngine>(locate_heap_engine(settings_.heap_engine),
-                                           request.raw_dir, kEngineStartSeconds);
-  }
+  if (!engine_ || !engine_->usable()) start_engine(request);
   if (engine_version_.empty()) engine_version_ = engine_->version();  // waits for its hello
   return *engine_;
 }
 
-void EngineCollector::begin(const CollectRequest& request) {
-  // One engine per scenario: its logs go with the scenario's report.
+void EngineCollector::start_engine(const CollectRequest& request) {
   engine_.reset();
-  census_label_.clear();
+  census_label_.clear();  // kept by the engine that took it
   engine_ = std::make_unique<HeapEngine>(locate_heap_engine(settings_.heap_engine), request.raw_dir,
                                          kEngineStartSeconds);
+}
+
+void EngineCollector::begin(const CollectRequest& request) {
+  // One engine per scenario: its logs go with the scenario's report.
+  start_engine(request);
   begun_ = true;
 }
 

@@ -49,6 +49,8 @@ class EngineCollector : public Collector {
 
  private:
   HeapEngine& engine(const CollectRequest& request);
+  // A new engine process (the one before stopped); its hello is read at its first use.
+  void start_engine(const CollectRequest& request);
   // read_once until the heap can be walked (the process was not stopped in the middle of a
   // garbage collection), a few times with a growing pause.
   void read_walkable(const CollectRequest& request, Checkpoint& into);

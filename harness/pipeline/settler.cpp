@@ -230,7 +230,7 @@ SettleResult settle_until_stable(ScenarioSession& session, const Manifest& m, bo
     std::string twice;
     // Where the app's heap figure is all that is compared, a settle that collected twice (its
     // finalizers ran between) gives two consecutive readings: what each collection left.
-    if (!m.verdict.judge_memory && reading.heap_bytes && !induced) {
+    if (!m.verdict.judge_memory && reading.heap_bytes) {
       if (const auto first = reply_bytes(result.reply, "firstPromotedBytes")) {
         Reading before;
         before.heap_bytes = first;

@@ -38,8 +38,12 @@ public sealed class LeakWatch : IDisposable
 
     // The work folders of test processes that were killed before they could remove theirs
     // (leakgate-watch-<pid>-*: a scenario and a socket), where that process is gone.
+    private static int _leftoversRemoved;
+
+    // Once per process: a test process's own watches remove theirs when disposed.
     private static void RemoveLeftovers()
     {
+        if (Interlocked.Exchange(ref _leftoversRemoved, 1) == 1) return;
         if (!OperatingSystem.IsLinux()) return;  // /proc tells whether the owner is gone
         const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         IEnumerable<string> dirs;
