@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kStackPointerTries = 50;
+constexpr int kSmapsReads = 4;  // reads of a running process's smaps that came out inconsistent
 
 std::string read_proc(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -148,14 +149,29 @@ ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::strin
   ProcessMemory p;
   p.page_kb = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) / 1024;
   p.stack_pointers = stack_pointers(pid, p.threads);
-  const std::string smaps = read_proc(dir / "smaps");
+  // The kernel lists a running process's mappings in parts, letting it run between them: a
+  // mapping split or merged meanwhile can come out overlapping the one before it. Such a listing
+  // is read again; when the mappings keep changing, the last listing is taken without the
+  // mappings that overlap (what changed while it was read).
+  const auto unreadable = [pid](const ParseError& e) {
+    return ToolError("cannot read the memory map of pid " + std::to_string(pid) + ": " + e.what());
+  };
+  std::string smaps;
+  for (int attempt = 1;; ++attempt) {
+    smaps = read_proc(dir / "smaps");
+    try {
+      p.vmas = parse_smaps(smaps, attempt == kSmapsReads);
+      break;
+    } catch (const ParseError& e) {
+      if (attempt == kSmapsReads) throw unreadable(e);
+    }
+  }
   const std::string status = read_proc(dir / "status");
   try {
-    p.vmas = parse_smaps(smaps);
     p.page_table_kb = parse_status_kb(status, "VmPTE").value_or(0);
     p.idle_stack_kb = idle_stack_kb(pid, p.vmas, p.stack_pointers);
   } catch (const ParseError& e) {
-    throw ToolError("cannot read the memory map of pid " + std::to_string(pid) + ": " + e.what());
+    throw unreadable(e);
   }
   if (smaps_text != nullptr) *smaps_text = smaps;
   if (status_text != nullptr) *status_text = status;

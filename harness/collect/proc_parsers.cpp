@@ -80,23 +80,28 @@ void parse_field(std::string_view line, std::size_t line_no, Vma& vma) {
 
 }  // namespace
 
-std::vector<Vma> parse_smaps(std::string_view text) {
+std::vector<Vma> parse_smaps(std::string_view text, bool drop_overlaps, std::size_t* dropped) {
   std::vector<Vma> vmas;
   const auto lines = text::split_lines(text);
+  bool skipping = false;  // the fields of a mapping left out
+  Vma left_out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
     if (text::trim(line).empty()) continue;
     if (is_header(line)) {
-      vmas.push_back(parse_header(line, i + 1));
+      Vma vma = parse_header(line, i + 1);
       // The kernel lists mappings in address order without overlap, so their sizes add up to at
       // most the address space: no sum over them wraps around.
-      if (vmas.size() > 1 && vmas.back().start < vmas[vmas.size() - 2].end) {
+      skipping = !vmas.empty() && vma.start < vmas.back().end;
+      if (skipping && !drop_overlaps) {
         throw ParseError(i + 1, "smaps mapping overlaps or precedes the one before it");
       }
+      if (skipping && dropped != nullptr) ++*dropped;
+      (skipping ? left_out : vmas.emplace_back()) = std::move(vma);
       continue;
     }
     if (vmas.empty()) throw ParseError(i + 1, "smaps field before the first mapping");
-    parse_field(line, i + 1, vmas.back());
+    parse_field(line, i + 1, skipping ? left_out : vmas.back());
   }
   return vmas;
 }

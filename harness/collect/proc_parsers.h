@@ -31,8 +31,12 @@ struct Vma {
 // Pure parsers of /proc text. They throw ParseError naming the line on malformed input.
 
 // /proc/PID/smaps: a header line per mapping ("start-end perms offset dev inode [path]") followed
-// by "Field: N kB" lines. Unknown fields are skipped (kernels add them over time).
-std::vector<Vma> parse_smaps(std::string_view text);
+// by "Field: N kB" lines. Unknown fields are skipped (kernels add them over time). Mappings come
+// in address order without overlap; one that overlaps or precedes the one before it is an error,
+// or, with `drop_overlaps` (a listing of a running process that changed its mappings while the
+// kernel listed them), left out with its fields, counted in `*dropped` when given.
+std::vector<Vma> parse_smaps(std::string_view text, bool drop_overlaps = false,
+                             std::size_t* dropped = nullptr);
 
 // A "Name:  N kB" field of /proc/PID/status (VmPTE, VmRSS, ...), or nullopt when absent.
 std::optional<std::uint64_t> parse_status_kb(std::string_view status, std::string_view field);

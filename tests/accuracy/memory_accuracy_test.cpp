@@ -112,5 +112,16 @@ TEST_F(MemoryAccuracy, ThreadStacksAreFoundFromTheThreads) {
                  std::uint64_t{8} * 512, 0.10, "Stack growth after 8 threads touched 512 KiB each");
 }
 
+// A running process's mappings change while the kernel lists them in parts (a JIT, a GC): each
+// summary still reads one consistent listing, in address order without overlap.
+TEST_F(MemoryAccuracy, MappingsChangingWhileReadAreReadConsistently) {
+  run("churn", {"4096"});
+  for (int read = 0; read < 100; ++read) {
+    const ProcessMemory p = read_process_memory(session_->pid());
+    ASSERT_FALSE(p.vmas.empty());
+    for (std::size_t i = 1; i < p.vmas.size(); ++i) ASSERT_LE(p.vmas[i - 1].end, p.vmas[i].start);
+  }
+}
+
 }  // namespace
 }  // namespace leakgate

@@ -4,6 +4,9 @@
 //   file KIB PATH     create PATH of that size, mmap it privately and read every page
 //   malloc KIB        malloc in 4 KiB chunks (main arena: the [heap]) and write them
 //   threads N KIB     start N threads that each touch KIB of their own stack, then wait
+//   churn PAGES       start a thread that splits a mapping of PAGES pages into one mapping per page
+//                     (every other page read-only) and merges it again, over and over, until
+//                     release; replies once it has done so once
 //   release           unmap, free, and join everything
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -86,6 +89,30 @@ class Toucher {
     return "threads=" + std::to_string(started_);
   }
 
+  std::string churn(std::size_t pages) {
+    const std::size_t bytes = pages * kPage;
+    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error("mmap failed");
+    maps_.push_back({p, bytes});
+    auto* base = static_cast<char*>(p);
+    std::unique_lock lock(mutex_);
+    const int target = started_ + 1;
+    threads_.emplace_back([this, base, pages, bytes] {
+      for (bool first = true;; first = false) {
+        for (std::size_t i = 1; i < pages; i += 2) ::mprotect(base + i * kPage, kPage, PROT_READ);
+        ::mprotect(base, bytes, PROT_READ | PROT_WRITE);
+        std::lock_guard inner(mutex_);
+        if (first) {
+          ++started_;
+          changed_.notify_all();
+        }
+        if (stop_) return;
+      }
+    });
+    changed_.wait(lock, [&] { return started_ >= target; });
+    return "churning=" + std::to_string(pages);
+  }
+
   std::string release() {
     {
       std::lock_guard lock(mutex_);
@@ -142,6 +169,11 @@ int main() {
                [&](const Args& a) {
                  if (a.size() < 2) throw std::invalid_argument("threads N KIB");
                  return toucher.threads(std::stoi(a[0]), kib(a, 1));
+               })
+      .command("churn",
+               [&](const Args& a) {
+                 if (a.empty()) throw std::invalid_argument("churn PAGES");
+                 return toucher.churn(std::stoul(a[0]));
                })
       .command("release", [&](const Args&) { return toucher.release(); })
       .run();

@@ -77,6 +77,21 @@ TEST(Smaps, MalformedInputNamesTheLine) {
   EXPECT_TRUE(parse_smaps("").empty());
 }
 
+TEST(Smaps, AMappingListedOverAnotherIsLeftOutOnlyWhenAsked) {
+  const std::string text =
+      "00400000-00500000 rw-p 00000000 00:00 0\nRss: 1024 kB\n"
+      "00480000-00600000 rw-p 00000000 00:00 0\nRss: 1536 kB\n"
+      "00600000-00700000 rw-p 00000000 00:00 0\nRss: 4 kB\n";
+  EXPECT_THROW(parse_smaps(text), ParseError);
+  std::size_t dropped = 0;
+  const auto vmas = parse_smaps(text, true, &dropped);
+  EXPECT_EQ(dropped, 1u);
+  ASSERT_EQ(vmas.size(), 2u);
+  EXPECT_EQ(vmas[0].rss_kb, 1024u);
+  EXPECT_EQ(vmas[1].start, 0x600000u);
+  EXPECT_EQ(vmas[1].rss_kb, 4u);
+}
+
 TEST(ProcParsers, StatusFieldsAndStackPointers) {
   EXPECT_EQ(parse_status_kb("Name:\tx\nVmPTE:\t     244 kB\n", "VmPTE"), 244u);
   EXPECT_FALSE(parse_status_kb("Name:\tx\n", "VmPTE"));
