@@ -76,6 +76,33 @@ public sealed class GcLayout
         return slots.ToArray();
     }
 
+    // At most how many references an object of `size` bytes has: exact for series that fit the
+    // object (as References reads them), else its words (what ClrMD's enumeration can yield at most).
+    public long ReferenceBound(ulong size)
+    {
+        long words = (long)(size / 8);
+        if (_series.Length == 0) return words;
+        long n = 0;
+        foreach ((long seriesSize, long offset) in _series)
+        {
+            long stop = offset + seriesSize + (long)size;
+            if (offset < 0 || stop > (long)size || (offset & 7) != 0) return words;
+            n += ((stop + 7) >> 3) - (offset >> 3);
+        }
+        return n;
+    }
+
+    // For a layout of one series (an array of references): where its references are in an object
+    // of `size` bytes, [From, To) from the object's start; null for any other layout or size.
+    public (long From, long To)? OneRange(ulong size)
+    {
+        if (_series.Length != 1) return null;
+        (long seriesSize, long offset) = _series[0];
+        long stop = offset + seriesSize + (long)size;
+        if (offset < 0 || stop > (long)size || (offset & 7) != 0 || (stop & 7) != 0) return null;
+        return (offset, stop);
+    }
+
     // Writes the non-null references of the object in `bytes` (its size is bytes.Length) to
     // `into`, which has room for one per pointer-sized word of the object, and returns how many;
     // -1 when the layout points outside the object (the caller asks ClrMD instead).

@@ -40,13 +40,14 @@ public sealed class HeapSearch
         var dependents = RootSet.DependentHandles(t.Runtime).ToList();
         if (!everyObject)
             walker.Only(type => type.HasPointers || follow(type), dependents.Select(h => h.Primary).ToHashSet());
+        walker.CountReferences();
         phases.End("open");
         HeapTally tally = walker.Walk();
         phases.End("count");
         ObjectGraph graph = everyObject
-            ? ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader, phases, leaf: type => !follow(type),
+            ? ObjectGraph.Build(walker, tally, heap, phases, leaf: type => !follow(type),
                                 followed: dependents.Select(d => d.Primary))
-            : ObjectGraph.Build(walker, tally, heap, t.DataTarget.DataReader, phases);
+            : ObjectGraph.Build(walker, tally, heap, phases);
         RootSet roots = RootSet.Enumerate(t.Runtime, dependents);
         phases.End("roots");
         var finder = new RootFinder(graph, roots);

@@ -23,6 +23,13 @@ public sealed class TypeTally
     internal GcLayout? Layout;
     internal int[]? Slots;  // where a type without components has its references (Layout.FixedSlots)
     internal bool Kept = true;  // its objects go to the sinks (HeapWalker.Only)
+
+    // At most how many references an object of this type and `size` bytes has (the room the
+    // object graph keeps for them); 0 for a type without references.
+    internal long ReferenceBound(ulong size) =>
+        !HasPointers ? 0
+        : ComponentSize == 0 && Slots is { } slots ? slots.Length
+        : Layout?.ReferenceBound(size) ?? (long)(size / 8);
 }
 
 // Sees every object of a walk (the object graph of the roots request). `bytes` is the whole object
@@ -47,6 +54,7 @@ public sealed class HeapTally
     public ulong BytesRead;
     public int Threads;                  // that walked the segments
     public long[] SegmentObjects = [];   // per segment of the heap's list, its objects (those kept: HeapWalker.Only)
+    public long[] SegmentReferences = [];  // and at most how many references they hold (HeapWalker.CountReferences)
 
     // SOS's order of `dumpheap -stat`: ascending total size, ties in the order the walk met them.
     public List<TypeTally> Rows() =>
@@ -114,6 +122,17 @@ public sealed class HeapWalker
         _keptAddresses = addresses.Count > 0 ? addresses : null;
     }
 
+    // The walk also bounds the references of every segment's kept objects (HeapTally.SegmentReferences),
+    // from each type's layout (read as the walk meets the type): the room the object graph keeps
+    // for them, taken once instead of grown. Before the first walk.
+    public void CountReferences()
+    {
+        if (_tally.Types.Count > 0) throw new InvalidOperationException("CountReferences() after a walk");
+        CountsReferences = true;
+    }
+
+    internal bool CountsReferences { get; private set; }
+
     internal bool Keeps(TypeTally t, ulong obj) => t.Kept || (_keptAddresses is { } a && a.Contains(obj));
 
     // The heap statistics, with every segment's object count.
@@ -122,6 +141,7 @@ public sealed class HeapWalker
         ClrSegment[] segments = Segments();
         _tally.Segments = segments.Length;
         _tally.SegmentObjects = new long[segments.Length];
+        _tally.SegmentReferences = new long[segments.Length];
         var walkers = new SegmentWalker[Math.Max(1, Math.Min(Threads, segments.Length))];
         for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, null, Block(w));
         _tally.Threads = walkers.Length;
@@ -176,7 +196,9 @@ public sealed class HeapWalker
                         continue;
                     }
                     sinks?[w].EndSegment();
-                    if (sinks is null) _tally.SegmentObjects[i] = objects;
+                    if (sinks is not null) continue;
+                    _tally.SegmentObjects[i] = objects;
+                    _tally.SegmentReferences[i] = walkers[w].References;
                 }
             }
             catch
@@ -189,9 +211,11 @@ public sealed class HeapWalker
         {
             if (!careful[i]) continue;
             sinks?[0].BeginSegment(segments[i], i);
-            long objects = WalkCarefully(segments[i], i, sinks?[0]);
+            (long objects, long references) = WalkCarefully(segments[i], i, sinks?[0]);
             sinks?[0].EndSegment();
-            if (sinks is null) _tally.SegmentObjects[i] = objects;
+            if (sinks is not null) continue;
+            _tally.SegmentObjects[i] = objects;
+            _tally.SegmentReferences[i] = references;
         }
     }
 
@@ -230,18 +254,24 @@ public sealed class HeapWalker
                 IsString = type == _heap.StringType,
             };
             t.Kept = _keepType?.Invoke(t) ?? true;
+            if (CountsReferences && t.HasPointers)
+            {
+                t.Layout = GcLayout.Read(_reader, t.MethodTable);
+                if (t.ComponentSize == 0) t.Slots = t.Layout?.FixedSlots(t.BaseSize);
+            }
             _tally.Types.Add(type.MethodTable, t);
         }
         return t;
     }
 
     // SOS's own loop (dumpheap -stat over segment.EnumerateObjects(carefully: true)), after the
-    // threads are done; counted when there is no sink (Walk). Returns the segment's objects.
-    private long WalkCarefully(ClrSegment segment, int ordinal, IObjectSink? sink)
+    // threads are done; counted when there is no sink (Walk). Returns the segment's objects kept
+    // and the bound of their references (CountReferences).
+    private (long Objects, long References) WalkCarefully(ClrSegment segment, int ordinal, IObjectSink? sink)
     {
         bool count = sink is null;
         if (count) _tally.SegmentsWalkedCarefully++;
-        long objects = 0;
+        long objects = 0, references = 0;
         foreach (ClrObject obj in segment.EnumerateObjects(carefully: true))
         {
             ulong size = obj.IsValid ? obj.Size : 0;
@@ -262,6 +292,7 @@ public sealed class HeapWalker
             if (Keeps(t, obj.Address))
             {
                 objects++;
+                if (CountsReferences) references += t.ReferenceBound(size);
                 sink?.Object(obj.Address, t, size, default);
             }
             if (!count) continue;
@@ -271,7 +302,7 @@ public sealed class HeapWalker
             _tally.Bytes += size;
             SegmentWalker.MetAt(t, ordinal, obj.Address);
         }
-        return objects;
+        return (objects, references);
     }
 }
 

@@ -7,10 +7,11 @@ namespace LeakGate.HeapEngine;
 // The objects of the heap the walker keeps (HeapWalker.Only: every object a path can go through
 // and every instance asked for) with their types and references, in flat arrays (no object per
 // object), searched by RootFinder. Built in two walks of the heap (HeapWalker): the first counts
-// the objects of every segment, so the second, on several threads, writes each segment's objects
-// straight into their places (objects are numbered segment by segment in the heap's order, by
-// address within a segment). Each thread keeps the references it reads (addresses) in a buffer of
-// its own; they are then turned, segment by segment in parallel, into the numbers of the objects
+// the objects of every segment and bounds their references (HeapWalker.CountReferences), so the
+// second, on several threads, writes each segment's objects straight into their places (objects
+// are numbered segment by segment in the heap's order, by address within a segment) and their
+// references (addresses) into the segment's own part of one buffer, taken once at its bound. The
+// references are then turned, segment by segment in parallel, into the numbers of the objects
 // they point to (-1: not the start of an object of the graph), which is what the search follows.
 public sealed class ObjectGraph
 {
@@ -26,10 +27,11 @@ public sealed class ObjectGraph
     private bool[]? _leafType;  // by type index (Build's `leaf`)
     private ulong[] _followed = [];  // a bit per object: not a leaf, whatever its type (Build's `followed`)
     private readonly long[] _segmentFirst;  // per segment of the heap's list: its first object
-    // Per segment: the filler that walked it and where its references are in that filler's buffer.
-    private readonly SegmentFiller?[] _segmentFiller;
-    private readonly int[] _rawStart;
-    private readonly int[] _rawEnd;
+    // The references the second walk read (addresses), segment by segment: segment k's part starts
+    // at _rawStart[k] (room for its bound) and ends at _rawEnd[k] (what it held).
+    private ulong[] _raw;
+    private readonly long[] _rawStart;
+    private readonly long[] _rawEnd;
     private readonly long[] _segmentCount;
     // Sorted by address, for Find: each segment's object range, and per 4 KiB page of it the
     // first object that starts in the page.
@@ -47,16 +49,20 @@ public sealed class ObjectGraph
     private ObjectGraph(HeapTally counted)
     {
         _segmentCount = counted.SegmentObjects;
+        if (counted.SegmentReferences.Length != _segmentCount.Length)
+            throw new InvalidOperationException("the walk did not bound the references (HeapWalker.CountReferences)");
         _segmentFirst = new long[_segmentCount.Length];
-        _segmentFiller = new SegmentFiller?[_segmentCount.Length];
-        _rawStart = new int[_segmentCount.Length];
-        _rawEnd = new int[_segmentCount.Length];
+        _rawStart = new long[_segmentCount.Length + 1];
+        _rawEnd = new long[_segmentCount.Length];
         long total = 0;
         for (int k = 0; k < _segmentCount.Length; k++)
         {
             _segmentFirst[k] = total;
             total += _segmentCount[k];
+            _rawStart[k + 1] = _rawStart[k] + counted.SegmentReferences[k];
         }
+        if (_rawStart[^1] > Array.MaxLength)
+            throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
         if (total >= Array.MaxLength - 1)
             throw new EngineException(ErrorKind.Internal, "the heap has more objects than one array holds");
         Count = (int)total;
@@ -64,6 +70,7 @@ public sealed class ObjectGraph
         _type = BigArray.Allocate<int>(Count);
         _size = BigArray.Allocate<uint>(Count);
         _firstEdge = BigArray.Allocate<int>(Count + 1L);
+        _raw = BigArray.Allocate<ulong>(Math.Max(1, _rawStart[^1]));
         Types = new TypeTally[counted.Types.Count];
         foreach (TypeTally t in counted.Types.Values) Types[t.Index] = t;
     }
@@ -73,8 +80,7 @@ public sealed class ObjectGraph
     // question is about): references to them are told apart (Edges), so a search skips them and
     // what a leak retains still counts them; but for the objects at `followed` (the primaries of
     // dependent handles: their secondaries are alive through them).
-    public static ObjectGraph Build(HeapWalker walker, HeapTally counted, ClrHeap heap, IDataReader reader,
-                                    Phases? phases = null, Func<TypeTally, bool>? leaf = null,
+    public static ObjectGraph Build(HeapWalker walker, HeapTally counted, ClrHeap heap, Phases? phases = null, Func<TypeTally, bool>? leaf = null,
                                     IEnumerable<ulong>? followed = null)
     {
         var graph = new ObjectGraph(counted);
@@ -83,17 +89,9 @@ public sealed class ObjectGraph
             graph._leafType = new bool[graph.Types.Length];
             foreach (TypeTally t in graph.Types) graph._leafType[t.Index] = !t.HasPointers && leaf(t);
         }
-        // The layouts are read before the threads start (ClrMD's reader is not made for threads).
-        foreach (TypeTally t in graph.Types)
-        {
-            if (!t.HasPointers) continue;
-            t.Layout ??= GcLayout.Read(reader, t.MethodTable);
-            if (t.ComponentSize == 0) t.Slots = t.Layout?.FixedSlots(t.BaseSize);
-        }
+        // The layouts were read by the walk that counted (HeapWalker.CountReferences).
         var fillers = new SegmentFiller[Math.Max(1, Math.Min(walker.Threads, counted.SegmentObjects.Length))];
-        // Room for about one reference per object at first (most heaps have one to two).
-        int room = (int)Math.Clamp(graph.Count / fillers.Length + 1024L, 1 << 16, Array.MaxLength / 2);
-        for (int w = 0; w < fillers.Length; w++) fillers[w] = new SegmentFiller(graph, walker, heap, room);
+        for (int w = 0; w < fillers.Length; w++) fillers[w] = new SegmentFiller(graph, walker, heap);
         phases?.End("allocate");
         walker.Visit(fillers);
         foreach (SegmentFiller f in fillers) graph.ReadByClrMd += f.ReadByClrMd;
@@ -106,7 +104,8 @@ public sealed class ObjectGraph
             int i = graph.Find(address, ref hint);
             if (i >= 0) graph._followed[i >> 6] |= 1UL << (i & 63);
         }
-        graph.Resolve(fillers);
+        graph.Resolve(fillers.Length);
+        foreach (SegmentFiller f in fillers) f.Release();
         phases?.End("resolve");
         return graph;
     }
@@ -234,9 +233,9 @@ public sealed class ObjectGraph
         }
     }
 
-    // The references the fillers read (addresses, in their buffers) as object numbers, in one array
-    // in object order, segment by segment on as many threads as filled them.
-    private void Resolve(SegmentFiller[] fillers)
+    // The references the fillers read (addresses, each segment's in its part of _raw) as object
+    // numbers, in one array in object order, segment by segment on `threads` threads.
+    private void Resolve(int threads)
     {
         int segments = _segmentCount.Length;
         var edgeFirst = new long[segments + 1];
@@ -246,21 +245,20 @@ public sealed class ObjectGraph
         _edges = BigArray.Allocate<int>(edgeFirst[segments]);
         _firstEdge[Count] = (int)edgeFirst[segments];
         int next = -1;
-        Workers.Run(fillers.Length, _ =>
+        Workers.Run(threads, _ =>
         {
             for (int k = Interlocked.Increment(ref next); k < segments; k = Interlocked.Increment(ref next))
             {
-                SegmentFiller? f = _segmentFiller[k];
-                int start = _rawStart[k];
+                long start = _rawStart[k];
                 int first = (int)_segmentFirst[k], end = first + (int)_segmentCount[k];
-                int shift = (int)edgeFirst[k] - start;
+                // An object's first edge is its offset in the segment's part until now.
+                int shift = (int)edgeFirst[k];
                 for (int i = first; i < end; i++) _firstEdge[i] += shift;
-                if (f is null) continue;
                 int to = (int)edgeFirst[k], stop = (int)edgeFirst[k + 1];
-                ulong[] raw = f.Raw;
+                ulong[] raw = _raw;
                 int hint = 0;
                 bool[]? leaf = _leafType;
-                for (int e = start; to < stop; e++, to++)
+                for (long e = start; to < stop; e++, to++)
                 {
                     int j = Find(raw[e], ref hint);
                     bool isLeaf = j >= 0 && leaf is not null && leaf[_type[j]] &&
@@ -269,16 +267,17 @@ public sealed class ObjectGraph
                 }
             }
         }, "heap graph");
-        foreach (SegmentFiller f in fillers) f.Release();
-        // The fillers' buffers (pinned, a third of the graph) are given back before the search
-        // allocates its own arrays, so the peak is the larger of the two, not their sum.
+        // The read references (pinned, a third of the graph) are given back before the search
+        // allocates its own arrays, which take the same memory: the peak is the larger of the
+        // two, not their sum.
+        _raw = [];
         GC.Collect();
     }
 
     // One thread's part of the second walk: each object of its segments into its place, its
-    // references (addresses) into the filler's own buffer; the object's first edge is its offset in
-    // that buffer until Resolve.
-    private sealed class SegmentFiller(ObjectGraph graph, HeapWalker walker, ClrHeap heap, int room) : IObjectSink
+    // references (addresses) into the segment's part of _raw; the object's first edge is its offset
+    // in that part until Resolve.
+    private sealed class SegmentFiller(ObjectGraph graph, HeapWalker walker, ClrHeap heap) : IObjectSink
     {
         private const ulong MaxLargeRead = 1 << 30;
         private readonly List<ulong> _refs = new();
@@ -286,10 +285,10 @@ public sealed class ObjectGraph
         private int _next;
         private int _end;
         private int _ordinal;
-        private int _segmentRaw;
+        private long _rawAt;    // where the next reference goes
+        private long _rawFirst;  // the segment's part of _raw
+        private long _rawStop;
 
-        public ulong[] Raw = BigArray.Allocate<ulong>(room);
-        public int RawCount;
         public long ReadByClrMd;
 
         public void BeginSegment(ClrSegment segment, int ordinal)
@@ -297,17 +296,16 @@ public sealed class ObjectGraph
             _ordinal = ordinal;
             _next = (int)graph._segmentFirst[ordinal];
             _end = _next + (int)graph._segmentCount[ordinal];
-            _segmentRaw = RawCount;
+            _rawAt = _rawFirst = graph._rawStart[ordinal];
+            _rawStop = graph._rawStart[ordinal + 1];
         }
 
-        public void DropSegment() => RawCount = _segmentRaw;
+        public void DropSegment() => _rawAt = _rawFirst;
 
         public void EndSegment()
         {
             if (_next != _end) Differs();
-            graph._segmentFiller[_ordinal] = this;
-            graph._rawStart[_ordinal] = _segmentRaw;
-            graph._rawEnd[_ordinal] = RawCount;
+            graph._rawEnd[_ordinal] = _rawAt;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -325,18 +323,19 @@ public sealed class ObjectGraph
                 graph._size[_next] = uint.MaxValue;
                 lock (graph._largeSize) graph._largeSize[_next] = (long)size;
             }
-            graph._firstEdge[_next] = RawCount;
+            graph._firstEdge[_next] = (int)(_rawAt - _rawFirst);
             if (type.HasPointers)
             {
                 // Most objects: a type of one size, its references at known offsets.
                 if (type.Slots is { } slots && bytes.Length == (int)type.BaseSize)
                 {
-                    if (RawCount + slots.Length > Raw.Length) Reserve(slots.Length);
+                    if (_rawAt + slots.Length > _rawStop) Differs();
+                    ulong[] raw = graph._raw;
                     ref byte start = ref MemoryMarshal.GetReference(bytes);
                     foreach (int offset in slots)
                     {
                         ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
-                        if (value != 0) Raw[RawCount++] = value;
+                        if (value != 0) raw[_rawAt++] = value;
                     }
                 }
                 else
@@ -347,27 +346,32 @@ public sealed class ObjectGraph
             _next++;
         }
 
-        public void Release()
-        {
-            Raw = [];
-            _large = [];
-        }
+        public void Release() => _large = [];
 
         private static void Differs() =>
             throw new EngineException(ErrorKind.HeapNotWalkable,
                 "the heap changed between two walks of it (the process was not suspended)");
 
+        // The room left in the segment's part (the walk that counted bounded it), `need` of it.
+        private Span<ulong> Room(long need)
+        {
+            if (_rawAt + need > _rawStop) Differs();
+            return graph._raw.AsSpan((int)_rawAt, (int)(_rawStop - _rawAt));
+        }
+
         private void AddReferences(ulong address, TypeTally type, ulong size, ReadOnlySpan<byte> bytes)
         {
+            long bound = type.ReferenceBound(size);
+            if (bytes.IsEmpty && type.Layout?.OneRange(size) is (long from, long to) && ReadRange(address, from, to))
+                return;
             if (bytes.IsEmpty && type.Layout is not null && size <= MaxLargeRead)
                 bytes = ReadLarge(address, (int)size);
             if (!bytes.IsEmpty && type.Layout is not null)
             {
-                Reserve(bytes.Length / 8);
-                int n = type.Layout.References(bytes, Raw.AsSpan(RawCount));
+                int n = type.Layout.References(bytes, Room(bound));
                 if (n >= 0)
                 {
-                    RawCount += n;
+                    _rawAt += n;
                     return;
                 }
             }
@@ -378,28 +382,35 @@ public sealed class ObjectGraph
                 foreach (ulong r in heap.GetObject(address).EnumerateReferenceAddresses(carefully: true, considerDependantHandles: false))
                     _refs.Add(r);
             }
-            Reserve(_refs.Count);
-            _refs.CopyTo(Raw.AsSpan(RawCount));
-            RawCount += _refs.Count;
+            // ClrMD may name one more than the layout bounds (a collectible type's loader
+            // allocator), only where the object could not be read as its layout says.
+            int kept = (int)Math.Min(_refs.Count, bound);
+            _refs.CopyTo(0, graph._raw, (int)_rawAt, kept);
+            _rawAt += kept;
         }
 
-        // An object larger than the walk's block (a large array), read whole into a buffer kept for
-        // the next one; empty when it cannot be read.
+        // The references of an array of references larger than the walk's block (its elements,
+        // [from, to) from its start), read straight into the segment's part and the nulls left
+        // out; false when they cannot be read.
+        private bool ReadRange(ulong address, long from, long to)
+        {
+            int words = (int)((to - from) / 8);
+            Span<ulong> into = Room(words)[..words];
+            if (walker.Read(address + (ulong)from, MemoryMarshal.AsBytes(into)) != words * 8) return false;
+            int n = 0;
+            foreach (ulong value in into)
+                if (value != 0) into[n++] = value;
+            _rawAt += n;
+            return true;
+        }
+
+        // An object larger than the walk's block (but an array of references), read whole into a
+        // buffer kept for the next one; empty when it cannot be read.
         private ReadOnlySpan<byte> ReadLarge(ulong address, int size)
         {
             if (_large.Length < size) _large = BigArray.Allocate<byte>(Math.Max(size, Math.Min(_large.Length * 2L, (long)MaxLargeRead)));
             int got = walker.Read(address, _large.AsSpan(0, size));
             return got == size ? _large.AsSpan(0, size) : default;
-        }
-
-        // Room for `more` references after the last.
-        private void Reserve(int more)
-        {
-            if ((long)RawCount + more <= Raw.Length) return;
-            long grown = Math.Max(Raw.Length * 2L, (long)RawCount + more);
-            if (grown > Array.MaxLength)
-                throw new EngineException(ErrorKind.Internal, "the heap has more references than one array holds");
-            Raw = BigArray.Grow(Raw, grown, RawCount);
         }
     }
 }

@@ -32,6 +32,7 @@ internal sealed class SegmentWalker
     private ulong[] _segmentBytes = new ulong[64];
     private readonly List<TypeTally> _touched = new();
     private long _kept;  // objects of the segment kept (HeapWalker.Only)
+    private long _references;  // the bound of their references (HeapWalker.CountReferences)
     private readonly List<TypeTally> _types = new();  // every type this walker counted
 
     // `block`: a buffer of BlockSize bytes of its own (HeapWalker.Block: the walks of one heap reuse them).
@@ -52,6 +53,7 @@ internal sealed class SegmentWalker
         _touched.Clear();
         _blockLength = 0;
         _kept = 0;
+        _references = 0;
         bool done = WalkFast(segment, ordinal);
         if (_sink is not null) return done ? 0 : -1;
         foreach (TypeTally t in _touched)
@@ -68,6 +70,9 @@ internal sealed class SegmentWalker
         }
         return done ? _kept : -1;
     }
+
+    // The bound of the references of the last segment's kept objects (HeapWalker.CountReferences).
+    public long References => _references;
 
     // The counts into the types and the heap's totals.
     public void AddTo(HeapTally tally)
@@ -101,6 +106,7 @@ internal sealed class SegmentWalker
     {
         MemoryRange range = segment.ObjectRange;
         bool skipContexts = segment.Kind is not (GCSegmentKind.Large or GCSegmentKind.Frozen);
+        bool countReferences = _walk.CountsReferences;
         ulong obj = segment.FirstObjectAddress;
         int nextContext = FirstContextAtOrAfter(obj);
         ulong contextAt = nextContext < _contextStarts.Length ? _contextStarts[nextContext] : ulong.MaxValue;
@@ -128,7 +134,11 @@ internal sealed class SegmentWalker
             if (_sink is null)
             {
                 Count(t, ordinal, obj, Math.Max(size, MinObjectSize));
-                if (kept) _kept++;
+                if (kept)
+                {
+                    _kept++;
+                    if (countReferences) _references += t.ReferenceBound(size);
+                }
             }
             else if (kept)
             {
