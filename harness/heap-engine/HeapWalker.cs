@@ -53,6 +53,7 @@ public sealed class HeapTally
     public int SegmentsWalkedCarefully;  // through ClrMD's own enumeration (a gap, an unknown type)
     public ulong BytesRead;
     public int Threads;                  // that walked the segments
+    public int TypesKnown;               // types taken from earlier opens of the process (KnownTypes)
     public long[] SegmentObjects = [];   // per segment of the heap's list, its objects (those kept: HeapWalker.Only)
     public long[] SegmentReferences = [];  // and at most how many references they hold (HeapWalker.CountReferences)
 
@@ -96,13 +97,17 @@ public sealed class HeapWalker
     public int Threads { get; }
 
     private readonly TargetMemory _memory;
+    private readonly KnownTypes? _known;
     private Func<TypeTally, bool>? _keepType;
     private IReadOnlySet<ulong>? _keptAddresses;  // null: none
 
     // `livePid`: the process when the target is live (0 for a dump), so its memory can be read
     // from several threads at once.
-    public HeapWalker(ClrRuntime runtime, IDataReader reader, int threads = 0, int livePid = 0)
+    // `known`: the types met by earlier walks of the same process, used and added to.
+    public HeapWalker(ClrRuntime runtime, IDataReader reader, int threads = 0, int livePid = 0,
+                      KnownTypes? known = null)
     {
+        _known = known;
         _heap = runtime.Heap;
         _reader = reader;
         _memory = new TargetMemory(reader, livePid, Gate);
@@ -231,27 +236,44 @@ public sealed class HeapWalker
         {
             if (_byRawMt.TryGetValue(mt, out TypeTally? known)) return known;
             if (mt == 0) return null;
-            ClrType? type = _heap.GetObjectType(obj);
-            if (type is null) return null;
-            TypeTally t = Tally(type);
+            TypeTally t;
+            if (_known?.Get(mt) is { } facts)
+            {
+                t = Tally(mt, facts);
+                _tally.TypesKnown++;
+            }
+            else
+            {
+                ClrType? type = _heap.GetObjectType(obj);
+                if (type is null) return null;
+                t = Tally(type);
+                if (!type.IsCollectible && type.MethodTable == mt)
+                    _known?.Add(mt, new KnownTypes.Facts(t.Name, t.BaseSize, t.ComponentSize, t.HasPointers, t.IsString));
+            }
             _byRawMt[mt] = t;
             return t;
         }
     }
 
-    private TypeTally Tally(ClrType type)
+    private TypeTally Tally(ClrType type) =>
+        _tally.Types.TryGetValue(type.MethodTable, out TypeTally? t) ? t
+        : Tally(type.MethodTable, new KnownTypes.Facts(type.Name ?? $"<unknown_type_{type.MethodTable:x}>",
+                                                       (uint)type.StaticSize, (uint)type.ComponentSize,
+                                                       type.ContainsPointers, type == _heap.StringType));
+
+    private TypeTally Tally(ulong methodTable, KnownTypes.Facts facts)
     {
-        if (!_tally.Types.TryGetValue(type.MethodTable, out TypeTally? t))
+        if (!_tally.Types.TryGetValue(methodTable, out TypeTally? t))
         {
             t = new TypeTally
             {
                 Index = _tally.Types.Count,
-                HasPointers = type.ContainsPointers,
-                MethodTable = type.MethodTable,
-                Name = type.Name ?? $"<unknown_type_{type.MethodTable:x}>",
-                BaseSize = (uint)type.StaticSize,
-                ComponentSize = (uint)type.ComponentSize,
-                IsString = type == _heap.StringType,
+                HasPointers = facts.HasPointers,
+                MethodTable = methodTable,
+                Name = facts.Name,
+                BaseSize = facts.BaseSize,
+                ComponentSize = facts.ComponentSize,
+                IsString = facts.IsString,
             };
             t.Kept = _keepType?.Invoke(t) ?? true;
             if (CountsReferences && t.HasPointers)
@@ -259,7 +281,7 @@ public sealed class HeapWalker
                 t.Layout = GcLayout.Read(_reader, t.MethodTable);
                 if (t.ComponentSize == 0) t.Slots = t.Layout?.FixedSlots(t.BaseSize);
             }
-            _tally.Types.Add(type.MethodTable, t);
+            _tally.Types.Add(methodTable, t);
         }
         return t;
     }

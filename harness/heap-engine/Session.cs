@@ -8,6 +8,7 @@ namespace LeakGate.HeapEngine;
 public sealed class Session : IDisposable
 {
     private Target? _target;
+    private KnownTypes? _known;  // of the process last opened
     // Objects per place at a checkpoint ("census"), by name, for "leaks" to compare with.
     private readonly Dictionary<string, Dictionary<ulong, long>> _census = new();
 
@@ -59,6 +60,7 @@ public sealed class Session : IDisposable
             throw new EngineException(ErrorKind.BadRequest, $"\"pid\" {pid} is not a process id");
         _target = pid is not null ? Target.OpenProcess((int)pid) : Target.OpenDump(dump!);
         Target t = _target;
+        if (pid is not null) t.Known = _known = KnownTypes.Of((int)pid, _known);
         ClrHeap heap = t.Runtime.Heap;
         writer.Ok(request, w =>
         {
@@ -119,6 +121,7 @@ public sealed class Session : IDisposable
             w.WriteNumber("segments", tally.Segments);
             w.WriteNumber("segmentsWalkedCarefully", tally.SegmentsWalkedCarefully);
             w.WriteNumber("threads", tally.Threads);
+            w.WriteNumber("typesKnown", tally.TypesKnown);
             w.WriteNumber("bytesRead", tally.BytesRead);
             w.WriteNumber("ms", Math.Round(walkMs, 1));
             w.WriteNumber("peakRss", PeakRss());

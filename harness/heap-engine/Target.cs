@@ -15,6 +15,8 @@ public sealed class Target : IDisposable
     public double OpenMilliseconds { get; }
     // The whole heap's graph and paths, once an op has built them (HeapSearch.Of).
     public HeapSearch? Search { get; set; }
+    // The types met by earlier opens of the same process (a live target only).
+    public KnownTypes? Known { get; set; }
 
     private Target(DataTarget dataTarget, ClrRuntime runtime, ClrInfo clr, string mode, string dac, double ms)
     {
@@ -27,7 +29,7 @@ public sealed class Target : IDisposable
     }
 
     // A walk of this target's heap on `threads` threads (0: one per core, at most four).
-    public HeapWalker Walker(int threads = 0) => new(Runtime, DataTarget.DataReader, threads, LivePid);
+    public HeapWalker Walker(int threads = 0) => new(Runtime, DataTarget.DataReader, threads, LivePid, Known);
 
     // No symbol server is asked for anything: the DAC is taken from the runtime's own folder.
     private static DataTargetOptions Options() => new() { SymbolPaths = [] };

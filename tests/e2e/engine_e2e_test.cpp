@@ -199,6 +199,20 @@ TEST(EngineLive, AttachReadsTheAppAndLeavesItRunning) {
   e2e::request(*app, "2 settle");
   HeapEngine engine(e2e::heap_engine(), ws.tmp(), 60);
   const auto live = engine_heapstat(engine, {{"pid", app->pid()}});
+  // Opened again (as at the next checkpoint), the types met before are not made again from the
+  // runtime, and the rows are the same (the app does nothing meanwhile).
+  const Deadline deadline = Deadline::after_seconds(120);
+  engine.request("open", {{"pid", app->pid()}}, deadline);
+  const auto again = engine.request("heapstat", nlohmann::json::object(), deadline).body;
+  engine.request("close", nlohmann::json::object(), deadline);
+  EXPECT_GT(again.at("walk").at("typesKnown").get<int>(), 100);
+  const auto reread = engine::parse_heapstat(again);
+  ASSERT_EQ(reread.heap.types.size(), live.heap.types.size());
+  for (std::size_t i = 0; i < live.heap.types.size(); ++i) {
+    EXPECT_EQ(reread.heap.types[i].type, live.heap.types[i].type);
+    EXPECT_EQ(reread.heap.types[i].count, live.heap.types[i].count);
+    EXPECT_EQ(reread.heap.types[i].bytes, live.heap.types[i].bytes);
+  }
   EXPECT_NE(e2e::request(*app, "3 ping").find("ok 3"), std::string::npos);
   const fs::path dump = ws.tmp() / "app.dmp";
   collect_heap_dump(dotnet_dump(), app->pid(), dump, Deadline::after_seconds(120),
