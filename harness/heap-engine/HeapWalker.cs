@@ -85,7 +85,10 @@ public sealed class HeapWalker
     private readonly IDataReader _reader;
     private readonly Dictionary<ulong, TypeTally> _byRawMt = new();
     private readonly HeapTally _tally = new();
-    private readonly List<byte[]> _blocks = new();
+    // The walkers' read buffers, kept for the next walk in this process (the count then the fill of
+    // a graph, the next checkpoint's heapstat): their pages made present once (16 MiB fresh per
+    // walk cost more than reading a test host's whole heap), not faulted in again by each walk.
+    private static readonly Stack<byte[]> SpareBlocks = new();
     internal readonly Dictionary<ulong, ulong> AllocationContexts = new();
     // The allocation contexts' starts in order: the walk compares each object with the next one
     // only, instead of looking every object up.
@@ -148,9 +151,17 @@ public sealed class HeapWalker
         _tally.SegmentObjects = new long[segments.Length];
         _tally.SegmentReferences = new long[segments.Length];
         var walkers = new SegmentWalker[Math.Max(1, Math.Min(Threads, segments.Length))];
-        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, null, Block(w));
-        _tally.Threads = walkers.Length;
-        WalkAll(segments, walkers, null);
+        byte[][] blocks = TakeBlocks(walkers.Length);
+        try
+        {
+            for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, null, blocks[w]);
+            _tally.Threads = walkers.Length;
+            WalkAll(segments, walkers, null);
+        }
+        finally
+        {
+            GiveBack(blocks);
+        }
         foreach (SegmentWalker walker in walkers) walker.AddTo(_tally);
         return _tally;
     }
@@ -161,16 +172,36 @@ public sealed class HeapWalker
     {
         ClrSegment[] segments = Segments();
         var walkers = new SegmentWalker[sinks.Count];
-        for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, sinks[w], Block(w));
-        WalkAll(segments, walkers, sinks);
+        byte[][] blocks = TakeBlocks(walkers.Length);
+        try
+        {
+            for (int w = 0; w < walkers.Length; w++) walkers[w] = new SegmentWalker(this, sinks[w], blocks[w]);
+            WalkAll(segments, walkers, sinks);
+        }
+        finally
+        {
+            GiveBack(blocks);
+        }
     }
 
-    // The read buffer of walker w, kept for the next walk of the heap (the count then the fill):
-    // its pages made present once, not faulted in again by each walk's reads.
-    private byte[] Block(int w)
+    // `count` read buffers, kept ones first.
+    private static byte[][] TakeBlocks(int count)
     {
-        while (_blocks.Count <= w) _blocks.Add(BigArray.Allocate<byte>(SegmentWalker.BlockSize));
-        return _blocks[w];
+        var blocks = new byte[count][];
+        lock (SpareBlocks)
+        {
+            for (int w = 0; w < count; w++)
+                blocks[w] = SpareBlocks.TryPop(out byte[]? spare) ? spare : BigArray.Allocate<byte>(SegmentWalker.BlockSize);
+        }
+        return blocks;
+    }
+
+    private static void GiveBack(byte[][] blocks)
+    {
+        lock (SpareBlocks)
+        {
+            foreach (byte[] block in blocks) SpareBlocks.Push(block);
+        }
     }
 
     private ClrSegment[] Segments()
