@@ -42,6 +42,9 @@ public sealed class ObjectGraph
     private int[] _pageFirst = [];
 
     public int Count { get; }
+    // The objects that are not leaves (Build's `leaf`): all a search can go through, and more than
+    // it can reach but for the roots' and dependent handles' own objects.
+    public long NotLeaves { get; private set; }
     public long EdgeCount => _edges.Length;
     public TypeTally[] Types { get; }  // by TypeTally.Index
     public long ReadByClrMd { get; private set; }  // objects whose references ClrMD read
@@ -94,7 +97,12 @@ public sealed class ObjectGraph
         for (int w = 0; w < fillers.Length; w++) fillers[w] = new SegmentFiller(graph, walker, heap);
         phases?.End("allocate");
         walker.Visit(fillers);
-        foreach (SegmentFiller f in fillers) graph.ReadByClrMd += f.ReadByClrMd;
+        graph.NotLeaves = graph.Count;
+        foreach (SegmentFiller f in fillers)
+        {
+            graph.ReadByClrMd += f.ReadByClrMd;
+            graph.NotLeaves -= f.Leaves;
+        }
         phases?.End("fill");
         graph.Seal();
         graph._followed = new ulong[(graph.Count + 63) / 64];
@@ -102,7 +110,9 @@ public sealed class ObjectGraph
         foreach (ulong address in followed ?? [])
         {
             int i = graph.Find(address, ref hint);
-            if (i >= 0) graph._followed[i >> 6] |= 1UL << (i & 63);
+            if (i < 0 || (graph._followed[i >> 6] & (1UL << (i & 63))) != 0) continue;
+            graph._followed[i >> 6] |= 1UL << (i & 63);
+            if (graph.IsLeafType(graph._type[i])) graph.NotLeaves++;
         }
         graph.Resolve(fillers.Length);
         foreach (SegmentFiller f in fillers) f.Release();
@@ -290,6 +300,8 @@ public sealed class ObjectGraph
         private long _rawStop;
 
         public long ReadByClrMd;
+        public long Leaves;  // objects of leaf types (Build's `leaf`)
+        private long _leavesBefore;  // before the segment being walked
 
         public void BeginSegment(ClrSegment segment, int ordinal)
         {
@@ -298,9 +310,14 @@ public sealed class ObjectGraph
             _end = _next + (int)graph._segmentCount[ordinal];
             _rawAt = _rawFirst = graph._rawStart[ordinal];
             _rawStop = graph._rawStart[ordinal + 1];
+            _leavesBefore = Leaves;
         }
 
-        public void DropSegment() => _rawAt = _rawFirst;
+        public void DropSegment()
+        {
+            _rawAt = _rawFirst;
+            Leaves = _leavesBefore;
+        }
 
         public void EndSegment()
         {
@@ -324,6 +341,7 @@ public sealed class ObjectGraph
                 lock (graph._largeSize) graph._largeSize[_next] = (long)size;
             }
             graph._firstEdge[_next] = (int)(_rawAt - _rawFirst);
+            if (!type.HasPointers && graph._leafType is { } leaf && leaf[type.Index]) Leaves++;
             if (type.HasPointers)
             {
                 // Most objects: a type of one size, its references at known offsets.

@@ -55,7 +55,10 @@ public sealed class RootFinder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Search()
     {
-        int[] queue = _order = BigArray.Allocate<int>(_graph.Count);
+        // Each object once at most: every one that is not a leaf, and leaves only as a root's
+        // object or a dependent handle's secondary.
+        long room = Math.Min(_graph.Count, _graph.NotLeaves + _roots.Seeds.Count + _roots.Dependents.Count);
+        int[] queue = _order = BigArray.Allocate<int>(Math.Max(1, room));
         int head = 0, tail = 0;
         int hint = 0;
         foreach ((ulong obj, int root) in _roots.Seeds)
