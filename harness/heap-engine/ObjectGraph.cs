@@ -83,7 +83,8 @@ public sealed class ObjectGraph
     // question is about): references to them are told apart (Edges), so a search skips them and
     // what a leak retains still counts them; but for the objects at `followed` (the primaries of
     // dependent handles: their secondaries are alive through them).
-    public static ObjectGraph Build(HeapWalker walker, HeapTally counted, ClrHeap heap, Phases? phases = null, Func<TypeTally, bool>? leaf = null,
+    public static ObjectGraph Build(HeapWalker walker, HeapTally counted, ClrHeap heap, Phases? phases = null,
+                                    Func<TypeTally, bool>? leaf = null,
                                     IEnumerable<ulong>? followed = null)
     {
         var graph = new ObjectGraph(counted);
