@@ -277,9 +277,9 @@ public sealed class HeapWalker
             {
                 ClrType? type = _heap.GetObjectType(obj);
                 if (type is null) return null;
-                t = Tally(type);
-                if (!type.IsCollectible && type.MethodTable == mt)
-                    _known?.Add(mt, new KnownTypes.Facts(t.Name, t.BaseSize, t.ComponentSize, t.HasPointers, t.IsString));
+                KnownTypes.Facts made = FactsOf(type);
+                t = Tally(type.MethodTable, made);
+                if (!type.IsCollectible && type.MethodTable == mt) _known?.Add(mt, made);
             }
             _byRawMt[mt] = t;
             return t;
@@ -287,10 +287,11 @@ public sealed class HeapWalker
     }
 
     private TypeTally Tally(ClrType type) =>
-        _tally.Types.TryGetValue(type.MethodTable, out TypeTally? t) ? t
-        : Tally(type.MethodTable, new KnownTypes.Facts(type.Name ?? $"<unknown_type_{type.MethodTable:x}>",
-                                                       (uint)type.StaticSize, (uint)type.ComponentSize,
-                                                       type.ContainsPointers, type == _heap.StringType));
+        _tally.Types.TryGetValue(type.MethodTable, out TypeTally? t) ? t : Tally(type.MethodTable, FactsOf(type));
+
+    private KnownTypes.Facts FactsOf(ClrType type) =>
+        new(type.Name ?? $"<unknown_type_{type.MethodTable:x}>", (uint)type.StaticSize, (uint)type.ComponentSize,
+            type.ContainsPointers, type == _heap.StringType);
 
     private TypeTally Tally(ulong methodTable, KnownTypes.Facts facts)
     {
