@@ -15,7 +15,7 @@ install(TARGETS leakgate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 if(LEAKGATE_BUILD_HEAP_ENGINE)
   install(DIRECTORY ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/heap-engine/
           DESTINATION lib/leakgate/heap-engine USE_SOURCE_PERMISSIONS
-          PATTERN "*.pdb" EXCLUDE)
+          PATTERN "*.pdb" EXCLUDE PATTERN "*.dbg" EXCLUDE)
 endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/schemas/ DESTINATION ${LEAKGATE_INSTALL_SCHEMASDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
@@ -45,8 +45,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # The shared libraries leakgate links (RE2, cpp-httplib, ...) as dpkg-shlibdeps finds them; the .NET
-# runtime the heap engine and the scenario apps need is not a Debian package: installed apart.
+# runtime the scenario apps and dotnet-dump need is not a Debian package: installed apart (the heap
+# engine is a native program on x64).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Runs reproducible scenario apps, measures their memory and managed heap at checkpoints,\ncompares them with checked-in baselines and fails the build on a leak, with the\nreference chain that keeps it alive. Needs the .NET runtime (10) for the heap engine.")
+    "Runs reproducible scenario apps, measures their memory and managed heap at checkpoints,\ncompares them with checked-in baselines and fails the build on a leak, with the\nreference chain that keeps it alive. The apps it runs need the .NET runtime (10).")
 include(CPack)

@@ -131,7 +131,7 @@ std::optional<LeakAnalysis> EngineCollector::find_leaks(const Checkpoint& checkp
                  live ? query.pid : 0)
           .front();
   const fs::path raw = raw_dir / (checkpoint.label + ".engine-leaks.json");
-  write_file_atomically(raw, answer.line + "\n");
+  write_file_atomically(raw, answer.line + "\n", Durability::kRewrittenEachRun);
   try {
     return engine::parse_leaks(answer.body);
   } catch (const ParseError& err) {
@@ -154,7 +154,7 @@ void EngineCollector::read_heap(const CollectRequest& request, const nlohmann::j
   const HeapEngine::Answer& answer = answers.front();
   if (request.census) census_label_ = request.label;
   const fs::path raw = request.raw_dir / (request.label + ".engine-heapstat.json");
-  write_file_atomically(raw, answer.line + "\n");
+  write_file_atomically(raw, answer.line + "\n", Durability::kRewrittenEachRun);
   into.raw.push_back({"heap engine heapstat", raw.filename().string()});
   try {
     engine::HeapStatReply stats = engine::parse_heapstat(answer.body);

@@ -35,31 +35,35 @@ std::string read_proc(const fs::path& path) {
   return s.str();
 }
 
-// A thread's stack pointer is in its syscall file while it is blocked; a thread that happens to
-// be running is asked again a few times.
-std::vector<std::uint64_t> stack_pointers(pid_t pid, int& threads) {
+// A thread's stack pointer is in its syscall file while it is blocked; the threads that happen to
+// be running are asked again, all of them each millisecond, until `tries` reads.
+std::vector<std::uint64_t> stack_pointers(pid_t pid, int& threads, int tries) {
   std::vector<std::uint64_t> sps;
-  threads = 0;
+  std::vector<fs::path> running;
   std::error_code ec;
   for (const auto& task :
        fs::directory_iterator(fs::path("/proc") / std::to_string(pid) / "task", ec)) {
-    ++threads;
-    for (int attempt = 0; attempt < kStackPointerTries; ++attempt) {
-      std::ifstream in(task.path() / "syscall");
+    running.push_back(task.path() / "syscall");
+  }
+  threads = static_cast<int>(running.size());
+  for (int attempt = 0; attempt < tries && !running.empty(); ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::erase_if(running, [&sps](const fs::path& syscall) {
+      std::ifstream in(syscall);
       std::string text;
       std::getline(in, text);
-      if (auto sp = parse_syscall_stack_pointer(text)) {
-        sps.push_back(*sp);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+      const auto sp = parse_syscall_stack_pointer(text);
+      if (sp) sps.push_back(*sp);
+      return sp.has_value() || !in;  // found, or the thread is gone
+    });
   }
+  std::sort(sps.begin(), sps.end());
   return sps;
 }
 
 std::string save(const fs::path& file, const std::string& text) {
-  write_file_atomically(file, text);  // a full disk fails the checkpoint, never truncates it
+  // a full disk fails the checkpoint, never truncates it
+  write_file_atomically(file, text, Durability::kRewrittenEachRun);
   return file.filename().string();
 }
 
@@ -144,11 +148,13 @@ ProcessMemory recorded_process_memory(std::string_view smaps, std::string_view s
   return p;
 }
 
-ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::string* status_text) {
+ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::string* status_text,
+                                  StackWait stack_wait) {
   const fs::path dir = fs::path("/proc") / std::to_string(pid);
   ProcessMemory p;
   p.page_kb = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) / 1024;
-  p.stack_pointers = stack_pointers(pid, p.threads);
+  p.stack_pointers =
+      stack_pointers(pid, p.threads, stack_wait == StackWait::kNow ? 1 : kStackPointerTries);
   // The kernel lists a running process's mappings in parts, letting it run between them: a
   // mapping split or merged meanwhile can come out overlapping the one before it. Such a listing
   // is read again; when the mappings keep changing, the last listing is taken without the
@@ -180,7 +186,9 @@ ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::strin
 
 void MemoryCollector::collect(const CollectRequest& request, Checkpoint& into) {
   std::string smaps, status;
-  const ProcessMemory process = read_process_memory(request.pid, &smaps, &status);
+  const ProcessMemory process =
+      read_process_memory(request.pid, &smaps, &status,
+                          request.memory_judged ? StackWait::kUntilBlocked : StackWait::kNow);
   into.memory = classify_memory(process);
   into.raw.push_back(
       {"/proc/PID/smaps", save(request.raw_dir / (request.label + ".smaps.txt"), smaps)});

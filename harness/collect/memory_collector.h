@@ -11,11 +11,19 @@
 
 namespace leakgate {
 
+// How long a read waits for a thread that is running to block, for its stack pointer (a stack
+// is found by the stack pointer of its thread). kUntilBlocked asks a running thread again for up
+// to 50 ms, in case its stack comes out as other data; kNow does not wait, where the memory
+// summary is only reported (verdict.judgeMemory false: a leak test's host, whose threads the
+// test runner keeps busy).
+enum class StackWait { kUntilBlocked, kNow };
+
 // Reads /proc/PID/smaps, /proc/PID/status and each thread's /proc/PID/task/TID/syscall (for its
 // stack pointer). Throws ToolError when the process cannot be read. The raw smaps and status
 // text are handed back when asked for.
 ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text = nullptr,
-                                  std::string* status_text = nullptr);
+                                  std::string* status_text = nullptr,
+                                  StackWait stack_wait = StackWait::kUntilBlocked);
 
 // What the memory summary takes from a process besides smaps and status (page size, threads,
 // stack pointers, idle stack pages), kept as <label>.memory-inputs.json with the raw output.

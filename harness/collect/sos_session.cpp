@@ -16,7 +16,7 @@ void save(const std::filesystem::path& file, const ToolRun& run,
   std::string text = "$ " + render_argv(argv) + "\n" + run.out;
   if (!run.err.empty()) text += "\n--- stderr ---\n" + run.err;
   text += "\n--- " + (run.timed_out ? std::string("timed out") : run.status.describe()) + " ---\n";
-  write_file_atomically(file, text);
+  write_file_atomically(file, text, Durability::kRewrittenEachRun);
 }
 
 std::string failure_text(const ToolRun& run) {

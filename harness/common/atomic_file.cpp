@@ -20,8 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Writes `content` to a new temporary file beside `target`, flushed to disk; returns its path.
-fs::path write_temp(const fs::path& target, std::string_view content) {
+// Writes `content` to a new temporary file beside `target` (flushed to disk with kOnDisk); returns
+// its path.
+fs::path write_temp(const fs::path& target, std::string_view content,
+                    Durability durability = Durability::kOnDisk) {
   const fs::path dir = target.has_parent_path() ? target.parent_path() : ".";
   std::string pattern = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   std::vector<char> name(pattern.begin(), pattern.end());
@@ -44,7 +46,7 @@ fs::path write_temp(const fs::path& target, std::string_view content) {
     done += static_cast<std::size_t>(n);
   }
   if (::fchmod(fd, 0644) != 0) fail("chmod");
-  if (::fsync(fd) != 0) fail("fsync");
+  if (durability == Durability::kOnDisk && ::fsync(fd) != 0) fail("fsync");
   if (::close(fd) != 0) {
     const int e = errno;
     ::unlink(name.data());
@@ -76,8 +78,9 @@ std::optional<std::string> previous_content(const fs::path& path) {
 
 }  // namespace
 
-void write_file_atomically(const fs::path& target, std::string_view content) {
-  rename_over(write_temp(target, content), target);
+void write_file_atomically(const fs::path& target, std::string_view content,
+                           Durability durability) {
+  rename_over(write_temp(target, content, durability), target);
 }
 
 void write_files_atomically(const std::vector<FileContent>& files,

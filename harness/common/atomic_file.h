@@ -8,10 +8,17 @@
 
 namespace leakgate {
 
-// Writes `content` to a temporary file beside `target`, flushes it to disk and renames it over
-// `target`: readers see the old file or the new one, never half of one. Throws ToolError on an
-// I/O failure (and leaves `target` as it was).
-void write_file_atomically(const std::filesystem::path& target, std::string_view content);
+// Whether a file written is flushed to disk before it replaces its target. Either way readers see
+// the old file or the new one, never half of one, if leakgate is killed meanwhile; kOnDisk also
+// holds through a crash of the machine, at the cost of a wait for the disk (tens of ms when other
+// files are still being written back): for what the user keeps (baselines, manifests), not for
+// what every run writes again (reports, the raw files of checkpoints).
+enum class Durability { kOnDisk, kRewrittenEachRun };
+
+// Writes `content` to a temporary file beside `target` and renames it over `target`. Throws
+// ToolError on an I/O failure (and leaves `target` as it was).
+void write_file_atomically(const std::filesystem::path& target, std::string_view content,
+                           Durability durability = Durability::kOnDisk);
 
 struct FileContent {
   std::filesystem::path path;

@@ -8,8 +8,9 @@ namespace LeakGate.HeapEngine;
 // given, in blocks of its own, and counts them per type in arrays of its own (by TypeTally.Index),
 // merged into the types when the walk ends. A segment it cannot step over leaves no count behind:
 // HeapWalker walks it again carefully. The loops over objects here and in the object graph are
-// compiled fully optimized at their first call (AggressiveOptimization): the engine is published
-// ReadyToRun, and a loop's precompiled code is not optimized again while the loop runs.
+// marked AggressiveOptimization: on x64 the engine is compiled ahead of time (Native AOT) and the
+// mark changes nothing; where it runs on the .NET runtime (a plain build), they are compiled fully
+// optimized at their first call, since a loop's first code is not optimized again while it runs.
 internal sealed class SegmentWalker
 {
     internal const int BlockSize = 8 << 20;

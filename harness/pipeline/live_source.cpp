@@ -1,6 +1,8 @@
 #include "pipeline/live_source.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <map>
 #include <string_view>
 
@@ -194,7 +196,12 @@ Checkpoint take_checkpoint(ScenarioContext& ctx, ScenarioSession& session, const
     }
     const std::string doing = "checkpoint '" + label + "': " + std::string(collector->activity());
     ctx.progress.say(ctx.manifest.name, doing);
+    const auto started = std::chrono::steady_clock::now();
     blaming_the_app_if_gone(session, doing, [&] { collector->collect(request, cp); });
+    // protocol.log says where a checkpoint's time went
+    const std::chrono::duration<double, std::milli> took =
+        std::chrono::steady_clock::now() - started;
+    session.log_step(doing + ": " + std::to_string(std::lround(took.count())) + " ms");
   }
   attribute_runtime_memory(cp);
   return cp;

@@ -15,6 +15,9 @@ namespace leakgate {
 
 namespace {
 
+// Written again by every run: replaced atomically, not waited for on the disk.
+constexpr Durability kReport = Durability::kRewrittenEachRun;
+
 constexpr const char* kViews[] = {"report.json", "junit.xml", "summary.md", "index.html"};
 
 }  // namespace
@@ -37,10 +40,10 @@ void write_report_files(const std::filesystem::path& report_dir, const RunReport
   const RunReport model = report_from_json(valid, (report_dir / "report.json").string());
   std::filesystem::create_directories(report_dir);
   const std::string markdown = render_markdown(model);
-  write_file_atomically(report_dir / "report.json", dump_json(valid, 2) + "\n");
-  write_file_atomically(report_dir / "junit.xml", render_junit(model));
-  write_file_atomically(report_dir / "summary.md", markdown);
-  write_file_atomically(report_dir / "index.html", render_html(model));
+  write_file_atomically(report_dir / "report.json", dump_json(valid, 2) + "\n", kReport);
+  write_file_atomically(report_dir / "junit.xml", render_junit(model), kReport);
+  write_file_atomically(report_dir / "summary.md", markdown, kReport);
+  write_file_atomically(report_dir / "index.html", render_html(model), kReport);
   if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
       step_summary != nullptr && *step_summary != '\0') {
     std::ofstream out(step_summary, std::ios::app);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The native part of the .NET tool package, laid out as cmake installs it:
 #   OUT/bin/leakgate                 stripped
-#   OUT/lib/leakgate/heap-engine/    the heap engine (no .pdb)
+#   OUT/lib/leakgate/heap-engine/    the heap engine (no .pdb, no .dbg: symbols stay in the build)
 #   OUT/lib/leakgate/lib/            the shared libraries leakgate links beyond what a machine with
 #                                    .NET has (glibc, libstdc++, OpenSSL, zlib): RE2, cpp-httplib,
 #                                    Brotli; leakgate's run path ($ORIGIN/../lib/leakgate/lib) finds
@@ -14,7 +14,7 @@ leakgate=$1 engine=$2 out=$3
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib/leakgate/lib" "$out/lib/leakgate/heap-engine"
 objcopy --strip-unneeded "$leakgate" "$out/bin/leakgate"
-(cd "$engine" && find . -type f ! -name '*.pdb' -print0 | xargs -0 cp --parents -t "$out/lib/leakgate/heap-engine")
+(cd "$engine" && find . -type f ! -name '*.pdb' ! -name '*.dbg' -print0 | xargs -0 cp --parents -t "$out/lib/leakgate/heap-engine")
 base='^(linux-vdso|ld-linux|libc|libm|libdl|librt|libpthread|libstdc\+\+|libgcc_s|libssl|libcrypto|libz)\.so'
 ldd "$leakgate" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }' | while read -r name path; do
   [[ $name =~ $base ]] && continue
