@@ -35,7 +35,7 @@ ProcessMemory recorded_process_memory(std::string_view smaps, std::string_view s
                                       const nlohmann::json* inputs);
 
 // The memory summary (vadump view) of any process, .NET or not. Saves the raw smaps and status
-// beside the report, with the memory inputs.
+// beside the report, with the memory inputs, where memory is judged (verdict.judgeMemory).
 class MemoryCollector : public Collector {
  public:
   std::string_view name() const override { return "memory"; }

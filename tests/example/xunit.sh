@@ -55,6 +55,12 @@ check() {
   # A settle whose two collections agree is one reading pair: one round can settle a checkpoint.
   grep -q "settle round 1 (settle command): .*(the first of its two collections: " \
     "$(dirname "$report")"/*/protocol.log || fail "no settle reported both of its collections"
+  # Memory is reported, not judged: the summary is in report.json, the raw /proc text it was read
+  # from is not kept (a third of a megabyte a checkpoint); the heap's readings are.
+  grep -q '"memory"' "$(dirname "$report")/report.json" || fail "report.json holds no memory summary"
+  ! compgen -G "$(dirname "$report")/*/*.smaps.txt" >/dev/null || fail "a test's report keeps /proc's smaps"
+  compgen -G "$(dirname "$report")/*/final.engine-heapstat.json" >/dev/null ||
+    fail "the final checkpoint's heap reading is not in the report"
   if [ "$succeeded" -gt 0 ]; then
     ! grep -q "census" "$(dirname "$(dirname "$report")")"/TidyCartLeavesNothingBehind/*/protocol.log ||
       fail "the tidy cart's run took a census although nothing grew"
