@@ -185,15 +185,17 @@ ProcessMemory read_process_memory(pid_t pid, std::string* smaps_text, std::strin
 }
 
 void MemoryCollector::collect(const CollectRequest& request, Checkpoint& into) {
-  std::string smaps, status;
-  const ProcessMemory process =
-      read_process_memory(request.pid, &smaps, &status,
-                          request.memory_judged ? StackWait::kUntilBlocked : StackWait::kNow);
-  into.memory = classify_memory(process);
   // Memory only reported (a leak test's host, whose memory is its test runner's too): the summary
   // goes in the report, not the raw text it was read from (a third of a megabyte a checkpoint, in
-  // every test's report folder).
-  if (!request.memory_judged) return;
+  // every test's report folder), and no running thread is waited for.
+  if (!request.memory_judged) {
+    into.memory =
+        classify_memory(read_process_memory(request.pid, nullptr, nullptr, StackWait::kNow));
+    return;
+  }
+  std::string smaps, status;
+  const ProcessMemory process = read_process_memory(request.pid, &smaps, &status);
+  into.memory = classify_memory(process);
   into.raw.push_back(
       {"/proc/PID/smaps", save(request.raw_dir / (request.label + ".smaps.txt"), smaps)});
   into.raw.push_back(

@@ -22,8 +22,7 @@ namespace {
 
 // Writes `content` to a new temporary file beside `target` (flushed to disk with kOnDisk); returns
 // its path.
-fs::path write_temp(const fs::path& target, std::string_view content,
-                    Durability durability = Durability::kOnDisk) {
+fs::path write_temp(const fs::path& target, std::string_view content, Durability durability) {
   const fs::path dir = target.has_parent_path() ? target.parent_path() : ".";
   std::string pattern = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   std::vector<char> name(pattern.begin(), pattern.end());
@@ -94,7 +93,7 @@ void write_files_atomically(const std::vector<FileContent>& files,
   try {
     for (const auto& f : files) {
       before.push_back(previous_content(f.path));
-      temps.push_back(write_temp(f.path, f.content));
+      temps.push_back(write_temp(f.path, f.content, Durability::kOnDisk));
     }
     if (before_commit) before_commit();
   } catch (...) {
